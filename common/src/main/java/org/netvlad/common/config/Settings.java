@@ -1,0 +1,227 @@
+package org.netvlad.common.config;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Every setting of the pipeline, in the order {@code conf/pipeline.conf} documents them.
+ *
+ * <p>Cross-setting rules live in {@link #checkConsistency(PipelineConfig)} so that an inconsistent
+ * configuration is refused before any job touches data.
+ */
+public final class Settings {
+  private static final Pattern ZONE = Pattern.compile("auto|([1-9]|[1-5][0-9]|60)[C-HJ-NP-X]");
+
+  public static final Setting<Double> MAX_REJECTED_FRACTION =
+      Setting.decimal(
+          "ingest.max-rejected-fraction",
+          0.01,
+          0,
+          1,
+          "fraction of input rows",
+          "The job fails when more than this share of input rows is rejected. Rejected rows are"
+              + " always written to <run>/rejected/ with their reason.");
+
+  public static final Setting<String> DEFAULT_ROLE =
+      Setting.choice(
+          "ingest.default-role",
+          "database",
+          List.of("database", "query"),
+          "Role of manifest rows that have no role column (or an empty role).");
+
+  public static final Setting<String> DEFAULT_SPLIT =
+      Setting.choice(
+          "ingest.default-split",
+          "train",
+          List.of("train", "val", "test"),
+          "Split of manifest rows that have no split column (or an empty split). A dbStruct .mat"
+              + " file names its own split (whichSet).");
+
+  public static final Setting<String> DBSTRUCT_UTM_ZONE =
+      Setting.text(
+          "ingest.dbstruct-utm-zone",
+          "auto",
+          "auto, or a UTM zone with its latitude band such as 17T",
+          text -> {
+            if (!ZONE.matcher(text.trim()).matches()) {
+              throw new IllegalArgumentException("not a UTM zone");
+            }
+            return text.trim();
+          },
+          "UTM zone of the positions in dbStruct .mat files, which do not store it. auto knows"
+              + " Pittsburgh (pitts*.mat: 17T) and Tokyo (tokyo*.mat: 54S).");
+
+  public static final Setting<String> DBSTRUCT_QUERY_PREFIX =
+      Setting.text(
+          "ingest.dbstruct-query-prefix",
+          "queries_real/",
+          "a relative folder ending in /, or empty",
+          text -> {
+            String t = text.trim();
+            if (t.startsWith("/") || !t.isEmpty() && !t.endsWith("/")) {
+              throw new IllegalArgumentException("not a relative folder ending in /");
+            }
+            return t;
+          },
+          "Folder, under the image root, of the query images a dbStruct .mat names (Pittsburgh"
+              + " keeps them in queries_real/). Database images are directly under the root.");
+
+  public static final Setting<String> FRAME_ZONE =
+      Setting.text(
+          "geo.frame-zone",
+          "auto",
+          "auto, or a UTM zone with its latitude band such as 17T",
+          text -> {
+            if (!ZONE.matcher(text.trim()).matches()) {
+              throw new IllegalArgumentException("not a UTM zone");
+            }
+            return text.trim();
+          },
+          "The UTM zone whose (extended) transverse Mercator grid all distances are measured in."
+              + " auto takes the zone most accepted rows lie in. Rows given in another zone are"
+              + " re-projected into it, so a city that straddles a zone border loses no pair.");
+
+  public static final Setting<Double> MAX_FRAME_OFFSET_DEG =
+      Setting.decimal(
+          "geo.max-frame-offset-deg",
+          9,
+          0.5,
+          30,
+          "degrees of longitude",
+          "Rows farther than this from the frame zone's central meridian are rejected"
+              + " (outside_frame): far from it the projected distances stretch. Mine each region on"
+              + " its own when a data set spans continents.");
+
+  public static final Setting<Double> POSITIVE_RADIUS_M =
+      Setting.decimal(
+          "mining.positive-radius-m",
+          10,
+          0.001,
+          10_000,
+          "metres",
+          "Potential positives of a query: database images at most this far from it.");
+
+  public static final Setting<Double> NEGATIVE_RADIUS_M =
+      Setting.decimal(
+          "mining.negative-radius-m",
+          25,
+          0.001,
+          10_000,
+          "metres",
+          "Definite negatives of a query: database images farther than this. Images between the"
+              + " two radii are neither (soft positives). Also the Recall@N success radius.");
+
+  public static final Setting<Boolean> POSITIVE_NEEDS_OTHER_DATE =
+      Setting.flag(
+          "mining.positive-needs-other-date",
+          false,
+          "Time Machine supervision: a positive must have another capture date than its query."
+              + " Same-date images within the positive radius are then neither positive nor"
+              + " negative. Rows without a capture date cannot be positives when this is on.");
+
+  public static final Setting<Double> TILE_SIZE_M =
+      Setting.decimal(
+          "mining.tile-size-m",
+          500,
+          1,
+          1_000_000,
+          "metres",
+          "Side of the square tiles that geo-bucketed mining works on; database images within the"
+              + " negative radius of a tile's edge are copied into it. Must be at least twice the"
+              + " negative radius.");
+
+  public static final Setting<Long> ROWS_PER_PARTITION =
+      Setting.whole(
+          "mining.rows-per-partition",
+          250_000,
+          1_000,
+          100_000_000,
+          "rows",
+          "Target number of panoramas per Spark partition when mining; more rows give fewer,"
+              + " larger tasks.");
+
+  private static final List<Setting<?>> ALL =
+      List.of(
+          MAX_REJECTED_FRACTION,
+          DEFAULT_ROLE,
+          DEFAULT_SPLIT,
+          DBSTRUCT_UTM_ZONE,
+          DBSTRUCT_QUERY_PREFIX,
+          FRAME_ZONE,
+          MAX_FRAME_OFFSET_DEG,
+          POSITIVE_RADIUS_M,
+          NEGATIVE_RADIUS_M,
+          POSITIVE_NEEDS_OTHER_DATE,
+          TILE_SIZE_M,
+          ROWS_PER_PARTITION);
+
+  private static final Map<String, Setting<?>> BY_KEY = index();
+
+  private Settings() {}
+
+  /** Every setting, in documentation order. */
+  public static List<Setting<?>> all() {
+    return ALL;
+  }
+
+  /** The setting with this key, or a {@link ConfigException} that names the key. */
+  public static Setting<?> byKey(String key, String origin) {
+    Setting<?> setting = BY_KEY.get(key);
+    if (setting == null) {
+      throw new ConfigException(
+          "unknown setting '" + key + "' (" + origin + "); see conf/pipeline.conf for the list");
+    }
+    return setting;
+  }
+
+  /**
+   * Refuses settings that are each valid but do not make sense together.
+   *
+   * @throws ConfigException naming every setting involved
+   */
+  public static void checkConsistency(PipelineConfig config) {
+    List<String> problems = new ArrayList<>();
+    double positive = config.get(POSITIVE_RADIUS_M);
+    double negative = config.get(NEGATIVE_RADIUS_M);
+    if (!(positive < negative)) {
+      problems.add(
+          POSITIVE_RADIUS_M.key()
+              + " ("
+              + positive
+              + ") must be below "
+              + NEGATIVE_RADIUS_M.key()
+              + " ("
+              + negative
+              + ")");
+    }
+    double tile = config.get(TILE_SIZE_M);
+    if (tile < 2 * negative) {
+      problems.add(
+          TILE_SIZE_M.key()
+              + " ("
+              + tile
+              + ") must be at least twice "
+              + NEGATIVE_RADIUS_M.key()
+              + " ("
+              + negative
+              + ")");
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException("inconsistent settings: " + String.join("; ", problems));
+    }
+  }
+
+  private static Map<String, Setting<?>> index() {
+    Map<String, Setting<?>> map = new LinkedHashMap<>();
+    for (Setting<?> s : ALL) {
+      if (map.put(s.key(), s) != null) {
+        throw new IllegalStateException("setting declared twice: " + s.key());
+      }
+    }
+    return Collections.unmodifiableMap(map);
+  }
+}

@@ -1,0 +1,248 @@
+package org.netvlad.common.data;
+
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import org.netvlad.common.geo.Projections;
+import org.netvlad.common.geo.UtmProjection;
+import org.netvlad.common.geo.UtmZone;
+
+/**
+ * Turns one {@link RawRow} of a manifest into a {@link Panorama}, or says why it cannot.
+ *
+ * <p>Positions come as WGS84 {@code lat}/{@code lon} (degrees) or as {@code utm_easting},
+ * {@code utm_northing} (metres) and {@code utm_zone} (e.g. {@code 17T}), or both, in which case
+ * they must agree within {@link #MAX_DISAGREEMENT_M}. The mining-frame coordinates are left NaN:
+ * {@link FrameProjector} sets them once the frame zone is known. Not thread-safe.
+ */
+public final class PanoramaParser {
+  /** Largest distance between a row's lat/lon and its UTM position before it is refused. */
+  public static final double MAX_DISAGREEMENT_M = 5.0;
+
+  /** Accepted UTM band tolerance: positions this far past their band's edge are still accepted. */
+  private static final double BAND_TOLERANCE_DEG = 0.5;
+
+  private final Role defaultRole;
+  private final Split defaultSplit;
+  private final Projections projections = new Projections();
+
+  public PanoramaParser(Role defaultRole, Split defaultSplit) {
+    this.defaultRole = defaultRole;
+    this.defaultSplit = defaultSplit;
+  }
+
+  /** The outcome for one row: exactly one of panorama and rejection is non-null. */
+  public record Outcome(Panorama panorama, Rejection rejection) {}
+
+  public Outcome parse(RawRow row) {
+    try {
+      return new Outcome(parseOrThrow(row), null);
+    } catch (Rejected r) {
+      return new Outcome(null, Rejection.of(row, r.reason, r.getMessage()));
+    }
+  }
+
+  private Panorama parseOrThrow(RawRow row) {
+    if (row.malformed() != null) {
+      throw new Rejected(RejectReason.MALFORMED_ROW, row.malformed());
+    }
+    String imageId = row.field("image_id");
+    if (imageId == null) {
+      throw new Rejected(RejectReason.MISSING_IMAGE_ID, "image_id is empty");
+    }
+    String path = row.field("path");
+    if (path == null) {
+      throw new Rejected(RejectReason.MISSING_PATH, "path is empty");
+    }
+    Role role = defaultRole;
+    if (row.field("role") != null) {
+      role = Role.parseOrNull(row.field("role"));
+      if (role == null) {
+        throw new Rejected(
+            RejectReason.UNKNOWN_ROLE, "role '" + row.field("role") + "' is not database or query");
+      }
+    }
+    Split split = defaultSplit;
+    if (row.field("split") != null) {
+      split = Split.parseOrNull(row.field("split"));
+      if (split == null) {
+        throw new Rejected(
+            RejectReason.UNKNOWN_SPLIT,
+            "split '" + row.field("split") + "' is not train, val or test");
+      }
+    }
+    LocalDate capturedAt = parseDate(row.field("captured_at"));
+    Double headingDeg = parseHeading(row.field("heading_deg"), path);
+    Position p = position(row);
+    return new Panorama(
+        imageId,
+        path,
+        role,
+        split,
+        capturedAt,
+        headingDeg,
+        ImageNames.pitchIndex(path),
+        p.latDeg,
+        p.lonDeg,
+        p.zone.toString(),
+        p.eastingM,
+        p.northingM,
+        Double.NaN,
+        Double.NaN,
+        row.source(),
+        row.rowNumber());
+  }
+
+  private record Position(double latDeg, double lonDeg, UtmZone zone, double eastingM, double northingM) {}
+
+  private Position position(RawRow row) {
+    boolean hasLatLon = row.field("lat") != null || row.field("lon") != null;
+    boolean hasUtm =
+        row.field("utm_easting") != null
+            || row.field("utm_northing") != null
+            || row.field("utm_zone") != null;
+    if (!hasLatLon && !hasUtm) {
+      throw new Rejected(
+          RejectReason.MISSING_COORDINATES,
+          "neither lat/lon nor utm_easting/utm_northing/utm_zone is given");
+    }
+    Position fromLatLon = hasLatLon ? fromLatLon(row) : null;
+    Position fromUtm = hasUtm ? fromUtm(row) : null;
+    if (fromLatLon != null && fromUtm != null) {
+      double[] en = projections.of(fromUtm.zone).toGrid(fromLatLon.latDeg, fromLatLon.lonDeg);
+      double gapM = Math.hypot(en[0] - fromUtm.eastingM, en[1] - fromUtm.northingM);
+      if (!(gapM <= MAX_DISAGREEMENT_M)) {
+        throw new Rejected(
+            RejectReason.CONFLICTING_COORDINATES,
+            String.format(
+                java.util.Locale.ROOT,
+                "lat/lon and UTM position are %.1f m apart (at most %.0f m allowed)",
+                gapM,
+                MAX_DISAGREEMENT_M));
+      }
+      return fromUtm;
+    }
+    return fromLatLon != null ? fromLatLon : fromUtm;
+  }
+
+  private Position fromLatLon(RawRow row) {
+    double lat = coordinate(row, "lat");
+    double lon = coordinate(row, "lon");
+    if (lat < -90 || lat > 90) {
+      throw new Rejected(RejectReason.LATITUDE_OUT_OF_RANGE, "lat " + lat + " is outside -90..90");
+    }
+    if (lat < -80 || lat > 84) {
+      throw new Rejected(
+          RejectReason.LATITUDE_OUT_OF_RANGE,
+          "lat " + lat + " is outside UTM's coverage, -80..84 degrees");
+    }
+    if (lon < -180 || lon > 180) {
+      throw new Rejected(
+          RejectReason.LONGITUDE_OUT_OF_RANGE, "lon " + lon + " is outside -180..180");
+    }
+    UtmZone zone = UtmZone.containing(lat, lon);
+    double[] en = projections.of(zone).toGrid(lat, lon);
+    return new Position(lat, lon, zone, en[0], en[1]);
+  }
+
+  private Position fromUtm(RawRow row) {
+    String zoneText = row.field("utm_zone");
+    if (zoneText == null) {
+      throw new Rejected(RejectReason.MISSING_COORDINATES, "utm_zone is empty");
+    }
+    UtmZone zone;
+    try {
+      zone = UtmZone.parse(zoneText);
+    } catch (IllegalArgumentException e) {
+      throw new Rejected(RejectReason.BAD_UTM_ZONE, e.getMessage());
+    }
+    double easting = coordinate(row, "utm_easting");
+    double northing = coordinate(row, "utm_northing");
+    if (easting <= 0 || easting >= 1_000_000 || northing < 0 || northing > 10_000_000) {
+      throw new Rejected(
+          RejectReason.UTM_OUT_OF_RANGE,
+          "utm_easting "
+              + easting
+              + " / utm_northing "
+              + northing
+              + " is outside a UTM grid (0..1,000,000 m east, 0..10,000,000 m north)");
+    }
+    UtmProjection projection = projections.of(zone);
+    double[] latLon = projection.toLatLon(easting, northing);
+    if (latLon[0] < zone.bandSouthDeg() - BAND_TOLERANCE_DEG
+        || latLon[0] > zone.bandNorthDeg() + BAND_TOLERANCE_DEG) {
+      throw new Rejected(
+          RejectReason.UTM_BAND_MISMATCH,
+          String.format(
+              java.util.Locale.ROOT,
+              "utm_northing %.1f in zone %s lies at latitude %.3f, outside band %c (%.0f..%.0f);"
+                  + " band letters C-M are south of the equator, N-X north",
+              northing,
+              zone,
+              latLon[0],
+              zone.band(),
+              zone.bandSouthDeg(),
+              zone.bandNorthDeg()));
+    }
+    return new Position(latLon[0], latLon[1], zone, easting, northing);
+  }
+
+  private static double coordinate(RawRow row, String name) {
+    String text = row.field(name);
+    if (text == null) {
+      throw new Rejected(RejectReason.MISSING_COORDINATES, name + " is empty");
+    }
+    double value;
+    try {
+      value = Double.parseDouble(text);
+    } catch (NumberFormatException e) {
+      throw new Rejected(RejectReason.NOT_A_NUMBER, name + " '" + text + "' is not a number");
+    }
+    if (!Double.isFinite(value)) {
+      throw new Rejected(RejectReason.NAN_COORDINATE, name + " is " + text);
+    }
+    return value;
+  }
+
+  private static LocalDate parseDate(String text) {
+    if (text == null) {
+      return null;
+    }
+    String day = text.length() > 10 && text.charAt(10) == 'T' || text.length() > 10 && text.charAt(10) == ' '
+        ? text.substring(0, 10)
+        : text;
+    try {
+      return LocalDate.parse(day);
+    } catch (DateTimeParseException e) {
+      throw new Rejected(
+          RejectReason.BAD_CAPTURE_DATE,
+          "captured_at '" + text + "' is not an ISO date such as 2015-07-01");
+    }
+  }
+
+  private static Double parseHeading(String text, String path) {
+    if (text == null) {
+      return ImageNames.headingDeg(path);
+    }
+    double value;
+    try {
+      value = Double.parseDouble(text);
+    } catch (NumberFormatException e) {
+      throw new Rejected(RejectReason.BAD_HEADING, "heading_deg '" + text + "' is not a number");
+    }
+    if (!Double.isFinite(value)) {
+      throw new Rejected(RejectReason.BAD_HEADING, "heading_deg is " + text);
+    }
+    return ((value % 360) + 360) % 360;
+  }
+
+  /** A row refused for a reason; carries no stack trace (it is data, not a bug). */
+  private static final class Rejected extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final RejectReason reason;
+
+    Rejected(RejectReason reason, String detail) {
+      super(detail, null, false, false);
+      this.reason = reason;
+    }
+  }
+}

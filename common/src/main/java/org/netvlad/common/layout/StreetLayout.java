@@ -1,0 +1,133 @@
+package org.netvlad.common.layout;
+
+import java.io.Serializable;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.netvlad.common.data.Role;
+import org.netvlad.common.data.Split;
+
+/**
+ * A synthetic Time Machine street layout: a grid of streets over a rectangle, panoramas every few
+ * metres along them, each place captured on several dates. Used by the demo, the tests and the
+ * benchmarks when no real dataset is at hand.
+ *
+ * <p>Everything is a deterministic function of the settings and the street number, so streets can
+ * be generated in parallel in any order. Positions are local metres east and north of the layout's
+ * south-west corner; {@link LayoutImage} carries them.
+ *
+ * @param widthM east-west extent in metres
+ * @param heightM north-south extent in metres
+ * @param blockM distance between parallel streets in metres
+ * @param spacingM distance between consecutive places along a street in metres
+ * @param databaseDates database captures per place (one image each)
+ * @param queryShare probability that a place also has a query image, captured on another date
+ * @param gpsNoiseM standard deviation of the GPS error added to each image's position, metres
+ * @param seed the layout's seed
+ */
+public record StreetLayout(
+    double widthM,
+    double heightM,
+    double blockM,
+    double spacingM,
+    int databaseDates,
+    double queryShare,
+    double gpsNoiseM,
+    long seed)
+    implements Serializable {
+
+  /** One image of the layout. */
+  public record LayoutImage(
+      String imageId,
+      double eastM,
+      double northM,
+      double headingDeg,
+      LocalDate capturedAt,
+      Role role,
+      Split split)
+      implements Serializable {}
+
+  private static final LocalDate FIRST_DATE = LocalDate.of(2008, 6, 1);
+
+  public StreetLayout {
+    if (!(widthM > 0 && heightM > 0 && blockM > 0 && spacingM > 0)) {
+      throw new IllegalArgumentException("layout sizes must be positive");
+    }
+    if (databaseDates < 1 || !(queryShare >= 0 && queryShare <= 1) || !(gpsNoiseM >= 0)) {
+      throw new IllegalArgumentException("bad dates, query share or GPS noise");
+    }
+  }
+
+  /** A layout sized to hold about {@code images} images at the given density settings. */
+  public static StreetLayout sizedFor(
+      long images, double widthM, double heightM, double spacingM, long seed) {
+    int dates = 2;
+    double queryShare = 0.5;
+    double perPlace = dates + queryShare;
+    double places = images / perPlace;
+    double streetLengthM = places * spacingM;
+    // Street length of a grid with block b over W x H is about W*H*2/b.
+    double blockM = 2 * widthM * heightM / streetLengthM;
+    return new StreetLayout(widthM, heightM, blockM, spacingM, dates, queryShare, 2.0, seed);
+  }
+
+  /** Streets running east-west come first, then those running north-south. */
+  public int streetCount() {
+    return eastWestStreets() + northSouthStreets();
+  }
+
+  private int eastWestStreets() {
+    return (int) Math.floor(heightM / blockM) + 1;
+  }
+
+  private int northSouthStreets() {
+    return (int) Math.floor(widthM / blockM) + 1;
+  }
+
+  /** The images along one street, in a fixed order. */
+  public List<LayoutImage> street(int street) {
+    if (street < 0 || street >= streetCount()) {
+      throw new IndexOutOfBoundsException("street " + street + " of " + streetCount());
+    }
+    boolean eastWest = street < eastWestStreets();
+    int line = eastWest ? street : street - eastWestStreets();
+    double lengthM = eastWest ? widthM : heightM;
+    SplittableRandom random = new SplittableRandom(seed * 1_000_003L + street);
+    double offsetM = random.nextDouble() * spacingM;
+    List<LayoutImage> out = new ArrayList<>();
+    int place = 0;
+    for (double along = offsetM; along < lengthM; along += spacingM, place++) {
+      double eastM = eastWest ? along : line * blockM;
+      double northM = eastWest ? line * blockM : along;
+      double streetHeading = eastWest ? 90 : 0;
+      Split split = splitAt(eastM);
+      int query = random.nextDouble() < queryShare ? 1 : 0;
+      for (int d = 0; d < databaseDates + query; d++) {
+        boolean isQuery = d == databaseDates;
+        LocalDate date = FIRST_DATE.plusDays(400L * d + random.nextInt(60));
+        double heading = (streetHeading + (random.nextBoolean() ? 0 : 180) + random.nextGaussian() * 5 + 360) % 360;
+        out.add(
+            new LayoutImage(
+                "s" + street + "_p" + place + "_" + (isQuery ? "q" : "d" + d),
+                clamp(eastM + random.nextGaussian() * gpsNoiseM, widthM),
+                clamp(northM + random.nextGaussian() * gpsNoiseM, heightM),
+                heading,
+                date,
+                isQuery ? Role.QUERY : Role.DATABASE,
+                split));
+      }
+    }
+    return out;
+  }
+
+  /** West 70% train, next 15% val, east 15% test: geographically disjoint splits, as Pittsburgh. */
+  private Split splitAt(double eastM) {
+    double f = eastM / widthM;
+    return f < 0.7 ? Split.TRAIN : f < 0.85 ? Split.VAL : Split.TEST;
+  }
+
+  private static double clamp(double v, double max) {
+    return Math.max(0, Math.min(max, v));
+  }
+}

@@ -1,0 +1,309 @@
+package org.netvlad.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.netvlad.common.config.PipelineConfig;
+import org.netvlad.common.config.Settings;
+import org.netvlad.common.data.Role;
+import org.netvlad.common.data.Split;
+import org.netvlad.common.mining.MiningParams;
+import org.netvlad.jobs.cli.JobArgs;
+import org.netvlad.jobs.cli.JobConfigs;
+import org.netvlad.jobs.cli.JobFailure;
+import org.netvlad.jobs.cli.JobMain;
+import org.netvlad.jobs.cli.Progress;
+import org.netvlad.jobs.ingest.Ingest;
+import org.netvlad.jobs.io.ManifestReader;
+import org.netvlad.jobs.io.RunFolder;
+import org.netvlad.jobs.mining.TileMining;
+
+/**
+ * {@code mine-tuples}: validates the panorama manifests or dbStruct specs and mines, for every
+ * query, its potential positives and what exact negative sampling needs (ARCHITECTURE.md). Writes
+ * {@code panoramas/}, {@code rejected/}, {@code tuples/<split>/} and
+ * {@code summary/mine-tuples.json}, committed atomically.
+ */
+public final class MineTuplesJob {
+  public static final String NAME = "mine-tuples";
+
+  static final List<JobArgs.Option> OPTIONS =
+      List.of(
+          new JobArgs.Option(
+              "--input",
+              "URI",
+              true,
+              true,
+              "a manifest (.csv, .jsonl, .parquet) or dbStruct .mat, file or folder"),
+          new JobArgs.Option(
+              "--images",
+              "URI",
+              false,
+              false,
+              "the image root that relative paths are under (default: the first input's folder)"));
+
+  /** The validated settings of one run of this job. */
+  public record Config(
+      String runUri, List<String> inputs, String imagesUri, PipelineConfig settings, boolean overwrite) {}
+
+  private MineTuplesJob() {}
+
+  public static void main(String[] args) {
+    JobMain.main(
+        NAME,
+        OPTIONS,
+        new JobMain.Job() {
+          @Override
+          public Object parse(JobArgs a, SparkSession spark) {
+            return config(a, spark);
+          }
+
+          @Override
+          public Map<String, Object> run(SparkSession spark, Object config) {
+            return MineTuplesJob.run(spark, (Config) config);
+          }
+        },
+        args);
+  }
+
+  /** Builds the job's config from parsed arguments; settings are checked here, before any data. */
+  public static Config config(JobArgs args, SparkSession spark) {
+    PipelineConfig settings = JobConfigs.load(args, spark.sparkContext().hadoopConfiguration());
+    List<String> inputs = args.values("--input");
+    String images = args.value("--images");
+    if (images == null) {
+      images = new Path(inputs.get(0)).getParent().toString();
+    }
+    return new Config(args.value("--run"), inputs, images, settings, args.overwrite());
+  }
+
+  /** Runs the job; returns its summary (also written to {@code summary/mine-tuples.json}). */
+  public static Map<String, Object> run(SparkSession spark, Config config) {
+    Progress progress = new Progress(NAME);
+    RunFolder run = new RunFolder(config.runUri(), spark.sparkContext().hadoopConfiguration());
+    if (run.isFinished(NAME) && !config.overwrite()) {
+      progress.say("already finished in " + run.root() + "; nothing to do (--overwrite to redo)");
+      return JobMain.fromJson(run.readText(run.resolve(RunFolder.summaryPath(NAME))));
+    }
+    PipelineConfig s = config.settings();
+    progress.say("settings: " + s.asText());
+    Path staging = run.newStaging(NAME);
+    Map<String, Long> timingsMs = new LinkedHashMap<>();
+    long t0 = System.nanoTime();
+
+    ManifestReader reader =
+        new ManifestReader(spark, s.get(Settings.DBSTRUCT_UTM_ZONE), s.get(Settings.DBSTRUCT_QUERY_PREFIX));
+    Ingest.Result ingest =
+        Ingest.run(
+            spark,
+            reader.read(config.inputs()),
+            Role.parseOrNull(s.get(Settings.DEFAULT_ROLE)),
+            Split.parseOrNull(s.get(Settings.DEFAULT_SPLIT)),
+            s.get(Settings.FRAME_ZONE),
+            s.get(Settings.MAX_FRAME_OFFSET_DEG));
+    if (ingest.rowsIn() == 0) {
+      throw new JobFailure("the inputs hold no rows: " + config.inputs());
+    }
+    Dataset<Row> rejected = ingest.rejected().persist();
+    Dataset<Row> panoramas = ingest.panoramas().persist();
+    long rejectedCount = rejected.count();
+    Map<String, Long> rejectedByReason = Ingest.countByReason(rejected);
+    rejected.write().mode(SaveMode.ErrorIfExists).parquet(new Path(staging, "rejected").toString());
+    double rejectedShare = (double) rejectedCount / ingest.rowsIn();
+    progress.say(
+        String.format(
+            "ingest: %,d rows read, %,d rejected (%.2f%%) %s; frame zone %s",
+            ingest.rowsIn(), rejectedCount, 100 * rejectedShare, rejectedByReason, ingest.frameZone()));
+    double maxShare = s.get(Settings.MAX_REJECTED_FRACTION);
+    if (rejectedShare > maxShare) {
+      throw new JobFailure(tooManyRejected(ingest.rowsIn(), rejectedCount, rejectedShare, maxShare, rejectedByReason, rejected, staging));
+    }
+    panoramas.write().parquet(new Path(staging, "panoramas").toString());
+    timingsMs.put("ingest", (System.nanoTime() - t0) / 1_000_000);
+
+    long t1 = System.nanoTime();
+    Map<String, Long> databaseBySplit = new TreeMap<>();
+    Map<String, Long> queriesBySplit = new TreeMap<>();
+    for (Row r : panoramas.groupBy("split", "role").count().collectAsList()) {
+      (Role.DATABASE.text().equals(r.getString(1)) ? databaseBySplit : queriesBySplit)
+          .put(r.getString(0), r.getLong(2));
+    }
+    long accepted = ingest.rowsIn() - rejectedCount;
+    int partitions =
+        (int) Math.max(spark.sparkContext().defaultParallelism(), accepted / s.get(Settings.ROWS_PER_PARTITION) + 1);
+    MiningParams params =
+        new MiningParams(
+            s.get(Settings.POSITIVE_RADIUS_M),
+            s.get(Settings.NEGATIVE_RADIUS_M),
+            s.get(Settings.POSITIVE_NEEDS_OTHER_DATE));
+    Dataset<Row> mined =
+        TileMining.mine(panoramas, params, s.get(Settings.TILE_SIZE_M), partitions, databaseBySplit).persist();
+    Map<String, Object> bySplit = splitStatistics(mined, databaseBySplit, queriesBySplit);
+    mined
+        .filter(col("kept"))
+        .drop("kept")
+        .write()
+        .partitionBy("split")
+        .parquet(new Path(staging, "tuples-by-split").toString());
+    moveSplitFolders(run, new Path(staging, "tuples-by-split"), new Path(staging, "tuples"));
+    mined.unpersist();
+    timingsMs.put("mining", (System.nanoTime() - t1) / 1_000_000);
+
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("job", NAME);
+    summary.put("run", run.root().toString());
+    summary.put("inputs", config.inputs());
+    summary.put("images", config.imagesUri());
+    summary.put("frame_zone", String.valueOf(ingest.frameZone()));
+    summary.put("rows_in", ingest.rowsIn());
+    summary.put("rows_accepted", accepted);
+    summary.put("rows_rejected", rejectedCount);
+    summary.put("rejected_by_reason", rejectedByReason);
+    summary.put("database_images", sumOf(databaseBySplit));
+    summary.putAll(totals(bySplit));
+    summary.put("by_split", bySplit);
+    summary.put("settings", s.asText());
+    timingsMs.put("total", (System.nanoTime() - t0) / 1_000_000);
+    summary.put("timings_ms", timingsMs);
+    run.writeText(new Path(staging, RunFolder.summaryPath(NAME)), JobMain.toJson(summary));
+    run.commit(NAME, staging, List.of("panoramas", "rejected", "tuples"));
+    panoramas.unpersist();
+    rejected.unpersist();
+    progress.say(
+        String.format(
+            "done: %,d queries in, %,d kept, %,d without a positive; outputs in %s",
+            (Long) summary.get("queries_in"),
+            (Long) summary.get("queries_kept"),
+            (Long) summary.get("queries_without_positive"),
+            run.root()));
+    return summary;
+  }
+
+  /** Per-split counts and positives-per-query statistics, from every mined query. */
+  private static Map<String, Object> splitStatistics(
+      Dataset<Row> mined, Map<String, Long> databaseBySplit, Map<String, Long> queriesBySplit) {
+    Map<String, Object> bySplit = new TreeMap<>();
+    for (String split : queriesBySplit.keySet()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("database_images", databaseBySplit.getOrDefault(split, 0L));
+      m.put("queries_in", queriesBySplit.get(split));
+      m.put("queries_kept", 0L);
+      m.put("queries_without_positive", queriesBySplit.get(split));
+      m.put("pairs_within_positive_radius", 0L);
+      m.put("pairs_within_negative_radius", 0L);
+      m.put("positives_per_query", Map.of());
+      bySplit.put(split, m);
+    }
+    List<Row> rows =
+        mined
+            .groupBy("split")
+            .agg(
+                count(lit(1)),
+                sum(when(col("kept"), 1).otherwise(0)),
+                sum(col("pairs_within_positive_radius")),
+                sum(size(col("non_negative_db_indices"))))
+            .collectAsList();
+    for (Row r : rows) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> m = (Map<String, Object>) bySplit.get(r.getString(0));
+      long kept = r.getLong(2);
+      m.put("queries_kept", kept);
+      m.put("queries_without_positive", r.getLong(1) - kept);
+      m.put("pairs_within_positive_radius", r.getLong(3));
+      m.put("pairs_within_negative_radius", r.getLong(4));
+    }
+    Map<String, TreeMap<Integer, Long>> histograms = new TreeMap<>();
+    for (Row r : mined.filter(col("kept")).groupBy("split", "positive_count").count().collectAsList()) {
+      histograms.computeIfAbsent(r.getString(0), k -> new TreeMap<>()).put(r.getInt(1), r.getLong(2));
+    }
+    histograms.forEach(
+        (split, h) -> {
+          @SuppressWarnings("unchecked")
+          Map<String, Object> m = (Map<String, Object>) bySplit.get(split);
+          m.put("positives_per_query", PositiveStats.of(h));
+        });
+    return bySplit;
+  }
+
+  /** Sums of the per-split counts, at the summary's top level. */
+  private static Map<String, Object> totals(Map<String, Object> bySplit) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (String key :
+        List.of(
+            "queries_in",
+            "queries_kept",
+            "queries_without_positive",
+            "pairs_within_positive_radius",
+            "pairs_within_negative_radius")) {
+      long total = 0;
+      for (Object v : bySplit.values()) {
+        total += (Long) ((Map<?, ?>) v).get(key);
+      }
+      out.put(key, total);
+    }
+    return out;
+  }
+
+  private static long sumOf(Map<String, Long> m) {
+    return m.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** Spark writes {@code split=train/}; the contract says {@code tuples/train/}. */
+  private static void moveSplitFolders(RunFolder run, Path bySplit, Path tuples) {
+    try {
+      run.fs().mkdirs(tuples);
+      for (FileStatus child : run.fs().listStatus(bySplit)) {
+        String name = child.getPath().getName();
+        if (child.isDirectory() && name.startsWith("split=")) {
+          Path target = new Path(tuples, name.substring("split=".length()));
+          if (!run.fs().rename(child.getPath(), target)) {
+            throw new IOException("rename to " + target + " failed");
+          }
+        }
+      }
+      run.fs().delete(bySplit, true);
+    } catch (IOException e) {
+      throw new JobFailure("cannot lay out " + tuples + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String tooManyRejected(
+      long rowsIn,
+      long rejectedCount,
+      double share,
+      double maxShare,
+      Map<String, Long> byReason,
+      Dataset<Row> rejected,
+      Path staging) {
+    List<String> examples = new ArrayList<>();
+    for (Row r : rejected.orderBy("source", "row_number").limit(3).collectAsList()) {
+      examples.add(r.getString(0) + ":" + r.getLong(1) + " " + r.getString(3) + " (" + r.getString(4) + ")");
+    }
+    return String.format(
+        "%,d of %,d input rows rejected (%.2f%%), more than ingest.max-rejected-fraction = %s;"
+            + " by reason %s; first: %s; every rejected row is in %s",
+        rejectedCount,
+        rowsIn,
+        100 * share,
+        maxShare,
+        byReason,
+        String.join("; ", examples),
+        new Path(staging, "rejected"));
+  }
+}

@@ -1,0 +1,75 @@
+package org.netvlad.jobs.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * What every job's {@code main} does: parse, print {@code --help}, start the session that
+ * spark-submit configured (no master here), run, print the summary, and exit 0, or print a one-line
+ * reason on stderr and exit non-zero (2 for bad input or settings, 1 for anything else).
+ */
+public final class JobMain {
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** A job as main sees it. */
+  public interface Job {
+    /** Parses and validates the arguments; throws {@link JobFailure} when they are wrong. */
+    Object parse(JobArgs args, SparkSession spark);
+
+    /** Runs the job and returns its summary. */
+    Map<String, Object> run(SparkSession spark, Object config);
+  }
+
+  private JobMain() {}
+
+  public static void main(String name, java.util.List<JobArgs.Option> options, Job job, String[] argv) {
+    int code;
+    SparkSession spark = null;
+    try {
+      JobArgs args = JobArgs.parse(name, options, argv);
+      if (args.help()) {
+        System.out.print(args.usage());
+        return;
+      }
+      spark = SparkSession.builder().appName("netvlad " + name).getOrCreate();
+      Object config = job.parse(args, spark);
+      Map<String, Object> summary = job.run(spark, config);
+      System.out.println(toJson(summary));
+      code = 0;
+    } catch (JobFailure e) {
+      System.err.println(name + ": error: " + e.getMessage());
+      code = 2;
+    } catch (RuntimeException | Error e) {
+      e.printStackTrace();
+      System.err.println(name + ": failed: " + e);
+      code = 1;
+    } finally {
+      if (spark != null) {
+        spark.stop();
+      }
+    }
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  public static String toJson(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> fromJson(String text) {
+    try {
+      return JSON.readValue(text, Map.class);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new JobFailure("summary is not JSON: " + e.getMessage(), e);
+    }
+  }
+}

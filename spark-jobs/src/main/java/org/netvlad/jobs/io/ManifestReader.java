@@ -1,0 +1,232 @@
+package org.netvlad.jobs.io;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.netvlad.common.data.CsvManifest;
+import org.netvlad.common.data.DbStruct;
+import org.netvlad.common.data.JsonLinesManifest;
+import org.netvlad.common.data.ManifestColumns;
+import org.netvlad.common.data.ManifestFormatException;
+import org.netvlad.common.data.RawRow;
+import org.netvlad.jobs.cli.JobFailure;
+import scala.Tuple2;
+
+/**
+ * Reads the inputs of {@code mine-tuples} into raw rows, each knowing its file and row number.
+ *
+ * <p>An input is a file or a folder of files, on any Hadoop file system; the format follows the
+ * name: {@code .csv}, {@code .jsonl}/{@code .json}/{@code .ndjson} (one object a line),
+ * {@code .parquet} (or a folder of Parquet parts), {@code .mat} (a dbStruct spec).
+ */
+public final class ManifestReader {
+  private final SparkSession spark;
+  private final String dbStructZone;
+  private final String dbStructQueryPrefix;
+
+  /**
+   * @param dbStructZone UTM zone of dbStruct positions, or "auto" to infer it from the file name
+   * @param dbStructQueryPrefix folder prefix of dbStruct query images
+   */
+  public ManifestReader(SparkSession spark, String dbStructZone, String dbStructQueryPrefix) {
+    this.spark = spark;
+    this.dbStructZone = dbStructZone;
+    this.dbStructQueryPrefix = dbStructQueryPrefix;
+  }
+
+  /** Every row of every input, unioned. */
+  public JavaRDD<RawRow> read(List<String> inputs) {
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    List<JavaRDD<RawRow>> parts = new ArrayList<>();
+    for (String input : inputs) {
+      for (Path file : files(input)) {
+        parts.add(readFile(sc, file));
+      }
+    }
+    JavaRDD<RawRow> all = parts.get(0);
+    for (int i = 1; i < parts.size(); i++) {
+      all = all.union(parts.get(i));
+    }
+    return all;
+  }
+
+  private List<Path> files(String input) {
+    Path path = new Path(input);
+    try {
+      FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(path)) {
+        throw new JobFailure("input " + input + " does not exist");
+      }
+      FileStatus status = fs.getFileStatus(path);
+      if (status.isFile()) {
+        return List.of(status.getPath());
+      }
+      if (format(path) == Format.PARQUET || isParquetFolder(fs, path)) {
+        return List.of(status.getPath());
+      }
+      List<Path> out = new ArrayList<>();
+      FileStatus[] children = fs.listStatus(path);
+      Arrays.sort(children);
+      for (FileStatus child : children) {
+        String name = child.getPath().getName();
+        if (child.isFile() && !name.startsWith("_") && !name.startsWith(".")) {
+          out.add(child.getPath());
+        }
+      }
+      if (out.isEmpty()) {
+        throw new JobFailure("input folder " + input + " holds no files");
+      }
+      return out;
+    } catch (IOException e) {
+      throw new JobFailure("cannot read input " + input + ": " + e.getMessage(), e);
+    }
+  }
+
+  private enum Format {
+    CSV,
+    JSON_LINES,
+    PARQUET,
+    DBSTRUCT
+  }
+
+  private static Format format(Path path) {
+    String name = path.getName().toLowerCase(Locale.ROOT);
+    if (name.endsWith(".csv")) {
+      return Format.CSV;
+    }
+    if (name.endsWith(".jsonl") || name.endsWith(".json") || name.endsWith(".ndjson")) {
+      return Format.JSON_LINES;
+    }
+    if (name.endsWith(".parquet")) {
+      return Format.PARQUET;
+    }
+    if (name.endsWith(".mat")) {
+      return Format.DBSTRUCT;
+    }
+    return null;
+  }
+
+  private static boolean isParquetFolder(FileSystem fs, Path folder) throws IOException {
+    for (FileStatus child : fs.listStatus(folder)) {
+      if (child.getPath().getName().endsWith(".parquet")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private JavaRDD<RawRow> readFile(JavaSparkContext sc, Path file) {
+    Format format = format(file);
+    if (format == null) {
+      throw new JobFailure(
+          "input "
+              + file
+              + ": unknown format; name it .csv, .jsonl, .parquet or .mat (dbStruct)");
+    }
+    String source = file.toString();
+    try {
+      switch (format) {
+        case CSV:
+          return readCsv(sc, file, source);
+        case JSON_LINES:
+          return sc.textFile(source)
+              .zipWithIndex()
+              .filter(t -> !t._1().isBlank())
+              .map(t -> JsonLinesManifest.parse(source, t._2() + 1, t._1()));
+        case PARQUET:
+          return readParquet(source);
+        default:
+          return readDbStruct(sc, file, source);
+      }
+    } catch (ManifestFormatException e) {
+      throw new JobFailure(e.getMessage(), e);
+    }
+  }
+
+  private JavaRDD<RawRow> readCsv(JavaSparkContext sc, Path file, String source) {
+    String header;
+    try {
+      FileSystem fs = file.getFileSystem(sc.hadoopConfiguration());
+      try (BufferedReader reader =
+          new BufferedReader(new InputStreamReader(fs.open(file), StandardCharsets.UTF_8))) {
+        header = reader.readLine();
+      }
+    } catch (IOException e) {
+      throw new JobFailure("cannot read " + source + ": " + e.getMessage(), e);
+    }
+    if (header == null) {
+      throw new JobFailure(source + ": empty file, expected a CSV header line");
+    }
+    CsvManifest csv = CsvManifest.fromHeader(source, header);
+    return sc.textFile(source)
+        .zipWithIndex()
+        .filter(t -> t._2() > 0 && !t._1().isBlank())
+        .map(t -> csv.parse(t._2() + 1, t._1()));
+  }
+
+  private JavaRDD<RawRow> readParquet(String source) {
+    Dataset<Row> df;
+    try {
+      df = spark.read().parquet(source);
+    } catch (RuntimeException e) {
+      throw new JobFailure(source + ": not readable as Parquet: " + e.getMessage(), e);
+    }
+    String[] columns = df.columns();
+    List<String> lower = new ArrayList<>();
+    for (String c : columns) {
+      lower.add(c.trim().toLowerCase(Locale.ROOT));
+    }
+    ManifestColumns.requireIdentity(source, lower);
+    return df.javaRDD()
+        .zipWithIndex()
+        .map(
+            (Tuple2<Row, Long> t) -> {
+              Map<String, String> fields = new LinkedHashMap<>();
+              for (int i = 0; i < lower.size(); i++) {
+                Object v = t._1().get(i);
+                if (v != null) {
+                  fields.put(lower.get(i), v.toString());
+                }
+              }
+              return RawRow.of(source, t._2() + 1, fields);
+            });
+  }
+
+  private JavaRDD<RawRow> readDbStruct(JavaSparkContext sc, Path file, String source) {
+    FileSystem fs;
+    try {
+      fs = file.getFileSystem(sc.hadoopConfiguration());
+    } catch (IOException e) {
+      throw new JobFailure("cannot read " + source + ": " + e.getMessage(), e);
+    }
+    DbStruct spec = DbStruct.read(source, RunFolder.readBytes(fs, file));
+    String zone = dbStructZone;
+    if ("auto".equals(zone)) {
+      zone = DbStruct.knownZone(file.getName());
+      if (zone == null) {
+        throw new JobFailure(
+            source
+                + ": a dbStruct file does not say its UTM zone; set ingest.dbstruct-utm-zone"
+                + " (e.g. --set ingest.dbstruct-utm-zone=17T)");
+      }
+    }
+    List<RawRow> rows = spec.toRawRows(source, zone, dbStructQueryPrefix);
+    int slices = Math.max(sc.defaultParallelism(), rows.size() / 50_000 + 1);
+    return sc.parallelize(rows, slices);
+  }
+}

@@ -1,0 +1,191 @@
+package org.netvlad.jobs.mining;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.sql.Date;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.netvlad.common.mining.MiningParams;
+import org.netvlad.common.mining.QueryTuple;
+import org.netvlad.common.mining.SitePoint;
+import org.netvlad.common.mining.TupleMiner;
+import org.netvlad.jobs.io.Tables;
+
+/**
+ * Geo-bucketed exact mining on Spark.
+ *
+ * <p>The mining frame is cut into square tiles. Each query goes to its own tile; each database
+ * image goes to every tile whose square, grown by the negative radius, contains it (at most four,
+ * since tiles are at least twice the negative radius). So every (query, database) pair within the
+ * negative radius meets in the query's tile, and nothing else is compared: no cartesian product, no
+ * per-query list of all negatives. Each tile is then mined in memory by {@link TupleMiner}; memory
+ * per task is bounded by the tile's contents, not by the data set.
+ */
+public final class TileMining {
+  static final StructType TILED_POINT =
+      new StructType()
+          .add("split", DataTypes.StringType, false)
+          .add("tile_x", DataTypes.LongType, false)
+          .add("tile_y", DataTypes.LongType, false)
+          .add("is_query", DataTypes.BooleanType, false)
+          .add("image_id", DataTypes.StringType, false)
+          .add("db_index", DataTypes.LongType, false)
+          .add("x_m", DataTypes.DoubleType, false)
+          .add("y_m", DataTypes.DoubleType, false)
+          .add("epoch_day", DataTypes.IntegerType, false);
+
+  private TileMining() {}
+
+  /**
+   * Mines every query of {@code panoramas} ({@link Tables#PANORAMA_INDEXED}).
+   *
+   * @param databaseCountBySplit database images per split
+   * @return one {@link Tables#TUPLE} row per query, kept or not
+   */
+  public static Dataset<Row> mine(
+      Dataset<Row> panoramas,
+      MiningParams params,
+      double tileSizeM,
+      int partitions,
+      Map<String, Long> databaseCountBySplit) {
+    Dataset<Row> tiled =
+        panoramas
+            .select("image_id", "role", "split", "captured_at", "frame_easting_m", "frame_northing_m", "db_index")
+            .flatMap(new Tiler(tileSizeM, params.negativeRadiusM()), Encoders.row(TILED_POINT));
+    return tiled
+        .repartition(partitions, col("split"), col("tile_x"), col("tile_y"))
+        .sortWithinPartitions("split", "tile_x", "tile_y")
+        .mapPartitions(
+            new TileMiner(params, Map.copyOf(databaseCountBySplit)), Encoders.row(Tables.TUPLE));
+  }
+
+  /** Assigns a query to its tile and a database image to every tile within reach. */
+  static final class Tiler implements FlatMapFunction<Row, Row> {
+    private static final long serialVersionUID = 1L;
+    private final double tileSizeM;
+    private final double reachM;
+
+    Tiler(double tileSizeM, double reachM) {
+      this.tileSizeM = tileSizeM;
+      this.reachM = reachM;
+    }
+
+    @Override
+    public Iterator<Row> call(Row r) {
+      String imageId = r.getString(0);
+      boolean isQuery = "query".equals(r.getString(1));
+      String split = r.getString(2);
+      Date date = (Date) r.get(3);
+      int epochDay = date == null ? SitePoint.NO_DATE : (int) date.toLocalDate().toEpochDay();
+      double x = r.getDouble(4);
+      double y = r.getDouble(5);
+      long dbIndex = r.isNullAt(6) ? -1 : r.getLong(6);
+      List<Row> out = new ArrayList<>(isQuery ? 1 : 4);
+      if (isQuery) {
+        out.add(RowFactory.create(split, tile(x), tile(y), true, imageId, dbIndex, x, y, epochDay));
+        return out.iterator();
+      }
+      for (long tx = tile(x - reachM); tx <= tile(x + reachM); tx++) {
+        for (long ty = tile(y - reachM); ty <= tile(y + reachM); ty++) {
+          out.add(RowFactory.create(split, tx, ty, false, imageId, dbIndex, x, y, epochDay));
+        }
+      }
+      return out.iterator();
+    }
+
+    private long tile(double v) {
+      return (long) Math.floor(v / tileSizeM);
+    }
+  }
+
+  /** Mines the tiles of one partition, one tile at a time (rows arrive sorted by tile). */
+  static final class TileMiner implements MapPartitionsFunction<Row, Row> {
+    private static final long serialVersionUID = 1L;
+    private final MiningParams params;
+    private final Map<String, Long> databaseCountBySplit;
+
+    TileMiner(MiningParams params, Map<String, Long> databaseCountBySplit) {
+      this.params = params;
+      this.databaseCountBySplit = databaseCountBySplit;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> rows) {
+      TupleMiner miner = new TupleMiner(params);
+      List<Row> out = new ArrayList<>();
+      List<SitePoint> database = new ArrayList<>();
+      List<SitePoint> queries = new ArrayList<>();
+      String split = null;
+      long tileX = 0;
+      long tileY = 0;
+      while (rows.hasNext()) {
+        Row r = rows.next();
+        boolean sameTile =
+            split != null && split.equals(r.getString(0)) && tileX == r.getLong(1) && tileY == r.getLong(2);
+        if (!sameTile) {
+          flush(miner, split, database, queries, out);
+          split = r.getString(0);
+          tileX = r.getLong(1);
+          tileY = r.getLong(2);
+        }
+        SitePoint p = new SitePoint(r.getString(4), r.getLong(5), r.getDouble(6), r.getDouble(7), r.getInt(8));
+        (r.getBoolean(3) ? queries : database).add(p);
+      }
+      flush(miner, split, database, queries, out);
+      return out.iterator();
+    }
+
+    private void flush(
+        TupleMiner miner, String split, List<SitePoint> database, List<SitePoint> queries, List<Row> out) {
+      if (!queries.isEmpty()) {
+        long databaseCount = databaseCountBySplit.getOrDefault(split, 0L);
+        for (QueryTuple t : miner.mine(database, queries)) {
+          out.add(toRow(t, split, databaseCount));
+        }
+      }
+      database.clear();
+      queries.clear();
+    }
+
+    private static Row toRow(QueryTuple t, String split, long databaseCount) {
+      return RowFactory.create(
+          t.queryId(),
+          split,
+          t.positiveIds().toArray(new String[0]),
+          boxed(t.positiveDistancesM()),
+          boxed(t.positiveDbIndices()),
+          t.positiveIds().size(),
+          t.softPositiveCount(),
+          boxed(t.nonNegativeDbIndices()),
+          databaseCount,
+          t.pairsWithinPositiveRadius(),
+          t.hasPositive());
+    }
+
+    private static Double[] boxed(double[] a) {
+      Double[] out = new Double[a.length];
+      for (int i = 0; i < a.length; i++) {
+        out[i] = a[i];
+      }
+      return out;
+    }
+
+    private static Long[] boxed(long[] a) {
+      Long[] out = new Long[a.length];
+      for (int i = 0; i < a.length; i++) {
+        out[i] = a[i];
+      }
+      return out;
+    }
+  }
+}

@@ -1,0 +1,64 @@
+# Shared by the submit/ wrappers: finds the application jar and a spark-submit, and runs a job.
+# Usage (from a wrapper): run_job <job-name> <main-class> "$@"
+#   where "$@" is: [spark-submit options] -- [job options]
+
+NETVLAD_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+NETVLAD_JAR="$NETVLAD_ROOT/spark-jobs/target/netvlad-spark-jobs.jar"
+NETVLAD_SHIPPED_SPARK="$NETVLAD_ROOT/spark-jobs/target/spark-home"
+
+# JVM flags Spark needs on Java 17 (shared/STACK.md), plus our logging configuration.
+NETVLAD_JVM_FLAGS="-XX:+IgnoreUnrecognizedVMOptions"
+for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util \
+         java.util.concurrent java.util.concurrent.atomic jdk.internal.ref sun.nio.ch sun.nio.cs \
+         sun.security.action sun.util.calendar; do
+  NETVLAD_JVM_FLAGS+=" --add-opens=java.base/$p=ALL-UNNAMED"
+done
+NETVLAD_JVM_FLAGS+=" --add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED"
+NETVLAD_JVM_FLAGS+=" -Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true"
+NETVLAD_JVM_FLAGS+=" -Dlog4j.configurationFile=$NETVLAD_ROOT/conf/log4j2.properties"
+
+die() { echo "$(basename "$0"): $*" >&2; exit 2; }
+
+require_jar() {
+  [[ -f $NETVLAD_JAR ]] || die "no application jar at $NETVLAD_JAR; build it first: (cd $NETVLAD_ROOT && mvn -q -DskipTests package)"
+}
+
+# The --conf options of conf/spark-defaults.conf.
+spark_conf_args() {
+  local key value
+  while read -r key value; do
+    [[ -z $key || $key == \#* ]] && continue
+    printf '%s\n' --conf "$key=$value"
+  done < "$NETVLAD_ROOT/conf/spark-defaults.conf"
+}
+
+run_job() {
+  local job=$1 class=$2
+  shift 2
+  local spark_opts=() job_opts=() seen_sep=0 a
+  for a in "$@"; do
+    if (( !seen_sep )) && [[ $a == -- ]]; then seen_sep=1; continue; fi
+    if (( seen_sep )); then job_opts+=("$a"); else spark_opts+=("$a"); fi
+  done
+  if (( !seen_sep )); then job_opts=("${spark_opts[@]}"); spark_opts=(); fi
+  local has_config=0
+  for a in "${job_opts[@]}"; do [[ $a == --config || $a == --config=* ]] && has_config=1; done
+  (( has_config )) || job_opts+=(--config "$NETVLAD_ROOT/conf/pipeline.conf")
+  require_jar
+  local conf_args=()
+  mapfile -t conf_args < <(spark_conf_args)
+  conf_args+=(--conf "spark.driver.extraJavaOptions=$NETVLAD_JVM_FLAGS" --conf "spark.executor.extraJavaOptions=$NETVLAD_JVM_FLAGS")
+  if [[ -n ${SPARK_HOME:-} ]]; then
+    exec "$SPARK_HOME/bin/spark-submit" --name "netvlad $job" --class "$class" \
+      "${conf_args[@]}" "${spark_opts[@]}" "$NETVLAD_JAR" "${job_opts[@]}"
+  fi
+  [[ -d $NETVLAD_SHIPPED_SPARK/jars ]] || die "no Spark runtime at $NETVLAD_SHIPPED_SPARK; build first: (cd $NETVLAD_ROOT && mvn -q -DskipTests package), or set SPARK_HOME"
+  local has_master=0
+  for a in "${spark_opts[@]}"; do [[ $a == --master || $a == --master=* ]] && has_master=1; done
+  (( has_master )) || spark_opts=(--master "local[*]" "${spark_opts[@]}")
+  # shellcheck disable=SC2086
+  SPARK_HOME="$NETVLAD_SHIPPED_SPARK" SPARK_SCALA_VERSION=2.12 SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}" \
+    exec java ${NETVLAD_DRIVER_MEMORY:+-Xmx$NETVLAD_DRIVER_MEMORY} $NETVLAD_JVM_FLAGS \
+    -cp "$NETVLAD_SHIPPED_SPARK/jars/*" org.apache.spark.deploy.SparkSubmit \
+    --name "netvlad $job" --class "$class" "${conf_args[@]}" "${spark_opts[@]}" "$NETVLAD_JAR" "${job_opts[@]}"
+}
