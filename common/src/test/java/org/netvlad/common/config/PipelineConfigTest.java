@@ -1,0 +1,63 @@
+package org.netvlad.common.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PipelineConfigTest {
+
+  @Test
+  void theCommittedPipelineConfDocumentsEverySettingWithItsDefault() throws IOException {
+    Path conf = Path.of(System.getProperty("project.root", ".."), "conf", "pipeline.conf");
+    String text = Files.readString(conf);
+    assertEquals(ConfigDocs.pipelineConf(), text, "regenerate conf/pipeline.conf with ConfigDocs");
+    PipelineConfig fromFile = PipelineConfig.load(text, conf.toString(), List.of());
+    assertEquals(PipelineConfig.defaults().asText(), fromFile.asText());
+    for (Setting<?> s : Settings.all()) {
+      assertTrue(text.contains("\n" + s.key() + " = " + s.defaultText() + "\n"), s.key());
+    }
+  }
+
+  @Test
+  void fileThenOverridesInOrder() {
+    PipelineConfig c =
+        PipelineConfig.load(
+            "# comment\nmining.positive-radius-m = 5  # trailing comment\n\n",
+            "my.conf",
+            List.of("mining.negative-radius-m=30", "mining.positive-radius-m = 7"));
+    assertEquals(7.0, c.get(Settings.POSITIVE_RADIUS_M));
+    assertEquals(30.0, c.get(Settings.NEGATIVE_RADIUS_M));
+    assertEquals(0.01, c.get(Settings.MAX_REJECTED_FRACTION));
+  }
+
+  @Test
+  void errorsNameTheSettingAndWhereItCameFrom() {
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> PipelineConfig.load("a = 1\nmining.radius = 3\n", "x.conf", List.of()));
+    assertTrue(e.getMessage().contains("'a'") && e.getMessage().contains("x.conf:1"), e.getMessage());
+    e = assertThrows(ConfigException.class, () -> PipelineConfig.load("", "x.conf", List.of("mining.positive-radius-m=ten")));
+    assertTrue(e.getMessage().contains("mining.positive-radius-m") && e.getMessage().contains("not a number"), e.getMessage());
+    e = assertThrows(ConfigException.class, () -> PipelineConfig.load("ingest.max-rejected-fraction = 2", "x.conf", List.of()));
+    assertTrue(e.getMessage().contains("[0, 1]"), e.getMessage());
+    e = assertThrows(ConfigException.class, () -> PipelineConfig.load("no equals sign", "x.conf", List.of()));
+    assertTrue(e.getMessage().contains("x.conf:1"), e.getMessage());
+    e = assertThrows(ConfigException.class, () -> PipelineConfig.load("", "x.conf", List.of("geo.frame-zone=17")));
+    assertTrue(e.getMessage().contains("geo.frame-zone"), e.getMessage());
+  }
+
+  @Test
+  void inconsistentSettingsAreRefusedNamingAllOfThem() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> PipelineConfig.load("", "x", List.of("mining.positive-radius-m=30", "mining.tile-size-m=40")));
+    assertTrue(e.getMessage().contains("mining.positive-radius-m (30.0) must be below mining.negative-radius-m (25.0)"), e.getMessage());
+    assertTrue(e.getMessage().contains("mining.tile-size-m (40.0) must be at least twice"), e.getMessage());
+  }
+}

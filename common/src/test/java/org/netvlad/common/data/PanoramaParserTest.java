@@ -1,0 +1,116 @@
+package org.netvlad.common.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.netvlad.common.geo.UtmProjection;
+import org.netvlad.common.geo.UtmZone;
+
+class PanoramaParserTest {
+  private final PanoramaParser parser = new PanoramaParser(Role.DATABASE, Split.TRAIN);
+
+  private static RawRow row(String... keyValues) {
+    Map<String, String> f = new HashMap<>();
+    f.put("image_id", "img");
+    f.put("path", "000/000000_pitch2_yaw4.jpg");
+    for (int i = 0; i < keyValues.length; i += 2) {
+      f.put(keyValues[i], keyValues[i + 1]);
+    }
+    return RawRow.of("m.csv", 12, f);
+  }
+
+  private RejectReason reason(RawRow r) {
+    PanoramaParser.Outcome o = parser.parse(r);
+    assertNull(o.panorama(), "expected a rejection");
+    assertEquals("m.csv", o.rejection().source());
+    assertEquals(12, o.rejection().rowNumber());
+    return o.rejection().reason();
+  }
+
+  @Test
+  void acceptsLatLonAndFillsUtmDefaultsAndTheHeadingFromThePittsburghName() {
+    Panorama p = parser.parse(row("lat", "40.4406", "lon", "-79.9959", "captured_at", "2015-07-01")).panorama();
+    assertNotNull(p);
+    assertEquals("17T", p.utmZone());
+    double[] en = new UtmProjection(UtmZone.parse("17T")).toGrid(40.4406, -79.9959);
+    assertEquals(en[0], p.utmEastingM(), 1e-9);
+    assertEquals(Role.DATABASE, p.role());
+    assertEquals(Split.TRAIN, p.split());
+    assertEquals(LocalDate.of(2015, 7, 1), p.capturedAt());
+    assertEquals(90.0, p.headingDeg()); // yaw4 = 3 steps of 30 degrees
+    assertEquals(2, p.pitchIndex());
+    assertTrue(Double.isNaN(p.frameEastingM()));
+  }
+
+  @Test
+  void acceptsUtmAndAgreeingLatLon() {
+    Panorama p =
+        parser.parse(row("utm_easting", "585088.30", "utm_northing", "4477425.18", "utm_zone", "17T", "role", "Query", "split", "val")).panorama();
+    assertNotNull(p);
+    assertEquals(585088.30, p.utmEastingM());
+    assertEquals(Role.QUERY, p.role());
+    assertEquals(Split.VAL, p.split());
+    assertTrue(p.latDeg() > 40.4 && p.latDeg() < 40.5 && p.lonDeg() < -79.9 && p.lonDeg() > -80.1);
+    RawRow both =
+        row("utm_easting", "585088.30", "utm_northing", "4477425.18", "utm_zone", "17T",
+            "lat", Double.toString(p.latDeg()), "lon", Double.toString(p.lonDeg()));
+    assertNotNull(parser.parse(both).panorama());
+  }
+
+  @Test
+  void rejectsEachKindOfBadRowWithItsReason() {
+    assertEquals(RejectReason.NAN_COORDINATE, reason(row("lat", "NaN", "lon", "1")));
+    assertEquals(RejectReason.NAN_COORDINATE, reason(row("lat", "1", "lon", "Infinity")));
+    assertEquals(RejectReason.NOT_A_NUMBER, reason(row("lat", "40,5", "lon", "1")));
+    assertEquals(RejectReason.MISSING_COORDINATES, reason(row()));
+    assertEquals(RejectReason.MISSING_COORDINATES, reason(row("lat", "40")));
+    assertEquals(RejectReason.LATITUDE_OUT_OF_RANGE, reason(row("lat", "91", "lon", "1")));
+    assertEquals(RejectReason.LATITUDE_OUT_OF_RANGE, reason(row("lat", "-85", "lon", "1")));
+    assertEquals(RejectReason.LONGITUDE_OUT_OF_RANGE, reason(row("lat", "1", "lon", "180.5")));
+    assertEquals(RejectReason.BAD_UTM_ZONE, reason(row("utm_easting", "5e5", "utm_northing", "4e6", "utm_zone", "17")));
+    assertEquals(RejectReason.UTM_OUT_OF_RANGE, reason(row("utm_easting", "-5", "utm_northing", "4e6", "utm_zone", "17T")));
+    // 6,000 km north in band H (30-40 degrees south) is impossible: a "S for south" mistake.
+    assertEquals(RejectReason.UTM_BAND_MISMATCH, reason(row("utm_easting", "5e5", "utm_northing", "6.2e6", "utm_zone", "56S")));
+    assertEquals(RejectReason.CONFLICTING_COORDINATES,
+        reason(row("utm_easting", "585088.30", "utm_northing", "4477425.18", "utm_zone", "17T", "lat", "40.5", "lon", "-79.9")));
+    assertEquals(RejectReason.UNKNOWN_ROLE, reason(row("lat", "1", "lon", "1", "role", "db")));
+    assertEquals(RejectReason.UNKNOWN_SPLIT, reason(row("lat", "1", "lon", "1", "split", "training")));
+    assertEquals(RejectReason.BAD_CAPTURE_DATE, reason(row("lat", "1", "lon", "1", "captured_at", "2015-13-01")));
+    assertEquals(RejectReason.BAD_HEADING, reason(row("lat", "1", "lon", "1", "heading_deg", "north")));
+    assertEquals(RejectReason.MISSING_IMAGE_ID, reason(row("lat", "1", "lon", "1", "image_id", " ")));
+    assertEquals(RejectReason.MISSING_PATH, reason(row("lat", "1", "lon", "1", "path", "")));
+    assertEquals(RejectReason.MALFORMED_ROW, reason(RawRow.malformed("m.csv", 12, "bad quoting")));
+  }
+
+  @Test
+  void theFrameKeepsSameGridCoordinatesAndReprojectsOthers() {
+    Panorama inZone =
+        parser.parse(row("utm_easting", "585088.30", "utm_northing", "4477425.18", "utm_zone", "17S")).panorama();
+    FrameProjector frame = new FrameProjector(UtmZone.parse("17T"), 9);
+    Panorama framed = frame.project(inZone).panorama();
+    assertEquals(585088.30, framed.frameEastingM()); // bit for bit: same grid, other band
+    assertEquals(4477425.18, framed.frameNorthingM());
+
+    Panorama nextZone = parser.parse(row("lat", "40.0", "lon", "-77.9")).panorama();
+    assertEquals("18T", nextZone.utmZone());
+    Panorama reprojected = frame.project(nextZone).panorama();
+    double[] expected = new UtmProjection(UtmZone.parse("17T")).toGrid(40.0, -77.9);
+    assertEquals(expected[0], reprojected.frameEastingM(), 1e-6);
+
+    Panorama far = parser.parse(row("lat", "40.0", "lon", "-60")).panorama();
+    assertEquals(RejectReason.OUTSIDE_FRAME, frame.project(far).rejection().reason());
+  }
+
+  @Test
+  void autoFrameZoneIsTheMostCommonOneIndependentOfOrder() {
+    assertEquals("18T", FrameProjector.chooseZone("auto", Map.of("17T", 3L, "18T", 5L)).toString());
+    assertEquals("17T", FrameProjector.chooseZone("auto", Map.of("18T", 5L, "17T", 5L)).toString());
+    assertEquals("54S", FrameProjector.chooseZone("54S", Map.of("17T", 5L)).toString());
+  }
+}
