@@ -154,7 +154,8 @@ public final class MineTuplesJob {
             s.get(Settings.POSITIVE_NEEDS_OTHER_DATE));
     Dataset<Row> mined =
         TileMining.mine(panoramas, params, s.get(Settings.TILE_SIZE_M), partitions, databaseBySplit).persist();
-    Map<String, Object> bySplit = splitStatistics(mined, databaseBySplit, queriesBySplit);
+    Map<String, Object> bySplit = new TreeMap<>();
+    Map<String, Object> positivesPerQuery = splitStatistics(mined, databaseBySplit, queriesBySplit, bySplit);
     mined
         .filter(col("kept"))
         .drop("kept")
@@ -177,6 +178,7 @@ public final class MineTuplesJob {
     summary.put("rejected_by_reason", rejectedByReason);
     summary.put("database_images", sumOf(databaseBySplit));
     summary.putAll(totals(bySplit));
+    summary.put("positives_per_query", positivesPerQuery);
     summary.put("by_split", bySplit);
     summary.put("settings", s.asText());
     timingsMs.put("total", (System.nanoTime() - t0) / 1_000_000);
@@ -195,10 +197,15 @@ public final class MineTuplesJob {
     return summary;
   }
 
-  /** Per-split counts and positives-per-query statistics, from every mined query. */
+  /**
+   * Fills {@code bySplit} with per-split counts and positives-per-query statistics, from every
+   * mined query; returns the positives-per-query statistics over all splits.
+   */
   private static Map<String, Object> splitStatistics(
-      Dataset<Row> mined, Map<String, Long> databaseBySplit, Map<String, Long> queriesBySplit) {
-    Map<String, Object> bySplit = new TreeMap<>();
+      Dataset<Row> mined,
+      Map<String, Long> databaseBySplit,
+      Map<String, Long> queriesBySplit,
+      Map<String, Object> bySplit) {
     for (String split : queriesBySplit.keySet()) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("database_images", databaseBySplit.getOrDefault(split, 0L));
@@ -229,8 +236,10 @@ public final class MineTuplesJob {
       m.put("pairs_within_negative_radius", r.getLong(4));
     }
     Map<String, TreeMap<Integer, Long>> histograms = new TreeMap<>();
+    TreeMap<Integer, Long> overall = new TreeMap<>();
     for (Row r : mined.filter(col("kept")).groupBy("split", "positive_count").count().collectAsList()) {
       histograms.computeIfAbsent(r.getString(0), k -> new TreeMap<>()).put(r.getInt(1), r.getLong(2));
+      overall.merge(r.getInt(1), r.getLong(2), Long::sum);
     }
     histograms.forEach(
         (split, h) -> {
@@ -238,7 +247,7 @@ public final class MineTuplesJob {
           Map<String, Object> m = (Map<String, Object>) bySplit.get(split);
           m.put("positives_per_query", PositiveStats.of(h));
         });
-    return bySplit;
+    return PositiveStats.of(overall);
   }
 
   /** Sums of the per-split counts, at the summary's top level. */
