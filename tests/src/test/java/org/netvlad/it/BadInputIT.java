@@ -1,0 +1,162 @@
+package org.netvlad.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.netvlad.jobs.cli.JobFailure;
+
+/**
+ * Bad input gets a clear answer: each bad row lands in rejected/ with its reason and location, the
+ * job fails past ingest.max-rejected-fraction without committing anything, and files that are not
+ * manifests at all fail naming the file.
+ */
+class BadInputIT extends SparkTestBase {
+  @TempDir Path dir;
+
+  private static final String HEADER = "image_id,path,lat,lon,utm_easting,utm_northing,utm_zone,role,split,captured_at";
+
+  /** Good rows, then one of each kind of bad row; the comment says the expected reason. */
+  private static final String[][] ROWS = {
+    {"g1,g1.jpg,40.44,-79.99,,,,database,train,2015-01-01", null},
+    {"g2,g2.jpg,40.44005,-79.99,,,,query,train,2016-01-01", null},
+    {"g3,g3.jpg,,,585088.3,4477425.2,17T,database,train,", null},
+    {"g4,g4.jpg,,,585090.3,4477425.2,17T,query,,", null},
+    {"n1,n1.jpg,NaN,-79.99,,,,database,train,", "nan_coordinate"},
+    {"n2,n2.jpg,40.44,,,,,database,train,", "missing_coordinates"},
+    {"n3,n3.jpg,,,,,,database,train,", "missing_coordinates"},
+    {"n4,n4.jpg,95,-79.99,,,,database,train,", "latitude_out_of_range"},
+    {"n5,n5.jpg,40.44,-200,,,,database,train,", "longitude_out_of_range"},
+    {"n6,n6.jpg,forty,-79.99,,,,database,train,", "not_a_number"},
+    {"n7,n7.jpg,40.44,-79.99,,,,reference,train,", "unknown_role"},
+    {"n8,n8.jpg,40.44,-79.99,,,,database,training,", "unknown_split"},
+    {"n9,n9.jpg,40.44,-79.99,,,,database,train,yesterday", "bad_capture_date"},
+    {"n10,\"broken.jpg,40.44,-79.99,,,,database,train,", "malformed_row"},
+    {"n11,n11.jpg,40.44,-79.99", "malformed_row"},
+    {"n12,n12.jpg,,,585088.3,4477425.2,99Q,database,train,", "bad_utm_zone"},
+    {"dup,a.jpg,40.44,-79.99,,,,database,train,", "duplicate_image_id"},
+    {"dup,b.jpg,40.45,-79.99,,,,database,train,", "duplicate_image_id"},
+  };
+
+  private Path writeManifest() {
+    List<String> lines = new ArrayList<>();
+    lines.add(HEADER);
+    for (String[] row : ROWS) {
+      lines.add(row[0]);
+    }
+    return Jobs.writeLines(dir.resolve("in/manifest.csv"), lines);
+  }
+
+  @Test
+  void everyBadRowIsRejectedWithItsReasonAndLine() {
+    Path csv = writeManifest();
+    String run = dir.resolve("run").toUri().toString();
+    Map<String, Object> summary = Jobs.mine(spark, run, List.of(csv.toString()), false, "ingest.max-rejected-fraction=1");
+    Map<Long, String> expected = new HashMap<>();
+    for (int i = 0; i < ROWS.length; i++) {
+      if (ROWS[i][1] != null) {
+        expected.put(i + 2L, ROWS[i][1]); // line 1 is the header
+      }
+    }
+    Map<Long, String> actual = new HashMap<>();
+    for (Row r : spark.read().parquet(run + "/rejected").collectAsList()) {
+      assertEquals(csv.toUri().toString().replace("file:///", "file:/"), r.getAs("source"));
+      assertFalse(((String) r.getAs("detail")).isBlank());
+      actual.put(r.getAs("row_number"), r.getAs("reason"));
+    }
+    assertEquals(expected, actual);
+    assertEquals((long) ROWS.length, summary.get("rows_in"));
+    assertEquals((long) expected.size(), summary.get("rows_rejected"));
+    assertEquals(4L, spark.read().parquet(run + "/panoramas").count());
+    @SuppressWarnings("unchecked")
+    Map<String, Long> byReason = (Map<String, Long>) summary.get("rejected_by_reason");
+    assertEquals(2L, byReason.get("duplicate_image_id"));
+    assertEquals(2L, byReason.get("malformed_row"));
+  }
+
+  @Test
+  void tooManyRejectedRowsFailClearlyAndCommitNothing() {
+    Path csv = writeManifest();
+    Path run = dir.resolve("run-fail");
+    JobFailure e = assertThrows(JobFailure.class, () -> Jobs.mine(spark, run, List.of(csv.toString())));
+    String m = e.getMessage();
+    assertTrue(m.contains("14 of 18 input rows rejected"), m);
+    assertTrue(m.contains("ingest.max-rejected-fraction = 0.01"), m);
+    assertTrue(m.contains("nan_coordinate=1") && m.contains("manifest.csv:"), m);
+    assertFalse(Files.exists(run.resolve("summary")));
+    assertFalse(Files.exists(run.resolve("panoramas")));
+    assertFalse(Files.exists(run.resolve("tuples")));
+  }
+
+  @Test
+  void jsonLinesAndParquetManifestsGiveTheSameRowsAsCsv() {
+    List<String> json = new ArrayList<>();
+    json.add("{\"image_id\":\"a\",\"path\":\"a.jpg\",\"lat\":40.44,\"lon\":-79.99,\"role\":\"database\"}");
+    json.add("");
+    json.add("{\"image_id\":\"b\",\"path\":\"b.jpg\",\"lat\":40.44003,\"lon\":-79.99,\"role\":\"query\"}");
+    json.add("{\"image_id\":\"c\", broken");
+    Path jsonl = Jobs.writeLines(dir.resolve("in/m.jsonl"), json);
+    Path csv =
+        Jobs.writeLines(
+            dir.resolve("in/m.csv"),
+            List.of("image_id,path,lat,lon,role", "a,a.jpg,40.44,-79.99,database", "b,b.jpg,40.44003,-79.99,query"));
+    Dataset<Row> df = spark.read().option("header", "true").option("inferSchema", "true").csv(csv.toString());
+    String parquet = dir.resolve("in/m.parquet").toString();
+    df.write().mode(SaveMode.Overwrite).parquet(parquet);
+
+    Map<String, Object> fromJson = Jobs.mine(spark, dir.resolve("j"), List.of(jsonl.toString()), "ingest.max-rejected-fraction=0.5");
+    Map<String, Object> fromCsv = Jobs.mine(spark, dir.resolve("c"), List.of(csv.toString()));
+    Map<String, Object> fromParquet = Jobs.mine(spark, dir.resolve("p"), List.of(parquet));
+    List<Row> rejected = spark.read().parquet(dir.resolve("j").toUri() + "/rejected").collectAsList();
+    assertEquals(1, rejected.size());
+    assertEquals(4L, (long) rejected.get(0).getAs("row_number"));
+    assertEquals("malformed_row", rejected.get(0).getAs("reason"));
+    for (Map<String, Object> s : List.of(fromJson, fromCsv, fromParquet)) {
+      assertEquals(1L, s.get("queries_kept"));
+      assertEquals(1L, s.get("database_images"));
+    }
+    List<String> columns = Arrays.asList("image_id", "frame_easting_m", "frame_northing_m", "role");
+    for (String run : List.of("j", "p")) {
+      assertEquals(
+          spark.read().parquet(dir.resolve("c").toUri() + "/panoramas").selectExpr(columns.toArray(new String[0])).orderBy("image_id").collectAsList(),
+          spark.read().parquet(dir.resolve(run).toUri() + "/panoramas").selectExpr(columns.toArray(new String[0])).orderBy("image_id").collectAsList());
+    }
+  }
+
+  @Test
+  void filesThatAreNotManifestsFailNamingTheFile() throws Exception {
+    byte[] real = Files.readAllBytes(Jobs.pittsburghSpec("pitts30k_train.mat"));
+    Path empty = Files.write(dir.resolve("pitts_empty.mat"), new byte[0]);
+    Path truncated = Files.write(dir.resolve("pitts_cut.mat"), Arrays.copyOf(real, real.length / 3));
+    Path unrelated = Files.write(dir.resolve("pitts_text.mat"), "image_id,path\n".repeat(50).getBytes());
+    for (Path bad : List.of(empty, truncated, unrelated)) {
+      JobFailure e = assertThrows(JobFailure.class, () -> Jobs.mine(spark, dir.resolve("r-" + bad.getFileName()), List.of(bad.toString())));
+      assertTrue(e.getMessage().contains(bad.getFileName().toString()), e.getMessage());
+      assertFalse(Files.exists(dir.resolve("r-" + bad.getFileName()).resolve("summary")));
+    }
+    Path noZone = Files.write(dir.resolve("mycity.mat"), real);
+    JobFailure e = assertThrows(JobFailure.class, () -> Jobs.mine(spark, dir.resolve("r-zone"), List.of(noZone.toString())));
+    assertTrue(e.getMessage().contains("ingest.dbstruct-utm-zone"), e.getMessage());
+    Path unknown = Files.write(dir.resolve("manifest.txt"), "x".getBytes());
+    e = assertThrows(JobFailure.class, () -> Jobs.mine(spark, dir.resolve("r-txt"), List.of(unknown.toString())));
+    assertTrue(e.getMessage().contains("manifest.txt") && e.getMessage().contains("unknown format"), e.getMessage());
+    e = assertThrows(JobFailure.class, () -> Jobs.mine(spark, dir.resolve("r-missing"), List.of(dir.resolve("nope.csv").toString())));
+    assertTrue(e.getMessage().contains("nope.csv") && e.getMessage().contains("does not exist"), e.getMessage());
+    Path noId = Jobs.writeLines(dir.resolve("noid.csv"), List.of("path,lat,lon", "a.jpg,1,1"));
+    e = assertThrows(JobFailure.class, () -> Jobs.mine(spark, dir.resolve("r-noid"), List.of(noId.toString())));
+    assertTrue(e.getMessage().contains("noid.csv") && e.getMessage().contains("image_id"), e.getMessage());
+  }
+}

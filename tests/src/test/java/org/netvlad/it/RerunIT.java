@@ -1,0 +1,56 @@
+package org.netvlad.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.netvlad.jobs.cli.JobFailure;
+import org.netvlad.jobs.cli.JobMain;
+
+/** Outputs are committed atomically; re-running a finished job changes nothing unless asked to. */
+class RerunIT extends SparkTestBase {
+  @TempDir Path dir;
+
+  @Test
+  void aFinishedRunIsLeftAloneAndAFailedOverwriteKeepsThePreviousOutputs() throws Exception {
+    Path good =
+        Jobs.writeLines(
+            dir.resolve("good.csv"),
+            List.of("image_id,path,lat,lon,role", "a,a.jpg,40.44,-79.99,database", "b,b.jpg,40.44003,-79.99,query"));
+    Path run = dir.resolve("run");
+    String uri = run.toUri().toString();
+    Map<String, Object> first = Jobs.mine(spark, uri, List.of(good.toString()), false);
+    Path summary = run.resolve("summary/mine-tuples.json");
+    String summaryText = Files.readString(summary);
+    FileTime before = Files.getLastModifiedTime(run.resolve("tuples"));
+    Thread.sleep(20);
+
+    Map<String, Object> again = Jobs.mine(spark, uri, List.of(good.toString()), false, "mining.positive-radius-m=1");
+    assertEquals(JobMain.toJson(first), JobMain.toJson(again), "the finished summary is returned as it is");
+    assertEquals(summaryText, Files.readString(summary));
+    assertEquals(before, Files.getLastModifiedTime(run.resolve("tuples")));
+
+    Path bad = Jobs.writeLines(dir.resolve("bad.csv"), List.of("image_id,path,lat,lon", "a,a.jpg,NaN,1", "b,b.jpg,1,1"));
+    assertThrows(JobFailure.class, () -> Jobs.mine(spark, uri, List.of(bad.toString()), true));
+    assertEquals(summaryText, Files.readString(summary), "a failed overwrite keeps the finished run");
+    assertEquals(1L, spark.read().parquet(uri + "/tuples/train").count());
+
+    Map<String, Object> redone = Jobs.mine(spark, uri, List.of(good.toString()), true, "mining.positive-radius-m=1");
+    assertNotEquals(summaryText, Files.readString(summary));
+    assertEquals(0L, redone.get("queries_kept"));
+    assertFalse(Files.exists(run.resolve("tuples/train")), "no query kept: no split folder");
+    try (Stream<Path> files = Files.list(run)) {
+      assertTrue(files.noneMatch(p -> p.getFileName().toString().equals("_staging")), "staging cleaned up");
+    }
+  }
+}

@@ -1,0 +1,114 @@
+package org.netvlad.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.netvlad.jobs.cli.JobMain;
+
+/** The submit/ wrappers run the real jobs from the real jar through spark-submit. */
+class SubmitScriptsIT {
+  @TempDir Path dir;
+
+  record Result(int exitCode, String stdout, String stderr) {}
+
+  static Result run(List<String> command) throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(command).directory(Jobs.projectRoot().toFile());
+    pb.environment().remove("SPARK_HOME");
+    File out = Files.createTempFile("submit", ".out").toFile();
+    File err = Files.createTempFile("submit", ".err").toFile();
+    pb.redirectOutput(out).redirectError(err);
+    Process p = pb.start();
+    assertTrue(p.waitFor(5, TimeUnit.MINUTES), "timed out: " + command);
+    return new Result(
+        p.exitValue(),
+        Files.readString(out.toPath(), StandardCharsets.UTF_8),
+        Files.readString(err.toPath(), StandardCharsets.UTF_8));
+  }
+
+  private static String script(String name) {
+    return Jobs.projectRoot().resolve("submit").resolve(name).toString();
+  }
+
+  @Test
+  void everyClassTheScriptsNameIsInTheApplicationJar() throws IOException {
+    Path jar = Jobs.projectRoot().resolve("spark-jobs/target/netvlad-spark-jobs.jar");
+    assertTrue(Files.isRegularFile(jar), "the scripts' jar path must be the build's: " + jar);
+    String common = Files.readString(Jobs.projectRoot().resolve("submit/lib/common.sh"));
+    assertTrue(common.contains("spark-jobs/target/netvlad-spark-jobs.jar"));
+    Set<String> classes = new TreeSet<>();
+    Pattern name = Pattern.compile("org\\.netvlad\\.[A-Za-z0-9_.]+");
+    try (Stream<Path> scripts = Stream.concat(Files.list(Jobs.projectRoot().resolve("submit")), Files.list(Jobs.projectRoot().resolve("submit/lib")))) {
+      for (Path s : scripts.filter(Files::isRegularFile).toList()) {
+        Matcher m = name.matcher(Files.readString(s));
+        while (m.find()) {
+          classes.add(m.group());
+        }
+      }
+    }
+    assertFalse(classes.isEmpty());
+    try (ZipFile zip = new ZipFile(jar.toFile())) {
+      for (String c : classes) {
+        assertTrue(zip.getEntry(c.replace('.', '/') + ".class") != null, c + " is not in " + jar);
+      }
+    }
+  }
+
+  @Test
+  void helpListsOptionsAndSettings() throws Exception {
+    Result r = run(List.of("bash", script("mine-tuples"), "--", "--help"));
+    assertEquals(0, r.exitCode(), r.stderr());
+    for (String expected : List.of("--run", "--input", "--images", "--set", "--overwrite", "mining.negative-radius-m")) {
+      assertTrue(r.stdout().contains(expected), expected + " missing from:\n" + r.stdout());
+    }
+  }
+
+  @Test
+  void runsAJobInLocalModeAndFailsCleanlyOnBadArguments() throws Exception {
+    Path csv =
+        Jobs.writeLines(
+            dir.resolve("m.csv"),
+            List.of("image_id,path,lat,lon,role", "a,a.jpg,40.44,-79.99,database", "b,b.jpg,40.44003,-79.99,query"));
+    Path run = dir.resolve("run");
+    Result ok =
+        run(List.of("bash", script("mine-tuples"), "--master", "local[1]", "--", "--run", run.toString(), "--input", csv.toString()));
+    assertEquals(0, ok.exitCode(), ok.stderr());
+    Map<String, Object> summary = JobMain.fromJson(Files.readString(run.resolve("summary/mine-tuples.json")));
+    assertEquals(1, summary.get("queries_kept"));
+    assertTrue(ok.stdout().contains("\"queries_kept\" : 1"), ok.stdout());
+    assertTrue(ok.stderr().contains("[mine-tuples"), "progress lines on stderr:\n" + ok.stderr());
+
+    Result unknown = run(List.of("bash", script("mine-tuples"), "--", "--run", run.toString(), "--input", csv.toString(), "--frobnicate", "1"));
+    assertEquals(2, unknown.exitCode());
+    assertTrue(lastLine(unknown.stderr()).startsWith("mine-tuples: error: mine-tuples: unknown option '--frobnicate'"), unknown.stderr());
+
+    Result inconsistent =
+        run(List.of("bash", script("mine-tuples"), "--", "--run", dir.resolve("r2").toString(), "--input", csv.toString(),
+            "--set", "mining.positive-radius-m=30"));
+    assertEquals(2, inconsistent.exitCode());
+    assertTrue(lastLine(inconsistent.stderr()).contains("mining.positive-radius-m (30.0) must be below mining.negative-radius-m (25.0)"), inconsistent.stderr());
+    assertFalse(Files.exists(dir.resolve("r2")), "settings are refused before anything is written");
+  }
+
+  private static String lastLine(String text) {
+    List<String> lines = new ArrayList<>(text.strip().lines().toList());
+    return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+  }
+}
