@@ -1,11 +1,6 @@
 package org.netvlad.jobs;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -32,6 +27,7 @@ import org.netvlad.jobs.cli.Progress;
 import org.netvlad.jobs.ingest.Ingest;
 import org.netvlad.jobs.io.ManifestReader;
 import org.netvlad.jobs.io.RunFolder;
+import org.netvlad.jobs.mining.MiningStats;
 import org.netvlad.jobs.mining.TileMining;
 
 /**
@@ -109,6 +105,8 @@ public final class MineTuplesJob {
 
     ManifestReader reader =
         new ManifestReader(spark, s.get(Settings.DBSTRUCT_UTM_ZONE), s.get(Settings.DBSTRUCT_QUERY_PREFIX));
+    long rowsPerPartition = s.get(Settings.ROWS_PER_PARTITION);
+    int minPartitions = spark.sparkContext().defaultParallelism();
     Ingest.Result ingest =
         Ingest.run(
             spark,
@@ -116,7 +114,9 @@ public final class MineTuplesJob {
             Role.parseOrNull(s.get(Settings.DEFAULT_ROLE)),
             Split.parseOrNull(s.get(Settings.DEFAULT_SPLIT)),
             s.get(Settings.FRAME_ZONE),
-            s.get(Settings.MAX_FRAME_OFFSET_DEG));
+            s.get(Settings.MAX_FRAME_OFFSET_DEG),
+            rowsPerPartition,
+            minPartitions);
     if (ingest.rowsIn() == 0) {
       throw new JobFailure("the inputs hold no rows: " + config.inputs());
     }
@@ -144,27 +144,23 @@ public final class MineTuplesJob {
       (Role.DATABASE.text().equals(r.getString(1)) ? databaseBySplit : queriesBySplit)
           .put(r.getString(0), r.getLong(2));
     }
-    long accepted = ingest.rowsIn() - rejectedCount;
-    int partitions =
-        (int) Math.max(spark.sparkContext().defaultParallelism(), accepted / s.get(Settings.ROWS_PER_PARTITION) + 1);
     MiningParams params =
         new MiningParams(
             s.get(Settings.POSITIVE_RADIUS_M),
             s.get(Settings.NEGATIVE_RADIUS_M),
             s.get(Settings.POSITIVE_NEEDS_OTHER_DATE));
-    Dataset<Row> mined =
-        TileMining.mine(panoramas, params, s.get(Settings.TILE_SIZE_M), partitions, databaseBySplit).persist();
-    Map<String, Object> bySplit = new TreeMap<>();
-    Map<String, Object> positivesPerQuery = splitStatistics(mined, databaseBySplit, queriesBySplit, bySplit);
-    mined
-        .filter(col("kept"))
-        .drop("kept")
+    long accepted = ingest.rowsIn() - rejectedCount;
+    int partitions = (int) Math.max(minPartitions, accepted / rowsPerPartition + 1);
+    MiningStats stats = new MiningStats();
+    spark.sparkContext().register(stats, "mining statistics");
+    TileMining.mine(panoramas, params, s.get(Settings.TILE_SIZE_M), partitions, databaseBySplit, stats)
         .write()
         .partitionBy("split")
         .parquet(new Path(staging, "tuples-by-split").toString());
     moveSplitFolders(run, new Path(staging, "tuples-by-split"), new Path(staging, "tuples"));
-    mined.unpersist();
+    Map<String, Object> bySplit = splitStatistics(stats.value(), databaseBySplit, queriesBySplit);
     timingsMs.put("mining", (System.nanoTime() - t1) / 1_000_000);
+    progress.say(String.format("mining: %,d queries mined in %.1f s", sumOf(queriesBySplit), (System.nanoTime() - t1) / 1e9));
 
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("job", NAME);
@@ -178,11 +174,14 @@ public final class MineTuplesJob {
     summary.put("rejected_by_reason", rejectedByReason);
     summary.put("database_images", sumOf(databaseBySplit));
     summary.putAll(totals(bySplit));
-    summary.put("positives_per_query", positivesPerQuery);
+    TreeMap<Integer, Long> overall = new TreeMap<>();
+    stats.value().values().forEach(v -> v.positivesHistogram.forEach((k, n) -> overall.merge(k, n, Long::sum)));
+    summary.put("positives_per_query", PositiveStats.of(overall));
     summary.put("by_split", bySplit);
     summary.put("settings", s.asText());
     timingsMs.put("total", (System.nanoTime() - t0) / 1_000_000);
     summary.put("timings_ms", timingsMs);
+    summary.put("driver_memory", org.netvlad.jobs.cli.JvmMemory.peaks());
     run.writeText(new Path(staging, RunFolder.summaryPath(NAME)), JobMain.toJson(summary));
     run.commit(NAME, staging, List.of("panoramas", "rejected", "tuples"));
     panoramas.unpersist();
@@ -197,57 +196,23 @@ public final class MineTuplesJob {
     return summary;
   }
 
-  /**
-   * Fills {@code bySplit} with per-split counts and positives-per-query statistics, from every
-   * mined query; returns the positives-per-query statistics over all splits.
-   */
+  /** Per-split counts and positives-per-query statistics, for the summary. */
   private static Map<String, Object> splitStatistics(
-      Dataset<Row> mined,
-      Map<String, Long> databaseBySplit,
-      Map<String, Long> queriesBySplit,
-      Map<String, Object> bySplit) {
+      Map<String, MiningStats.Split> mined, Map<String, Long> databaseBySplit, Map<String, Long> queriesBySplit) {
+    Map<String, Object> bySplit = new TreeMap<>();
     for (String split : queriesBySplit.keySet()) {
+      MiningStats.Split stats = mined.getOrDefault(split, new MiningStats.Split());
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("database_images", databaseBySplit.getOrDefault(split, 0L));
       m.put("queries_in", queriesBySplit.get(split));
-      m.put("queries_kept", 0L);
-      m.put("queries_without_positive", queriesBySplit.get(split));
-      m.put("pairs_within_positive_radius", 0L);
-      m.put("pairs_within_negative_radius", 0L);
-      m.put("positives_per_query", Map.of());
+      m.put("queries_kept", stats.kept);
+      m.put("queries_without_positive", queriesBySplit.get(split) - stats.kept);
+      m.put("pairs_within_positive_radius", stats.pairsWithinPositiveRadius);
+      m.put("pairs_within_negative_radius", stats.pairsWithinNegativeRadius);
+      m.put("positives_per_query", PositiveStats.of(stats.positivesHistogram));
       bySplit.put(split, m);
     }
-    List<Row> rows =
-        mined
-            .groupBy("split")
-            .agg(
-                count(lit(1)),
-                sum(when(col("kept"), 1).otherwise(0)),
-                sum(col("pairs_within_positive_radius")),
-                sum(size(col("non_negative_db_indices"))))
-            .collectAsList();
-    for (Row r : rows) {
-      @SuppressWarnings("unchecked")
-      Map<String, Object> m = (Map<String, Object>) bySplit.get(r.getString(0));
-      long kept = r.getLong(2);
-      m.put("queries_kept", kept);
-      m.put("queries_without_positive", r.getLong(1) - kept);
-      m.put("pairs_within_positive_radius", r.getLong(3));
-      m.put("pairs_within_negative_radius", r.getLong(4));
-    }
-    Map<String, TreeMap<Integer, Long>> histograms = new TreeMap<>();
-    TreeMap<Integer, Long> overall = new TreeMap<>();
-    for (Row r : mined.filter(col("kept")).groupBy("split", "positive_count").count().collectAsList()) {
-      histograms.computeIfAbsent(r.getString(0), k -> new TreeMap<>()).put(r.getInt(1), r.getLong(2));
-      overall.merge(r.getInt(1), r.getLong(2), Long::sum);
-    }
-    histograms.forEach(
-        (split, h) -> {
-          @SuppressWarnings("unchecked")
-          Map<String, Object> m = (Map<String, Object>) bySplit.get(split);
-          m.put("positives_per_query", PositiveStats.of(h));
-        });
-    return PositiveStats.of(overall);
+    return bySplit;
   }
 
   /** Sums of the per-split counts, at the summary's top level. */

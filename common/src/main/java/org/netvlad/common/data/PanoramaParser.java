@@ -30,6 +30,27 @@ public final class PanoramaParser {
     this.defaultSplit = defaultSplit;
   }
 
+  /**
+   * The UTM zone a row claims or lies in, cheaply and without projecting; null when the row has no
+   * usable position. Used to pick the mining frame before rows are parsed in full.
+   */
+  public static String zoneOf(RawRow row) {
+    if (row.malformed() != null) {
+      return null;
+    }
+    try {
+      if (row.field("utm_zone") != null) {
+        return UtmZone.parse(row.field("utm_zone")).toString();
+      }
+      if (row.field("lat") != null && row.field("lon") != null) {
+        return UtmZone.containing(Double.parseDouble(row.field("lat")), Double.parseDouble(row.field("lon"))).toString();
+      }
+    } catch (IllegalArgumentException e) {
+      return null; // includes NumberFormatException; the full parse says why
+    }
+    return null;
+  }
+
   /** The outcome for one row: exactly one of panorama and rejection is non-null. */
   public record Outcome(Panorama panorama, Rejection rejection) {}
 

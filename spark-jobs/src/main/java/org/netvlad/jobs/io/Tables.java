@@ -1,6 +1,5 @@
 package org.netvlad.jobs.io;
 
-import static org.apache.spark.sql.types.DataTypes.BooleanType;
 import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
@@ -77,8 +76,7 @@ public final class Tables {
           .add("soft_positive_count", IntegerType, false)
           .add("non_negative_db_indices", createArrayType(LongType, false), false)
           .add("database_count", LongType, false)
-          .add("pairs_within_positive_radius", IntegerType, false)
-          .add("kept", BooleanType, false);
+          .add("pairs_within_positive_radius", IntegerType, false);
 
   public static Row outcome(Panorama p) {
     return RowFactory.create(

@@ -50,14 +50,17 @@ public final class TileMining {
    * Mines every query of {@code panoramas} ({@link Tables#PANORAMA_INDEXED}).
    *
    * @param databaseCountBySplit database images per split
-   * @return one {@link Tables#TUPLE} row per query, kept or not
+   * @param stats gathers statistics of every query, kept or not; run exactly one action on the
+   *     result, or they count twice
+   * @return one {@link Tables#TUPLE} row per query with at least one positive
    */
   public static Dataset<Row> mine(
       Dataset<Row> panoramas,
       MiningParams params,
       double tileSizeM,
       int partitions,
-      Map<String, Long> databaseCountBySplit) {
+      Map<String, Long> databaseCountBySplit,
+      MiningStats stats) {
     Dataset<Row> tiled =
         panoramas
             .select("image_id", "role", "split", "captured_at", "frame_easting_m", "frame_northing_m", "db_index")
@@ -66,7 +69,7 @@ public final class TileMining {
         .repartition(partitions, col("split"), col("tile_x"), col("tile_y"))
         .sortWithinPartitions("split", "tile_x", "tile_y")
         .mapPartitions(
-            new TileMiner(params, Map.copyOf(databaseCountBySplit)), Encoders.row(Tables.TUPLE));
+            new TileMiner(params, Map.copyOf(databaseCountBySplit), stats), Encoders.row(Tables.TUPLE));
   }
 
   /** Assigns a query to its tile and a database image to every tile within reach. */
@@ -113,10 +116,12 @@ public final class TileMining {
     private static final long serialVersionUID = 1L;
     private final MiningParams params;
     private final Map<String, Long> databaseCountBySplit;
+    private final MiningStats stats;
 
-    TileMiner(MiningParams params, Map<String, Long> databaseCountBySplit) {
+    TileMiner(MiningParams params, Map<String, Long> databaseCountBySplit, MiningStats stats) {
       this.params = params;
       this.databaseCountBySplit = databaseCountBySplit;
+      this.stats = stats;
     }
 
     @Override
@@ -150,7 +155,10 @@ public final class TileMining {
       if (!queries.isEmpty()) {
         long databaseCount = databaseCountBySplit.getOrDefault(split, 0L);
         for (QueryTuple t : miner.mine(database, queries)) {
-          out.add(toRow(t, split, databaseCount));
+          stats.add(new MiningStats.Query(split, t));
+          if (t.hasPositive()) {
+            out.add(toRow(t, split, databaseCount));
+          }
         }
       }
       database.clear();
@@ -168,8 +176,7 @@ public final class TileMining {
           t.softPositiveCount(),
           boxed(t.nonNegativeDbIndices()),
           databaseCount,
-          t.pairsWithinPositiveRadius(),
-          t.hasPositive());
+          t.pairsWithinPositiveRadius());
     }
 
     private static Double[] boxed(double[] a) {

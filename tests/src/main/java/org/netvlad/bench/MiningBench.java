@@ -1,0 +1,161 @@
+package org.netvlad.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Date;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.netvlad.common.data.Role;
+import org.netvlad.common.layout.StreetLayout;
+import org.netvlad.common.mining.MiningParams;
+import org.netvlad.common.mining.QueryTuple;
+import org.netvlad.common.mining.SitePoint;
+import org.netvlad.common.mining.TupleMiner;
+import org.netvlad.jobs.cli.JobMain;
+
+/**
+ * {@code submit/bench mining}: the mine-tuples job in local[2] against a plain single-threaded
+ * in-process grid search over the same points, at fixed density (2,500 panoramas per km², about
+ * 20 x 20 km per million).
+ *
+ * <p>For each size it renders a street layout to a Parquet manifest (not timed), runs the
+ * single-threaded baseline in this JVM, then runs {@code submit/mine-tuples --master local[2]} as a
+ * separate process with a fixed driver heap, and prints the times, their ratio and the job's peak
+ * memory.
+ */
+public final class MiningBench {
+  private static final double EASTING0 = 540_000;
+  private static final double NORTHING0 = 4_440_000;
+  private static final double PANORAMAS_PER_KM2 = 2_500;
+
+  private MiningBench() {}
+
+  public static void main(String[] args) throws Exception {
+    Path root = Path.of(System.getProperty("project.root", ".")).toAbsolutePath().normalize();
+    Path work = Path.of(System.getProperty("bench.dir", root.resolve("tests/target/bench-mining").toString()));
+    String jobHeap = System.getProperty("bench.job.heap", "3g");
+    List<Long> sizes = new ArrayList<>();
+    for (String a : args) {
+      sizes.add(Long.parseLong(a.replace("_", "").replace(",", "")));
+    }
+    if (sizes.isEmpty()) {
+      sizes = List.of(1_000_000L, 4_000_000L);
+    }
+    List<String> report = new ArrayList<>();
+    report.add(String.format(Locale.ROOT, "%-10s %-11s %12s %12s %12s %10s %10s %12s %12s",
+        "panoramas", "area_km", "baseline_s", "job_mine_s", "job_total_s", "mine/base", "total/base", "peak_heap_mb", "peak_rss_mb"));
+    for (long size : sizes) {
+      double sideM = Math.sqrt(size / PANORAMAS_PER_KM2) * 1000;
+      StreetLayout layout = StreetLayout.sizedFor(size, sideM, sideM, 12, 1);
+      Path manifest = work.resolve("layout-" + size + ".parquet");
+      long images = generate(layout, manifest);
+      double baselineS = baseline(layout);
+      Path run = work.resolve("run-" + size);
+      long t0 = System.nanoTime();
+      runJob(root, manifest, run, jobHeap);
+      double jobWallS = (System.nanoTime() - t0) / 1e9;
+      Map<String, Object> summary = JobMain.fromJson(Files.readString(run.resolve("summary/mine-tuples.json")));
+      @SuppressWarnings("unchecked")
+      Map<String, Object> timings = (Map<String, Object>) summary.get("timings_ms");
+      @SuppressWarnings("unchecked")
+      Map<String, Object> memory = (Map<String, Object>) summary.get("driver_memory");
+      double mineS = ((Number) timings.get("mining")).doubleValue() / 1000;
+      report.add(String.format(Locale.ROOT, "%-10d %-11s %12.2f %12.2f %12.2f %10.2f %10.2f %12s %12s",
+          images, String.format(Locale.ROOT, "%.0fx%.0f", sideM / 1000, sideM / 1000), baselineS, mineS, jobWallS,
+          mineS / baselineS, jobWallS / baselineS, memory.get("peak_heap_mb"), memory.get("peak_rss_mb")));
+      System.err.println(report.get(0) + "\n" + report.get(report.size() - 1));
+    }
+    System.out.println("mining benchmark: local[2] job (driver heap " + jobHeap + ") vs single-threaded in-process grid search");
+    report.forEach(System.out::println);
+  }
+
+  static final StructType MANIFEST =
+      new StructType()
+          .add("image_id", DataTypes.StringType)
+          .add("path", DataTypes.StringType)
+          .add("utm_easting", DataTypes.DoubleType)
+          .add("utm_northing", DataTypes.DoubleType)
+          .add("utm_zone", DataTypes.StringType)
+          .add("role", DataTypes.StringType)
+          .add("split", DataTypes.StringType)
+          .add("captured_at", DataTypes.DateType);
+
+  /** Writes the layout as a Parquet manifest (UTM 17T), in parallel over streets. */
+  static long generate(StreetLayout layout, Path out) {
+    SparkSession spark =
+        SparkSession.builder().master("local[2]").appName("bench-layout").config("spark.ui.enabled", "false").getOrCreate();
+    try {
+      JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      List<Integer> streets = IntStream.range(0, layout.streetCount()).boxed().toList();
+      var rows =
+          sc.parallelize(streets, Math.max(2, streets.size() / 50))
+              .flatMap(
+                  s -> {
+                    List<Row> r = new ArrayList<>();
+                    for (StreetLayout.LayoutImage i : layout.street(s)) {
+                      r.add(RowFactory.create(i.imageId(), i.imageId() + ".jpg", EASTING0 + i.eastM(), NORTHING0 + i.northM(),
+                          "17T", i.role().text(), i.split().text(), Date.valueOf(i.capturedAt())));
+                    }
+                    return r.iterator();
+                  });
+      var df = spark.createDataFrame(rows, MANIFEST);
+      df.write().mode(SaveMode.Overwrite).parquet(out.toString());
+      return spark.read().parquet(out.toString()).count();
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /** Seconds of a single-threaded exact grid search over the same points, split by split. */
+  static double baseline(StreetLayout layout) {
+    Map<String, List<SitePoint>> db = new HashMap<>();
+    Map<String, List<SitePoint>> queries = new HashMap<>();
+    for (int s = 0; s < layout.streetCount(); s++) {
+      for (StreetLayout.LayoutImage i : layout.street(s)) {
+        String split = i.split().text();
+        boolean isQuery = i.role() == Role.QUERY;
+        List<SitePoint> list = (isQuery ? queries : db).computeIfAbsent(split, k -> new ArrayList<>());
+        list.add(new SitePoint(i.imageId(), isQuery ? -1 : list.size(), EASTING0 + i.eastM(), NORTHING0 + i.northM(),
+            (int) i.capturedAt().toEpochDay()));
+      }
+    }
+    TupleMiner miner = new TupleMiner(new MiningParams(10, 25, false));
+    long kept = 0;
+    long t0 = System.nanoTime();
+    for (String split : queries.keySet()) {
+      for (QueryTuple t : miner.mine(db.getOrDefault(split, List.of()), queries.get(split))) {
+        kept += t.hasPositive() ? 1 : 0;
+      }
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    System.err.printf(Locale.ROOT, "baseline: %,d queries kept in %.2f s%n", kept, seconds);
+    return seconds;
+  }
+
+  static void runJob(Path root, Path manifest, Path run, String heap) throws IOException, InterruptedException {
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                "bash", root.resolve("submit/mine-tuples").toString(), "--master", "local[2]", "--",
+                "--run", run.toString(), "--input", manifest.toString(), "--overwrite")
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(ProcessBuilder.Redirect.INHERIT);
+    pb.environment().remove("SPARK_HOME");
+    pb.environment().put("NETVLAD_DRIVER_MEMORY", heap);
+    Process p = pb.start();
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("mine-tuples failed with exit code " + p.exitValue());
+    }
+  }
+}
