@@ -115,8 +115,7 @@ public final class MineTuplesJob {
             Split.parseOrNull(s.get(Settings.DEFAULT_SPLIT)),
             s.get(Settings.FRAME_ZONE),
             s.get(Settings.MAX_FRAME_OFFSET_DEG),
-            rowsPerPartition,
-            minPartitions);
+            progress);
     if (ingest.rowsIn() == 0) {
       throw new JobFailure("the inputs hold no rows: " + config.inputs());
     }
@@ -135,6 +134,7 @@ public final class MineTuplesJob {
       throw new JobFailure(tooManyRejected(ingest.rowsIn(), rejectedCount, rejectedShare, maxShare, rejectedByReason, rejected, staging));
     }
     panoramas.write().parquet(new Path(staging, "panoramas").toString());
+    progress.say("ingest: panoramas written");
     timingsMs.put("ingest", (System.nanoTime() - t0) / 1_000_000);
 
     long t1 = System.nanoTime();

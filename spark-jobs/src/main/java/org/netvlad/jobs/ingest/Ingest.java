@@ -1,6 +1,13 @@
 package org.netvlad.jobs.ingest;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.format_string;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.spark_partition_id;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,7 +29,6 @@ import org.netvlad.common.data.Role;
 import org.netvlad.common.data.Split;
 import org.netvlad.common.geo.UtmZone;
 import org.netvlad.jobs.io.Tables;
-import scala.Tuple2;
 
 /**
  * Validation of raw rows into the {@code panoramas/} and {@code rejected/} tables.
@@ -31,9 +37,9 @@ import scala.Tuple2;
  *   <li>Choose the mining frame: the configured zone, or the zone most rows lie in (a light pass
  *       that reads zones without projecting).
  *   <li>Parse, check and project every row into the frame, in one pass.
- *   <li>Sort the accepted rows by image id (one shuffle): duplicate ids are then adjacent and are
- *       all refused, and each split's database images get dense indices in image-id order, which
- *       exact negative sampling relies on.
+ *   <li>Refuse every copy of a repeated image id (only ids are shuffled), and give each split's
+ *       database images dense indices 0..n-1 in input order (input files in name order, rows in
+ *       file order), which exact negative sampling relies on.
  * </ol>
  */
 public final class Ingest {
@@ -49,34 +55,45 @@ public final class Ingest {
       Split defaultSplit,
       String frameZoneSetting,
       double maxFrameOffsetDeg,
-      long rowsPerPartition,
-      int minPartitions) {
+      org.netvlad.jobs.cli.Progress progress) {
     UtmZone frameZone = chooseFrame(raw, frameZoneSetting);
+    progress.say("ingest: mining frame is UTM zone " + frameZone);
     JavaRDD<Row> parsed =
         raw.mapPartitions(rows -> parseAndProject(rows, defaultRole, defaultSplit, frameZone, maxFrameOffsetDeg));
     Dataset<Row> outcomes = spark.createDataFrame(parsed, Tables.OUTCOME).persist(StorageLevel.MEMORY_AND_DISK_SER());
     long rowsIn = outcomes.count();
-    int partitions = (int) Math.max(minPartitions, rowsIn / rowsPerPartition + 1);
+    progress.say(String.format("ingest: %,d rows parsed", rowsIn));
 
+    Dataset<Row> valid = outcomes.filter(col("reason").isNull());
+    Dataset<Row> duplicateIds =
+        valid
+            .groupBy("image_id")
+            .agg(
+                count(lit(1)).as("copies"),
+                min(concat(col("source"), lit(":"), col("row_number"))).as("first_at"))
+            .filter(col("copies").gt(1));
+    // A broadcast anti-join keeps the accepted rows in their input partitions and order.
+    Dataset<Row> accepted = valid.join(broadcast(duplicateIds.select("image_id")), valid.col("image_id").equalTo(duplicateIds.col("image_id")), "left_anti");
+    Map<Integer, Map<String, Long>> offsets = databaseOffsets(accepted);
     int reason = Tables.OUTCOME.fieldIndex("reason");
-    JavaRDD<Row> byId =
-        outcomes
-            .filter(col("reason").isNull())
-            .repartitionByRange(partitions, col("image_id"))
-            .sortWithinPartitions("image_id", "source", "row_number")
-            .javaRDD()
-            .mapPartitions(Ingest::refuseDuplicates)
-            .persist(StorageLevel.MEMORY_AND_DISK_SER());
-    Map<Integer, Map<String, Long>> offsets = databaseOffsets(byId, reason);
     JavaRDD<Row> indexed =
-        byId.mapPartitionsWithIndex((p, rows) -> index(rows, offsets.get(p), reason), true);
+        accepted.javaRDD().mapPartitionsWithIndex((p, rows) -> index(rows, offsets.get(p), reason), true);
     Dataset<Row> panoramas = spark.createDataFrame(indexed, Tables.PANORAMA_INDEXED);
-    Dataset<Row> duplicates = spark.createDataFrame(byId.filter(r -> !r.isNullAt(reason)), Tables.OUTCOME);
+    Dataset<Row> duplicates =
+        valid
+            .join(broadcast(duplicateIds), "image_id")
+            .select(
+                col("source"),
+                col("row_number"),
+                col("image_id"),
+                lit(RejectReason.DUPLICATE_IMAGE_ID.code()).as("reason"),
+                format_string("image_id '%s' appears %d times (first at %s)", col("image_id"), col("copies"), col("first_at"))
+                    .as("detail"));
     Dataset<Row> rejected =
         outcomes
             .filter(col("reason").isNotNull())
-            .unionByName(duplicates)
-            .select("source", "row_number", "image_id", "reason", "detail");
+            .select("source", "row_number", "image_id", "reason", "detail")
+            .unionByName(duplicates);
     return new Result(panoramas, rejected, frameZone, rowsIn);
   }
 
@@ -126,74 +143,23 @@ public final class Ingest {
     };
   }
 
-  /** Rows sorted by image id in, the same rows out with every copy of a repeated id refused. */
-  private static Iterator<Row> refuseDuplicates(Iterator<Row> sorted) {
-    int id = Tables.OUTCOME.fieldIndex("image_id");
-    int source = Tables.OUTCOME.fieldIndex("source");
-    int rowNumber = Tables.OUTCOME.fieldIndex("row_number");
-    List<Row> out = new ArrayList<>();
-    List<Row> group = new ArrayList<>();
-    while (sorted.hasNext() || !group.isEmpty()) {
-      Row next = sorted.hasNext() ? sorted.next() : null;
-      if (!group.isEmpty() && (next == null || !next.getString(id).equals(group.get(0).getString(id)))) {
-        if (group.size() == 1) {
-          out.add(group.get(0));
-        } else {
-          Row first = group.get(0);
-          String detail =
-              String.format(
-                  "image_id '%s' appears %d times (first at %s:%d)",
-                  first.getString(id), group.size(), first.getString(source), first.getLong(rowNumber));
-          for (Row r : group) {
-            out.add(withReason(r, RejectReason.DUPLICATE_IMAGE_ID.code(), detail));
-          }
-        }
-        group.clear();
-      }
-      if (next != null) {
-        group.add(next);
-      }
+  /** For each partition, the database index each split starts at in it (input order). */
+  private static Map<Integer, Map<String, Long>> databaseOffsets(Dataset<Row> accepted) {
+    List<Row> counts =
+        accepted.filter(col("role").equalTo(Role.DATABASE.text()))
+            .groupBy(spark_partition_id().as("partition"), col("split"))
+            .count()
+            .collectAsList();
+    Map<Integer, Map<String, Long>> countsByPartition = new TreeMap<>();
+    for (Row r : counts) {
+      countsByPartition.computeIfAbsent(r.getInt(0), k -> new TreeMap<>()).put(r.getString(1), r.getLong(2));
     }
-    return out.iterator();
-  }
-
-  private static Row withReason(Row r, String reason, String detail) {
-    Object[] values = new Object[r.size()];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = r.get(i);
-    }
-    values[Tables.OUTCOME.fieldIndex("reason")] = reason;
-    values[Tables.OUTCOME.fieldIndex("detail")] = detail;
-    return RowFactory.create(values);
-  }
-
-  /** For each sorted partition, the database index each split starts at in it. */
-  private static Map<Integer, Map<String, Long>> databaseOffsets(JavaRDD<Row> byId, int reason) {
-    int role = Tables.OUTCOME.fieldIndex("role");
-    int split = Tables.OUTCOME.fieldIndex("split");
-    List<Tuple2<Integer, Map<String, Long>>> counts =
-        byId.mapPartitionsWithIndex(
-                (p, rows) -> {
-                  Map<String, Long> bySplit = new TreeMap<>();
-                  while (rows.hasNext()) {
-                    Row r = rows.next();
-                    if (r.isNullAt(reason) && Role.DATABASE.text().equals(r.getString(role))) {
-                      bySplit.merge(r.getString(split), 1L, Long::sum);
-                    }
-                  }
-                  return List.of(new Tuple2<>(p, bySplit)).iterator();
-                },
-                true)
-            .collect();
     Map<Integer, Map<String, Long>> offsets = new HashMap<>();
     Map<String, Long> running = new TreeMap<>();
-    counts.stream()
-        .sorted((a, b) -> Integer.compare(a._1(), b._1()))
-        .forEach(
-            t -> {
-              offsets.put(t._1(), new HashMap<>(running));
-              t._2().forEach((s, n) -> running.merge(s, n, Long::sum));
-            });
+    for (int p = 0; p < accepted.javaRDD().getNumPartitions(); p++) {
+      offsets.put(p, new HashMap<>(running));
+      countsByPartition.getOrDefault(p, Map.of()).forEach((split, n) -> running.merge(split, n, Long::sum));
+    }
     return offsets;
   }
 

@@ -13,6 +13,8 @@ import java.util.Map;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import static org.apache.spark.sql.functions.col;
+
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -25,7 +27,6 @@ import org.netvlad.common.data.ManifestColumns;
 import org.netvlad.common.data.ManifestFormatException;
 import org.netvlad.common.data.RawRow;
 import org.netvlad.jobs.cli.JobFailure;
-import scala.Tuple2;
 
 /**
  * Reads the inputs of {@code mine-tuples} into raw rows, each knowing its file and row number.
@@ -192,18 +193,19 @@ public final class ManifestReader {
       lower.add(c.trim().toLowerCase(Locale.ROOT));
     }
     ManifestColumns.requireIdentity(source, lower);
-    return df.javaRDD()
-        .zipWithIndex()
+    // Each row is named by its part file and its 0-based index in it (Parquet's row index).
+    return df.select(col("*"), col("_metadata.file_path"), col("_metadata.row_index"))
+        .javaRDD()
         .map(
-            (Tuple2<Row, Long> t) -> {
+            r -> {
               Map<String, String> fields = new LinkedHashMap<>();
               for (int i = 0; i < lower.size(); i++) {
-                Object v = t._1().get(i);
+                Object v = r.get(i);
                 if (v != null) {
                   fields.put(lower.get(i), v.toString());
                 }
               }
-              return RawRow.of(source, t._2() + 1, fields);
+              return RawRow.of(r.getString(lower.size()), r.getLong(lower.size() + 1) + 1, fields);
             });
   }
 
