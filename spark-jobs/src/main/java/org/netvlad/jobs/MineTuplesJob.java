@@ -104,7 +104,11 @@ public final class MineTuplesJob {
     long t0 = System.nanoTime();
 
     ManifestReader reader =
-        new ManifestReader(spark, s.get(Settings.DBSTRUCT_UTM_ZONE), s.get(Settings.DBSTRUCT_QUERY_PREFIX));
+        new ManifestReader(
+            spark,
+            s.get(Settings.DBSTRUCT_UTM_ZONE),
+            s.get(Settings.DBSTRUCT_DATABASE_FOLDER),
+            s.get(Settings.DBSTRUCT_QUERY_FOLDER));
     long rowsPerPartition = s.get(Settings.ROWS_PER_PARTITION);
     int minPartitions = spark.sparkContext().defaultParallelism();
     Ingest.Result ingest =

@@ -57,7 +57,6 @@ class MiningMatchesBruteForceIT extends SparkTestBase {
       String role = r.nextInt(3) == 0 ? "query" : "database";
       String split = p[0] < 585_450 ? "train" : "val";
       LocalDate date = r.nextInt(5) == 0 ? null : LocalDate.of(2010 + r.nextInt(3), 1, 1);
-      // Ids in random order, so database indices (image-id order) differ from input order.
       out.add(new Point(String.format("img%06d", r.nextInt(1_000_000)) + "_" + out.size(), p[0], p[1], role, split, date));
     }
     return out;
@@ -73,7 +72,7 @@ class MiningMatchesBruteForceIT extends SparkTestBase {
     return Jobs.writeLines(file, lines);
   }
 
-  /** Expected positives (ids nearest first, ties by id), soft count and non-negatives of a query. */
+  /** Expected positives (nearest first, ties in input order), soft count and non-negatives of a query. */
   record Expected(List<String> positives, List<Double> distances, int soft, TreeSet<String> nonNegative, int withinPositive) {}
 
   static Expected bruteForce(Point q, List<Point> points, double pos, double neg, boolean otherDate) {
@@ -101,7 +100,7 @@ class MiningMatchesBruteForceIT extends SparkTestBase {
         }
       }
     }
-    positives.sort(Comparator.<Point>comparingDouble(p -> d2ById.get(p.id)).thenComparing(Point::id));
+    positives.sort(Comparator.<Point>comparingDouble(p -> d2ById.get(p.id)).thenComparingInt(points::indexOf));
     return new Expected(
         positives.stream().map(Point::id).toList(),
         positives.stream().map(p -> Math.sqrt(d2ById.get(p.id))).toList(),
@@ -136,9 +135,9 @@ class MiningMatchesBruteForceIT extends SparkTestBase {
     long pairsPositive = 0;
     long pairsNegative = 0;
     for (String split : List.of("train", "val")) {
-      // Database indices are dense and in image-id order within the split.
+      // Database indices are dense and in input order within the split.
       List<String> dbIds =
-          points.stream().filter(p -> p.role.equals("database") && p.split.equals(split)).map(Point::id).sorted().toList();
+          points.stream().filter(p -> p.role.equals("database") && p.split.equals(split)).map(Point::id).toList();
       Map<Long, String> idByIndex = new HashMap<>();
       for (Row r : spark.read().parquet(run + "/panoramas").filter("role = 'database' and split = '" + split + "'").collectAsList()) {
         idByIndex.put(r.getAs("db_index"), r.getAs("image_id"));

@@ -55,20 +55,24 @@ public final class Settings {
           "UTM zone of the positions in dbStruct .mat files, which do not store it. auto knows"
               + " Pittsburgh (pitts*.mat: 17T) and Tokyo (tokyo*.mat: 54S).");
 
-  public static final Setting<String> DBSTRUCT_QUERY_PREFIX =
+  public static final Setting<String> DBSTRUCT_DATABASE_FOLDER =
       Setting.text(
-          "ingest.dbstruct-query-prefix",
-          "queries_real/",
+          "ingest.dbstruct-database-folder",
+          "images/",
           "a relative folder ending in /, or empty",
-          text -> {
-            String t = text.trim();
-            if (t.startsWith("/") || !t.isEmpty() && !t.endsWith("/")) {
-              throw new IllegalArgumentException("not a relative folder ending in /");
-            }
-            return t;
-          },
-          "Folder, under the image root, of the query images a dbStruct .mat names (Pittsburgh"
-              + " keeps them in queries_real/). Database images are directly under the root.");
+          Settings::relativeFolder,
+          "Folder, under the image root, of the database images a dbStruct .mat names (images/ in"
+              + " the NetVLAD reference layout).");
+
+  public static final Setting<String> DBSTRUCT_QUERY_FOLDER =
+      Setting.text(
+          "ingest.dbstruct-query-folder",
+          "auto",
+          "auto, a relative folder ending in /, or empty",
+          text -> "auto".equals(text.trim()) ? "auto" : relativeFolder(text),
+          "Folder, under the image root, of the query images a dbStruct .mat names. auto follows the"
+              + " NetVLAD reference layout: queries/ for Pittsburgh (pitts*.mat), images/ for Tokyo"
+              + " Time Machine (tokyoTM*.mat, whose queries are database panoramas), else queries/.");
 
   public static final Setting<String> FRAME_ZONE =
       Setting.text(
@@ -121,7 +125,8 @@ public final class Settings {
           false,
           "Time Machine supervision: a positive must have another capture date than its query."
               + " Same-date images within the positive radius are then neither positive nor"
-              + " negative. Rows without a capture date cannot be positives when this is on.");
+              + " negative. Rows without a capture date cannot be positives when this is on. Turn it"
+              + " on for Tokyo Time Machine, whose queries are database panoramas.");
 
   public static final Setting<Double> TILE_SIZE_M =
       Setting.decimal(
@@ -150,7 +155,8 @@ public final class Settings {
           DEFAULT_ROLE,
           DEFAULT_SPLIT,
           DBSTRUCT_UTM_ZONE,
-          DBSTRUCT_QUERY_PREFIX,
+          DBSTRUCT_DATABASE_FOLDER,
+          DBSTRUCT_QUERY_FOLDER,
           FRAME_ZONE,
           MAX_FRAME_OFFSET_DEG,
           POSITIVE_RADIUS_M,
@@ -213,6 +219,14 @@ public final class Settings {
     if (!problems.isEmpty()) {
       throw new ConfigException("inconsistent settings: " + String.join("; ", problems));
     }
+  }
+
+  private static String relativeFolder(String text) {
+    String t = text.trim();
+    if (t.startsWith("/") || t.contains("..") || !t.isEmpty() && !t.endsWith("/")) {
+      throw new IllegalArgumentException("not a relative folder ending in /");
+    }
+    return t;
   }
 
   private static Map<String, Setting<?>> index() {

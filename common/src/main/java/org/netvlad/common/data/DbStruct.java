@@ -86,14 +86,22 @@ public record DbStruct(
 
   /**
    * The rows of this spec in manifest form: first the database images (source {@code file#db},
-   * row = 1-based index), then the queries ({@code file#q}), whose paths get {@code queryPrefix}
-   * (Pittsburgh keeps queries under {@code queries_real/}).
+   * row = 1-based index), then the queries ({@code file#q}). Paths are the file names under the
+   * given folders; image ids are the role and the file name ({@code database/000/x.jpg},
+   * {@code query/000/y.jpg}), unique even where, as in Tokyo Time Machine, a query is also a
+   * database image.
    */
-  public List<RawRow> toRawRows(String source, String utmZone, String queryPrefix) {
+  public List<RawRow> toRawRows(String source, String utmZone, String databaseFolder, String queryFolder) {
     List<RawRow> rows = new ArrayList<>(dbImageFns.size() + qImageFns.size());
-    addRows(rows, source + "#db", "database", "", dbImageFns, dbUtm, dbTimeStamps, utmZone);
-    addRows(rows, source + "#q", "query", queryPrefix, qImageFns, qUtm, qTimeStamps, utmZone);
+    addRows(rows, source + "#db", "database", databaseFolder, dbImageFns, dbUtm, dbTimeStamps, utmZone);
+    addRows(rows, source + "#q", "query", queryFolder, qImageFns, qUtm, qTimeStamps, utmZone);
     return rows;
+  }
+
+  /** The query folder of the NetVLAD reference layout for a spec file: see ingest.dbstruct-query-folder. */
+  public static String referenceQueryFolder(String fileName) {
+    String name = fileName.substring(fileName.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
+    return name.startsWith("tokyotm") ? "images/" : "queries/";
   }
 
   /** The UTM zone of the datasets that ship dbStruct files, guessed from a file name; or null. */
@@ -119,7 +127,7 @@ public record DbStruct(
       String utmZone) {
     for (int i = 0; i < fns.size(); i++) {
       Map<String, String> f = new LinkedHashMap<>();
-      f.put("image_id", prefix + fns.get(i));
+      f.put("image_id", role + "/" + fns.get(i));
       f.put("path", prefix + fns.get(i));
       f.put("utm_easting", Double.toString(utm[i][0]));
       f.put("utm_northing", Double.toString(utm[i][1]));

@@ -40,10 +40,13 @@ class DbStructTest {
     assertEquals(585001.4133505075, s.qUtm()[0][0], 1e-9);
     assertNull(s.dbTimeStamps());
 
-    List<RawRow> rows = s.toRawRows("pitts30k_val.mat", "17T", "queries_real/");
+    List<RawRow> rows = s.toRawRows("pitts30k_val.mat", "17T", "images/", "queries/");
     assertEquals(17_608, rows.size());
+    assertEquals("images/000/000000_pitch1_yaw1.jpg", rows.get(0).field("path"));
+    assertEquals("database/000/000000_pitch1_yaw1.jpg", rows.get(0).field("image_id"));
     RawRow firstQuery = rows.get(10_000);
-    assertEquals("queries_real/000/000015_pitch1_yaw1.jpg", firstQuery.field("path"));
+    assertEquals("queries/000/000015_pitch1_yaw1.jpg", firstQuery.field("path"));
+    assertEquals("query/000/000015_pitch1_yaw1.jpg", firstQuery.field("image_id"));
     assertEquals("query", firstQuery.field("role"));
     assertEquals("val", firstQuery.field("split"));
     assertEquals("pitts30k_val.mat#q:1", firstQuery.where());
@@ -86,7 +89,10 @@ class DbStructTest {
     assertEquals(List.of(LocalDate.of(2008, 3, 1), LocalDate.of(2009, 12, 31)), tm.dbTimeStamps());
     assertEquals(LocalDate.of(1970, 1, 1), tm.qTimeStamps().get(0));
     assertEquals("54S", DbStruct.knownZone("tokyoTM_train.mat"));
-    assertEquals("2008-03-01", tm.toRawRows("t.mat", "54S", "").get(0).field("captured_at"));
+    List<RawRow> tmRows = tm.toRawRows("t.mat", "54S", "images/", DbStruct.referenceQueryFolder("tokyoTM_train.mat"));
+    assertEquals("2008-03-01", tmRows.get(0).field("captured_at"));
+    assertEquals("images/q.jpg", tmRows.get(2).field("path"));
+    assertEquals("queries/", DbStruct.referenceQueryFolder("/data/pitts250k_test.mat"));
 
     s.set("utmQ", utm(new double[][] {{1, 2}, {3, 4}}));
     ManifestFormatException e =

@@ -9,7 +9,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.spark_partition_id;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -75,9 +74,8 @@ public final class Ingest {
     // A broadcast anti-join keeps the accepted rows in their input partitions and order.
     Dataset<Row> accepted = valid.join(broadcast(duplicateIds.select("image_id")), valid.col("image_id").equalTo(duplicateIds.col("image_id")), "left_anti");
     Map<Integer, Map<String, Long>> offsets = databaseOffsets(accepted);
-    int reason = Tables.OUTCOME.fieldIndex("reason");
     JavaRDD<Row> indexed =
-        accepted.javaRDD().mapPartitionsWithIndex((p, rows) -> index(rows, offsets.get(p), reason), true);
+        accepted.javaRDD().mapPartitionsWithIndex((p, rows) -> index(rows, offsets.get(p)), true);
     Dataset<Row> panoramas = spark.createDataFrame(indexed, Tables.PANORAMA_INDEXED);
     Dataset<Row> duplicates =
         valid
@@ -163,29 +161,32 @@ public final class Ingest {
     return offsets;
   }
 
-  /** Accepted rows of one partition with their database index (null for queries). */
-  private static Iterator<Row> index(Iterator<Row> rows, Map<String, Long> startBySplit, int reason) {
+  /** Accepted rows of one partition with their database index (null for queries), streamed. */
+  private static Iterator<Row> index(Iterator<Row> rows, Map<String, Long> startBySplit) {
     int role = Tables.OUTCOME.fieldIndex("role");
     int split = Tables.OUTCOME.fieldIndex("split");
     Map<String, Long> next = new HashMap<>(startBySplit);
-    List<Row> out = new ArrayList<>();
-    while (rows.hasNext()) {
-      Row r = rows.next();
-      if (!r.isNullAt(reason)) {
-        continue;
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return rows.hasNext();
       }
-      Object[] values = new Object[Tables.PANORAMA_INDEXED.size()];
-      for (int i = 0; i < Tables.PANORAMA.size(); i++) {
-        values[i] = r.get(i);
+
+      @Override
+      public Row next() {
+        Row r = rows.next();
+        Object[] values = new Object[Tables.PANORAMA_INDEXED.size()];
+        for (int i = 0; i < Tables.PANORAMA.size(); i++) {
+          values[i] = r.get(i);
+        }
+        if (Role.DATABASE.text().equals(r.getString(role))) {
+          long index = next.getOrDefault(r.getString(split), 0L);
+          values[Tables.PANORAMA.size()] = index;
+          next.put(r.getString(split), index + 1);
+        }
+        return RowFactory.create(values);
       }
-      if (Role.DATABASE.text().equals(r.getString(role))) {
-        long index = next.getOrDefault(r.getString(split), 0L);
-        values[Tables.PANORAMA.size()] = index;
-        next.put(r.getString(split), index + 1);
-      }
-      out.add(RowFactory.create(values));
-    }
-    return out.iterator();
+    };
   }
 
   /** Pairs of (reason, count), most frequent first. */

@@ -38,16 +38,20 @@ import org.netvlad.jobs.cli.JobFailure;
 public final class ManifestReader {
   private final SparkSession spark;
   private final String dbStructZone;
-  private final String dbStructQueryPrefix;
+  private final String dbStructDatabaseFolder;
+  private final String dbStructQueryFolder;
 
   /**
    * @param dbStructZone UTM zone of dbStruct positions, or "auto" to infer it from the file name
-   * @param dbStructQueryPrefix folder prefix of dbStruct query images
+   * @param dbStructDatabaseFolder folder of dbStruct database images under the image root
+   * @param dbStructQueryFolder folder of dbStruct query images, or "auto"
    */
-  public ManifestReader(SparkSession spark, String dbStructZone, String dbStructQueryPrefix) {
+  public ManifestReader(
+      SparkSession spark, String dbStructZone, String dbStructDatabaseFolder, String dbStructQueryFolder) {
     this.spark = spark;
     this.dbStructZone = dbStructZone;
-    this.dbStructQueryPrefix = dbStructQueryPrefix;
+    this.dbStructDatabaseFolder = dbStructDatabaseFolder;
+    this.dbStructQueryFolder = dbStructQueryFolder;
   }
 
   /** Every row of every input, unioned. */
@@ -227,7 +231,9 @@ public final class ManifestReader {
                 + " (e.g. --set ingest.dbstruct-utm-zone=17T)");
       }
     }
-    List<RawRow> rows = spec.toRawRows(source, zone, dbStructQueryPrefix);
+    String queryFolder =
+        "auto".equals(dbStructQueryFolder) ? DbStruct.referenceQueryFolder(file.getName()) : dbStructQueryFolder;
+    List<RawRow> rows = spec.toRawRows(source, zone, dbStructDatabaseFolder, queryFolder);
     int slices = Math.max(sc.defaultParallelism(), rows.size() / 50_000 + 1);
     return sc.parallelize(rows, slices);
   }

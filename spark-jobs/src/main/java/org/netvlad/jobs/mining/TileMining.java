@@ -126,43 +126,67 @@ public final class TileMining {
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-      TupleMiner miner = new TupleMiner(params);
-      List<Row> out = new ArrayList<>();
-      List<SitePoint> database = new ArrayList<>();
-      List<SitePoint> queries = new ArrayList<>();
-      String split = null;
-      long tileX = 0;
-      long tileY = 0;
-      while (rows.hasNext()) {
-        Row r = rows.next();
-        boolean sameTile =
-            split != null && split.equals(r.getString(0)) && tileX == r.getLong(1) && tileY == r.getLong(2);
-        if (!sameTile) {
-          flush(miner, split, database, queries, out);
-          split = r.getString(0);
-          tileX = r.getLong(1);
-          tileY = r.getLong(2);
-        }
-        SitePoint p = new SitePoint(r.getString(4), r.getLong(5), r.getDouble(6), r.getDouble(7), r.getInt(8));
-        (r.getBoolean(3) ? queries : database).add(p);
-      }
-      flush(miner, split, database, queries, out);
-      return out.iterator();
+      return new TileIterator(rows, new TupleMiner(params));
     }
 
-    private void flush(
-        TupleMiner miner, String split, List<SitePoint> database, List<SitePoint> queries, List<Row> out) {
-      if (!queries.isEmpty()) {
-        long databaseCount = databaseCountBySplit.getOrDefault(split, 0L);
-        for (QueryTuple t : miner.mine(database, queries)) {
-          stats.add(new MiningStats.Query(split, t));
-          if (t.hasPositive()) {
-            out.add(toRow(t, split, databaseCount));
+    /** Mines one tile at a time as its tuples are consumed: memory holds one tile, not a partition. */
+    private final class TileIterator implements Iterator<Row> {
+      private final Iterator<Row> rows;
+      private final TupleMiner miner;
+      private final List<SitePoint> database = new ArrayList<>();
+      private final List<SitePoint> queries = new ArrayList<>();
+      private Iterator<Row> ready = java.util.Collections.emptyIterator();
+      private Row pending;
+
+      TileIterator(Iterator<Row> rows, TupleMiner miner) {
+        this.rows = rows;
+        this.miner = miner;
+      }
+
+      @Override
+      public boolean hasNext() {
+        while (!ready.hasNext() && (pending != null || rows.hasNext())) {
+          ready = mineNextTile();
+        }
+        return ready.hasNext();
+      }
+
+      @Override
+      public Row next() {
+        if (!hasNext()) {
+          throw new java.util.NoSuchElementException();
+        }
+        return ready.next();
+      }
+
+      private Iterator<Row> mineNextTile() {
+        Row first = pending != null ? pending : rows.next();
+        pending = null;
+        String split = first.getString(0);
+        long tileX = first.getLong(1);
+        long tileY = first.getLong(2);
+        database.clear();
+        queries.clear();
+        for (Row r = first; r != null; r = rows.hasNext() ? rows.next() : null) {
+          if (!split.equals(r.getString(0)) || tileX != r.getLong(1) || tileY != r.getLong(2)) {
+            pending = r;
+            break;
+          }
+          SitePoint p = new SitePoint(r.getString(4), r.getLong(5), r.getDouble(6), r.getDouble(7), r.getInt(8));
+          (r.getBoolean(3) ? queries : database).add(p);
+        }
+        List<Row> out = new ArrayList<>();
+        if (!queries.isEmpty()) {
+          long databaseCount = databaseCountBySplit.getOrDefault(split, 0L);
+          for (QueryTuple t : miner.mine(database, queries)) {
+            stats.add(new MiningStats.Query(split, t));
+            if (t.hasPositive()) {
+              out.add(toRow(t, split, databaseCount));
+            }
           }
         }
+        return out.iterator();
       }
-      database.clear();
-      queries.clear();
     }
 
     private static Row toRow(QueryTuple t, String split, long databaseCount) {
