@@ -84,7 +84,13 @@ public final class MineTuplesJob {
     List<String> inputs = args.values("--input");
     String images = args.value("--images");
     if (images == null) {
-      images = new Path(inputs.get(0)).getParent().toString();
+      Path parent = new Path(inputs.get(0)).getParent();
+      images = parent == null ? "." : parent.toString();
+    } else {
+      RunFolder imagesRoot = new RunFolder(images, spark.sparkContext().hadoopConfiguration());
+      if (!imagesRoot.exists(imagesRoot.root())) {
+        throw new JobFailure("--images " + images + " does not exist");
+      }
     }
     return new Config(args.value("--run"), inputs, images, settings, args.overwrite());
   }

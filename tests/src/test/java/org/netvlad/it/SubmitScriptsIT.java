@@ -113,6 +113,33 @@ class SubmitScriptsIT {
     assertFalse(Files.exists(dir.resolve("r2")), "settings are refused before anything is written");
   }
 
+  @Test
+  void withSparkHomeTheClustersOwnSparkSubmitRunsTheJob() throws Exception {
+    // A stand-in cluster spark-submit that records how it was called.
+    Path sparkHome = dir.resolve("spark");
+    Path calls = dir.resolve("calls.txt");
+    Files.createDirectories(sparkHome.resolve("bin"));
+    Path submit = sparkHome.resolve("bin/spark-submit");
+    Files.writeString(submit, "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\" > " + calls + "\n");
+    submit.toFile().setExecutable(true);
+    ProcessBuilder pb =
+        new ProcessBuilder("bash", script("mine-tuples"), "--master", "yarn", "--", "--run", "hdfs:///r", "--input", "hdfs:///m.csv")
+            .directory(Jobs.projectRoot().toFile());
+    pb.environment().put("SPARK_HOME", sparkHome.toString());
+    Process p = pb.inheritIO().start();
+    assertEquals(0, p.waitFor());
+    List<String> args = Files.readAllLines(calls);
+    int jar = args.indexOf(Jobs.projectRoot().resolve("spark-jobs/target/netvlad-spark-jobs.jar").toString());
+    assertTrue(jar > 0, "the application jar is passed: " + args);
+    assertEquals("org.netvlad.jobs.MineTuplesJob", args.get(args.indexOf("--class") + 1));
+    assertEquals("yarn", args.get(args.indexOf("--master") + 1));
+    assertTrue(args.indexOf("--master") < jar, "spark-submit options go before the jar");
+    assertEquals(
+        List.of("--run", "hdfs:///r", "--input", "hdfs:///m.csv", "--config", Jobs.projectRoot().resolve("conf/pipeline.conf").toString()),
+        args.subList(jar + 1, args.size()));
+    assertTrue(args.contains("spark.serializer=org.apache.spark.serializer.KryoSerializer"), "conf/spark-defaults.conf is applied: " + args);
+  }
+
   private static String lastLine(String text) {
     List<String> lines = new ArrayList<>(text.strip().lines().toList());
     return lines.isEmpty() ? "" : lines.get(lines.size() - 1);

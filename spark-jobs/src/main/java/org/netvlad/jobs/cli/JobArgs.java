@@ -48,7 +48,7 @@ public final class JobArgs {
       String name = arg;
       String value = null;
       int eq = arg.indexOf('=');
-      if (arg.startsWith("--") && eq > 0 && !arg.startsWith("--set")) {
+      if (arg.startsWith("--") && eq > 0) {
         name = arg.substring(0, eq);
         value = arg.substring(eq + 1);
       }
