@@ -21,7 +21,7 @@ import org.netvlad.common.data.Split;
  * @param heightM north-south extent in metres
  * @param blockM distance between parallel streets in metres
  * @param spacingM distance between consecutive places along a street in metres
- * @param databaseDates database captures per place (one image each)
+ * @param databaseDates database captures per place (two images each: both ways along the street)
  * @param queryShare probability that a place also has a query image, captured on another date
  * @param gpsNoiseM standard deviation of the GPS error added to each image's position, metres
  * @param seed the layout's seed
@@ -37,11 +37,21 @@ public record StreetLayout(
     long seed)
     implements Serializable {
 
-  /** One image of the layout. */
+  /**
+   * One image of the layout.
+   *
+   * @param eastM reported (GPS) position east, metres from the layout's south-west corner
+   * @param northM reported (GPS) position north
+   * @param cameraEastM true camera position east (the GPS position without its error)
+   * @param cameraNorthM true camera position north
+   * @param headingDeg camera heading, degrees clockwise from north
+   */
   public record LayoutImage(
       String imageId,
       double eastM,
       double northM,
+      double cameraEastM,
+      double cameraNorthM,
       double headingDeg,
       LocalDate capturedAt,
       Role role,
@@ -64,7 +74,7 @@ public record StreetLayout(
       long images, double widthM, double heightM, double spacingM, long seed) {
     int dates = 2;
     double queryShare = 0.5;
-    double perPlace = dates + queryShare;
+    double perPlace = 2 * dates + queryShare;
     double places = images / perPlace;
     double streetLengthM = places * spacingM;
     // Street length of a grid with block b over W x H is about W*H*2/b.
@@ -102,23 +112,44 @@ public record StreetLayout(
       double northM = eastWest ? line * blockM : along;
       double streetHeading = eastWest ? 90 : 0;
       Split split = splitAt(eastM);
-      int query = random.nextDouble() < queryShare ? 1 : 0;
-      for (int d = 0; d < databaseDates + query; d++) {
-        boolean isQuery = d == databaseDates;
-        LocalDate date = FIRST_DATE.plusDays(400L * d + random.nextInt(60));
-        double heading = (streetHeading + (random.nextBoolean() ? 0 : 180) + random.nextGaussian() * 5 + 360) % 360;
-        out.add(
-            new LayoutImage(
-                "s" + street + "_p" + place + "_" + (isQuery ? "q" : "d" + d),
-                clamp(eastM + random.nextGaussian() * gpsNoiseM, widthM),
-                clamp(northM + random.nextGaussian() * gpsNoiseM, heightM),
-                heading,
-                date,
-                isQuery ? Role.QUERY : Role.DATABASE,
-                split));
+      // Each database capture looks both ways along the street; a query looks one way.
+      for (int d = 0; d < databaseDates; d++) {
+        LocalDate date = captureDate(street, d);
+        for (int way = 0; way < 2; way++) {
+          out.add(image(random, "s" + street + "_p" + place + "_d" + d + (way == 0 ? "f" : "b"),
+              eastM, northM, streetHeading + 180 * way, date, Role.DATABASE, split));
+        }
+      }
+      if (random.nextDouble() < queryShare) {
+        out.add(image(random, "s" + street + "_p" + place + "_q", eastM, northM,
+            streetHeading + (random.nextBoolean() ? 0 : 180), captureDate(street, databaseDates), Role.QUERY, split));
       }
     }
     return out;
+  }
+
+  private LayoutImage image(SplittableRandom random, String id, double eastM, double northM, double headingDeg,
+      LocalDate date, Role role, Split split) {
+    return new LayoutImage(
+        id,
+        clamp(eastM + random.nextGaussian() * gpsNoiseM, widthM),
+        clamp(northM + random.nextGaussian() * gpsNoiseM, heightM),
+        eastM,
+        northM,
+        (headingDeg % 360 + 360) % 360,
+        date,
+        role,
+        split);
+  }
+
+  /**
+   * The date of capture run {@code run} (0..databaseDates-1 for the database, databaseDates for the
+   * queries) along a street: runs are months to years apart, in varied seasons.
+   */
+  private LocalDate captureDate(int street, int run) {
+    long h = new SplittableRandom(seed * 7919 + run).nextLong();
+    long streetShift = new SplittableRandom(h + street).nextInt(40);
+    return FIRST_DATE.plusDays(300L * run + Math.floorMod(h, 365) + streetShift);
   }
 
   /** West 70% train, next 15% val, east 15% test: geographically disjoint splits, as Pittsburgh. */
