@@ -149,6 +149,48 @@ public final class Settings {
           "Target number of panoramas per Spark partition when mining; more rows give fewer,"
               + " larger tasks.");
 
+  public static final Setting<Long> RENDER_SEED =
+      Setting.whole("render.seed", 1, 0, Long.MAX_VALUE, "", "Seed of the synthetic city: the same seed renders the same images.");
+
+  public static final Setting<Long> RENDER_IMAGES =
+      Setting.whole(
+          "render.images",
+          5_000,
+          10,
+          100_000_000,
+          "images",
+          "About how many images render-city lays out on its own street grid (the area grows to hold"
+              + " them at one place every 12 m of street, two database dates looking both ways and"
+              + " half the places with a query from a third date).");
+
+  public static final Setting<Long> RENDER_WIDTH_PX =
+      Setting.whole("render.width-px", 160, 16, 4096, "pixels", "Width of rendered images.");
+
+  public static final Setting<Long> RENDER_HEIGHT_PX =
+      Setting.whole("render.height-px", 120, 12, 4096, "pixels", "Height of rendered images.");
+
+  public static final Setting<Double> RENDER_BLOCK_M =
+      Setting.decimal("render.block-m", 100, 30, 1000, "metres", "Distance between the synthetic city's street centre lines.");
+
+  public static final Setting<Double> RENDER_STREET_WIDTH_M =
+      Setting.decimal(
+          "render.street-width-m", 20, 5, 200, "metres", "Width between facing building lines; must be 10 m below render.block-m.");
+
+  public static final Setting<Double> RENDER_ORIGIN_LAT =
+      Setting.decimal("render.origin-lat", 40.4406, -79, 83, "degrees", "WGS84 latitude of the rendered street grid's south-west corner.");
+
+  public static final Setting<Double> RENDER_ORIGIN_LON =
+      Setting.decimal("render.origin-lon", -79.9959, -180, 180, "degrees", "WGS84 longitude of the rendered street grid's south-west corner.");
+
+  public static final Setting<Long> RENDER_IMAGES_PER_TASK =
+      Setting.whole(
+          "render.images-per-task",
+          2_000,
+          1,
+          10_000_000,
+          "images",
+          "Images one Spark task renders; the output does not depend on it.");
+
   private static final List<Setting<?>> ALL =
       List.of(
           MAX_REJECTED_FRACTION,
@@ -163,7 +205,16 @@ public final class Settings {
           NEGATIVE_RADIUS_M,
           POSITIVE_NEEDS_OTHER_DATE,
           TILE_SIZE_M,
-          ROWS_PER_PARTITION);
+          ROWS_PER_PARTITION,
+          RENDER_SEED,
+          RENDER_IMAGES,
+          RENDER_WIDTH_PX,
+          RENDER_HEIGHT_PX,
+          RENDER_BLOCK_M,
+          RENDER_STREET_WIDTH_M,
+          RENDER_ORIGIN_LAT,
+          RENDER_ORIGIN_LON,
+          RENDER_IMAGES_PER_TASK);
 
   private static final Map<String, Setting<?>> BY_KEY = index();
 
@@ -215,6 +266,12 @@ public final class Settings {
               + " ("
               + negative
               + ")");
+    }
+    double block = config.get(RENDER_BLOCK_M);
+    double street = config.get(RENDER_STREET_WIDTH_M);
+    if (!(street + 10 < block)) {
+      problems.add(
+          RENDER_STREET_WIDTH_M.key() + " (" + street + ") must be 10 m below " + RENDER_BLOCK_M.key() + " (" + block + ")");
     }
     if (!problems.isEmpty()) {
       throw new ConfigException("inconsistent settings: " + String.join("; ", problems));

@@ -82,6 +82,20 @@ public record StreetLayout(
     return new StreetLayout(widthM, heightM, blockM, spacingM, dates, queryShare, 2.0, seed);
   }
 
+  /**
+   * A square layout on streets {@code blockM} apart, sized to hold about {@code images} images: one
+   * place every 12 m, two database dates looking both ways, a query at half the places.
+   */
+  public static StreetLayout squareFor(long images, double blockM, long seed) {
+    int dates = 2;
+    double queryShare = 0.5;
+    double spacingM = 12;
+    double places = images / (2 * dates + queryShare);
+    // A square of side s on a grid of block b holds about 2 s² / b metres of street.
+    double sideM = Math.max(blockM, Math.sqrt(places * spacingM * blockM / 2));
+    return new StreetLayout(sideM, sideM, blockM, spacingM, dates, queryShare, 2.0, seed);
+  }
+
   /** Streets running east-west come first, then those running north-south. */
   public int streetCount() {
     return eastWestStreets() + northSouthStreets();

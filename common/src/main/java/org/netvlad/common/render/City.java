@@ -10,7 +10,7 @@ package org.netvlad.common.render;
  * @param blockM distance between street centre lines, metres
  * @param streetWidthM width between facing building lines, metres
  */
-public record City(long seed, double blockM, double streetWidthM) {
+public record City(long seed, double blockM, double streetWidthM) implements java.io.Serializable {
   /** Lots per block side, at most. */
   static final int MAX_LOTS = 4;
 

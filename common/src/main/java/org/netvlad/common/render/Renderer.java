@@ -56,9 +56,7 @@ public final class Renderer {
 
   /** Renders a capture; returns packed 0xRRGGBB pixels, row by row from the top. */
   public int[] render(Capture c) {
-    if (looks.size() > 4096) {
-      looks.clear();
-    }
+    looks.clear(); // a facade's look depends on the capture date: cache within one image only
     int w = c.width();
     int h = c.height();
     int[] pixels = new int[w * h];
@@ -103,6 +101,7 @@ public final class Renderer {
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     image.setRGB(0, 0, width, height, pixels, 0, width);
     ByteArrayOutputStream out = new ByteArrayOutputStream(width * height);
+    ImageIO.setUseCache(false); // encode in memory, not through a temporary file per image
     try {
       ImageIO.write(image, "png", out);
     } catch (IOException e) {

@@ -213,6 +213,26 @@ public final class ManifestReader {
             });
   }
 
+  /** The UTM zone of a dbStruct file's positions: the setting, or with "auto" the known dataset's. */
+  public static String dbStructZone(String uri, String setting) {
+    if (!"auto".equals(setting)) {
+      return setting;
+    }
+    String zone = DbStruct.knownZone(uri);
+    if (zone == null) {
+      throw new JobFailure(
+          uri
+              + ": a dbStruct file does not say its UTM zone; set ingest.dbstruct-utm-zone"
+              + " (e.g. --set ingest.dbstruct-utm-zone=17T)");
+    }
+    return zone;
+  }
+
+  /** The query folder of a dbStruct file: the setting, or with "auto" the reference layout's. */
+  public static String dbStructQueryFolder(String uri, String setting) {
+    return "auto".equals(setting) ? DbStruct.referenceQueryFolder(uri) : setting;
+  }
+
   private JavaRDD<RawRow> readDbStruct(JavaSparkContext sc, Path file, String source) {
     FileSystem fs;
     try {
@@ -221,18 +241,8 @@ public final class ManifestReader {
       throw new JobFailure("cannot read " + source + ": " + e.getMessage(), e);
     }
     DbStruct spec = DbStruct.read(source, RunFolder.readBytes(fs, file));
-    String zone = dbStructZone;
-    if ("auto".equals(zone)) {
-      zone = DbStruct.knownZone(file.getName());
-      if (zone == null) {
-        throw new JobFailure(
-            source
-                + ": a dbStruct file does not say its UTM zone; set ingest.dbstruct-utm-zone"
-                + " (e.g. --set ingest.dbstruct-utm-zone=17T)");
-      }
-    }
-    String queryFolder =
-        "auto".equals(dbStructQueryFolder) ? DbStruct.referenceQueryFolder(file.getName()) : dbStructQueryFolder;
+    String zone = dbStructZone(source, dbStructZone);
+    String queryFolder = dbStructQueryFolder(source, dbStructQueryFolder);
     List<RawRow> rows = spec.toRawRows(source, zone, dbStructDatabaseFolder, queryFolder);
     int slices = Math.max(sc.defaultParallelism(), rows.size() / 50_000 + 1);
     return sc.parallelize(rows, slices);
