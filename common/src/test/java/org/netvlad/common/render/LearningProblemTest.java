@@ -23,7 +23,9 @@ class LearningProblemTest {
   @Test
   void pixelBaselineIsAboveChanceButFailsAcrossDates() {
     City city = new City(5, 100, 20);
-    StreetLayout layout = new StreetLayout(400, 400, 100, 12, 1, 1.0, 0, 5);
+    // 400 x 400 m: about 1,700 images. -Dlearning.problem.side-m=800 measures a larger split.
+    double sideM = Double.parseDouble(System.getProperty("learning.problem.side-m", "400"));
+    StreetLayout layout = new StreetLayout(sideM, sideM, 100, 12, 1, 1.0, 0, 5);
     Renderer renderer = new Renderer(city);
     List<Shot> database = new ArrayList<>();
     List<Shot> sameDate = new ArrayList<>();
@@ -90,7 +92,7 @@ class LearningProblemTest {
     double winShare = (double) sameWins / pairs;
     System.out.printf("edge-map correlation: same place other date %.3f, 100 m apart %.3f; same place higher in %.0f%% of %d pairs%n",
         samePlace, farApart, 100 * winShare, pairs);
-    assertTrue(samePlace > farApart + 0.1, "same place " + samePlace + " vs 100 m apart " + farApart);
+    assertTrue(samePlace > 1.25 * farApart, "same place " + samePlace + " vs 100 m apart " + farApart);
     assertTrue(winShare > 0.65, "same place correlates better in most pairs: " + winShare);
   }
 
