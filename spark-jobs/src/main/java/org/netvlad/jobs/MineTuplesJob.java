@@ -61,21 +61,7 @@ public final class MineTuplesJob {
   private MineTuplesJob() {}
 
   public static void main(String[] args) {
-    JobMain.main(
-        NAME,
-        OPTIONS,
-        new JobMain.Job() {
-          @Override
-          public Object parse(JobArgs a, SparkSession spark) {
-            return config(a, spark);
-          }
-
-          @Override
-          public Map<String, Object> run(SparkSession spark, Object config) {
-            return MineTuplesJob.run(spark, (Config) config);
-          }
-        },
-        args);
+    JobMain.main(NAME, OPTIONS, MineTuplesJob::config, MineTuplesJob::run, args);
   }
 
   /** Builds the job's config from parsed arguments; settings are checked here, before any data. */

@@ -60,22 +60,13 @@ public final class RenderCityJob {
   private RenderCityJob() {}
 
   public static void main(String[] args) {
-    JobMain.main(
-        NAME,
-        OPTIONS,
-        new JobMain.Job() {
-          @Override
-          public Object parse(JobArgs a, SparkSession spark) {
-            return new Config(
-                a.value("--run"), a.value("--input"), JobConfigs.load(a, spark.sparkContext().hadoopConfiguration()), a.overwrite());
-          }
+    JobMain.main(NAME, OPTIONS, RenderCityJob::config, RenderCityJob::run, args);
+  }
 
-          @Override
-          public Map<String, Object> run(SparkSession spark, Object config) {
-            return RenderCityJob.run(spark, (Config) config);
-          }
-        },
-        args);
+  /** Builds the job's config from parsed arguments; settings are checked here, before any work. */
+  public static Config config(JobArgs args, SparkSession spark) {
+    return new Config(
+        args.value("--run"), args.value("--input"), JobConfigs.load(args, spark.sparkContext().hadoopConfiguration()), args.overwrite());
   }
 
   public static Map<String, Object> run(SparkSession spark, Config config) {

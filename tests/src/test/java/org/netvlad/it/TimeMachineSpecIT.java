@@ -2,7 +2,7 @@ package org.netvlad.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.ByteBuffer;
+import java.time.LocalDate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -10,12 +10,7 @@ import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import us.hebi.matlab.mat.format.Mat5;
-import us.hebi.matlab.mat.types.Cell;
-import us.hebi.matlab.mat.types.MatFile;
-import us.hebi.matlab.mat.types.Matrix;
-import us.hebi.matlab.mat.types.Sinks;
-import us.hebi.matlab.mat.types.Struct;
+import org.netvlad.common.data.DbStruct;
 
 /**
  * A Tokyo Time Machine-style spec, whose queries are database panoramas, with capture time stamps:
@@ -52,47 +47,16 @@ class TimeMachineSpecIT extends SparkTestBase {
         spark.read().parquet(run + "/panoramas").filter("image_id = 'query/p1_2010.jpg'").first().getAs("path"));
   }
 
-  static byte[] dbStruct(String which, String[] db, double[][] dbUtm, double[] dbStamps, String[] q, double[][] qUtm, double[] qStamps)
-      throws Exception {
-    Struct s = Mat5.newStruct();
-    s.set("whichSet", Mat5.newString(which));
-    s.set("dbImageFns", names(db));
-    s.set("utmDb", utm(dbUtm));
-    s.set("qImageFns", names(q));
-    s.set("utmQ", utm(qUtm));
-    s.set("dbTimeStamp", column(dbStamps));
-    s.set("qTimeStamp", column(qStamps));
-    MatFile file = Mat5.newMatFile().addArray("dbStruct", s);
-    ByteBuffer buffer = ByteBuffer.allocate((int) file.getUncompressedSerializedSize() + 1024);
-    file.writeTo(Sinks.wrap(buffer));
-    buffer.flip();
-    byte[] out = new byte[buffer.remaining()];
-    buffer.get(out);
+  static byte[] dbStruct(String which, String[] db, double[][] dbUtm, double[] dbStamps, String[] q, double[][] qUtm, double[] qStamps) {
+    return new DbStruct(which, List.of(db), dbUtm, dates(dbStamps), List.of(q), qUtm, dates(qStamps)).toMatBytes();
+  }
+
+  /** yyyymm time stamps as the dates the spec stores (0: no date). */
+  private static List<LocalDate> dates(double[] stamps) {
+    List<LocalDate> out = new java.util.ArrayList<>();
+    for (double s : stamps) {
+      out.add(s == 0 ? null : LocalDate.of((int) s / 100, (int) s % 100, 1));
+    }
     return out;
-  }
-
-  private static Cell names(String[] names) {
-    Cell c = Mat5.newCell(names.length, 1);
-    for (int i = 0; i < names.length; i++) {
-      c.set(i, Mat5.newString(names[i]));
-    }
-    return c;
-  }
-
-  private static Matrix utm(double[][] positions) {
-    Matrix m = Mat5.newMatrix(2, positions.length);
-    for (int i = 0; i < positions.length; i++) {
-      m.setDouble(0, i, positions[i][0]);
-      m.setDouble(1, i, positions[i][1]);
-    }
-    return m;
-  }
-
-  private static Matrix column(double[] values) {
-    Matrix m = Mat5.newMatrix(values.length, 1);
-    for (int i = 0; i < values.length; i++) {
-      m.setDouble(i, values[i]);
-    }
-    return m;
   }
 }

@@ -46,12 +46,7 @@ public final class Settings {
           "ingest.dbstruct-utm-zone",
           "auto",
           "auto, or a UTM zone with its latitude band such as 17T",
-          text -> {
-            if (!ZONE.matcher(text.trim()).matches()) {
-              throw new IllegalArgumentException("not a UTM zone");
-            }
-            return text.trim();
-          },
+          Settings::zoneOrAuto,
           "UTM zone of the positions in dbStruct .mat files, which do not store it. auto knows"
               + " Pittsburgh (pitts*.mat: 17T) and Tokyo (tokyo*.mat: 54S).");
 
@@ -79,12 +74,7 @@ public final class Settings {
           "geo.frame-zone",
           "auto",
           "auto, or a UTM zone with its latitude band such as 17T",
-          text -> {
-            if (!ZONE.matcher(text.trim()).matches()) {
-              throw new IllegalArgumentException("not a UTM zone");
-            }
-            return text.trim();
-          },
+          Settings::zoneOrAuto,
           "The UTM zone whose (extended) transverse Mercator grid all distances are measured in."
               + " auto takes the zone most accepted rows lie in. Rows given in another zone are"
               + " re-projected into it, so a city that straddles a zone border loses no pair.");
@@ -276,6 +266,13 @@ public final class Settings {
     if (!problems.isEmpty()) {
       throw new ConfigException("inconsistent settings: " + String.join("; ", problems));
     }
+  }
+
+  private static String zoneOrAuto(String text) {
+    if (!ZONE.matcher(text.trim()).matches()) {
+      throw new IllegalArgumentException("not a UTM zone");
+    }
+    return text.trim();
   }
 
   private static String relativeFolder(String text) {

@@ -104,6 +104,67 @@ public record DbStruct(
     return name.startsWith("tokyotm") ? "images/" : "queries/";
   }
 
+  /**
+   * This spec as a MATLAB v5 .mat file with one struct variable {@code dbStruct}, as the datasets
+   * ship it ({@link #read} reads it back). Capture dates are written as yyyymmdd time stamps.
+   */
+  public byte[] toMatBytes() {
+    Struct s = Mat5.newStruct();
+    s.set("whichSet", Mat5.newString(whichSet));
+    s.set("dbImageFns", cellOf(dbImageFns));
+    s.set("utmDb", matrixOf(dbUtm));
+    s.set("qImageFns", cellOf(qImageFns));
+    s.set("utmQ", matrixOf(qUtm));
+    s.set("numImages", Mat5.newScalar(dbImageFns.size()));
+    s.set("numQueries", Mat5.newScalar(qImageFns.size()));
+    s.set("posDistThr", Mat5.newScalar(25));
+    s.set("posDistSqThr", Mat5.newScalar(625));
+    s.set("nonTrivPosDistSqThr", Mat5.newScalar(100));
+    if (dbTimeStamps != null) {
+      s.set("dbTimeStamp", stampsOf(dbTimeStamps));
+    }
+    if (qTimeStamps != null) {
+      s.set("qTimeStamp", stampsOf(qTimeStamps));
+    }
+    MatFile file = Mat5.newMatFile().addArray("dbStruct", s);
+    java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int) file.getUncompressedSerializedSize() + 1024);
+    try {
+      file.writeTo(us.hebi.matlab.mat.types.Sinks.wrap(buffer));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    buffer.flip();
+    byte[] out = new byte[buffer.remaining()];
+    buffer.get(out);
+    return out;
+  }
+
+  private static Cell cellOf(List<String> names) {
+    Cell c = Mat5.newCell(names.size(), 1);
+    for (int i = 0; i < names.size(); i++) {
+      c.set(i, Mat5.newString(names.get(i)));
+    }
+    return c;
+  }
+
+  private static Matrix matrixOf(double[][] positions) {
+    Matrix m = Mat5.newMatrix(2, positions.length);
+    for (int i = 0; i < positions.length; i++) {
+      m.setDouble(0, i, positions[i][0]);
+      m.setDouble(1, i, positions[i][1]);
+    }
+    return m;
+  }
+
+  private static Matrix stampsOf(List<LocalDate> dates) {
+    Matrix m = Mat5.newMatrix(dates.size(), 1);
+    for (int i = 0; i < dates.size(); i++) {
+      LocalDate d = dates.get(i);
+      m.setDouble(i, d == null ? 0 : d.getYear() * 10_000 + d.getMonthValue() * 100 + d.getDayOfMonth());
+    }
+    return m;
+  }
+
   /** The UTM zone of the datasets that ship dbStruct files, guessed from a file name; or null. */
   public static String knownZone(String fileName) {
     String name = fileName.substring(fileName.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);

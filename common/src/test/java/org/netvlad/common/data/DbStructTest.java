@@ -14,11 +14,8 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import us.hebi.matlab.mat.format.Mat5;
-import us.hebi.matlab.mat.types.Cell;
 import us.hebi.matlab.mat.types.MatFile;
-import us.hebi.matlab.mat.types.Matrix;
 import us.hebi.matlab.mat.types.Sinks;
-import us.hebi.matlab.mat.types.Struct;
 
 class DbStructTest {
   static Path spec(String name) {
@@ -63,67 +60,54 @@ class DbStructTest {
       assertTrue(e.getMessage().startsWith("cut.mat: "), e.getMessage());
     }
     MatFile other = Mat5.newMatFile().addArray("weights", Mat5.newScalar(3));
+    ByteBuffer buffer = ByteBuffer.allocate((int) other.getUncompressedSerializedSize() + 1024);
+    other.writeTo(Sinks.wrap(buffer));
+    byte[] otherBytes = Arrays.copyOf(buffer.array(), buffer.position());
     ManifestFormatException e =
-        assertThrows(ManifestFormatException.class, () -> DbStruct.read("net.mat", bytes(other)));
+        assertThrows(ManifestFormatException.class, () -> DbStruct.read("net.mat", otherBytes));
     assertTrue(e.getMessage().contains("no struct variable 'dbStruct'") && e.getMessage().contains("weights"));
     byte[] text = "image_id,path,lat,lon\n".repeat(20).getBytes();
     assertThrows(ManifestFormatException.class, () -> DbStruct.read("renamed.mat", text));
   }
 
   @Test
-  void readsTimeMachineTimeStampsAndRefusesInconsistentSizes() throws IOException {
-    Struct s = Mat5.newStruct();
-    s.set("whichSet", Mat5.newString("train"));
-    s.set("dbImageFns", names("a.jpg", "b.jpg"));
-    s.set("qImageFns", names("q.jpg"));
-    s.set("utmDb", utm(new double[][] {{381000, 3950000}, {381010, 3950000}}));
-    s.set("utmQ", utm(new double[][] {{381005, 3950000}}));
-    Matrix dbStamps = Mat5.newMatrix(2, 1);
-    dbStamps.setDouble(0, 200803);
-    dbStamps.setDouble(1, 20091231);
-    s.set("dbTimeStamp", dbStamps);
-    Matrix qStamps = Mat5.newMatrix(1, 1);
-    qStamps.setDouble(0, 719529); // MATLAB datenum of 1970-01-01 (the POSIX epoch)
-    s.set("qTimeStamp", qStamps);
-    DbStruct tm = DbStruct.read("tokyoTM_train.mat", bytes(Mat5.newMatFile().addArray("dbStruct", s)));
-    assertEquals(List.of(LocalDate.of(2008, 3, 1), LocalDate.of(2009, 12, 31)), tm.dbTimeStamps());
-    assertEquals(LocalDate.of(1970, 1, 1), tm.qTimeStamps().get(0));
+  void writesWhatItReadsAndReadsTimeMachineTimeStamps() throws IOException {
+    DbStruct real = DbStruct.read("pitts30k_val.mat", Files.readAllBytes(spec("pitts30k_val.mat")));
+    DbStruct again = DbStruct.read("copy.mat", real.toMatBytes());
+    assertEquals(real.dbImageFns(), again.dbImageFns());
+    assertEquals(real.qImageFns(), again.qImageFns());
+    assertTrue(Arrays.deepEquals(real.dbUtm(), again.dbUtm()));
+    assertTrue(Arrays.deepEquals(real.qUtm(), again.qUtm()));
+
+    DbStruct tm =
+        new DbStruct("train", List.of("a.jpg", "b.jpg"), new double[][] {{381000, 3950000}, {381010, 3950000}},
+            List.of(LocalDate.of(2008, 3, 1), LocalDate.of(2009, 12, 31)), List.of("q.jpg"),
+            new double[][] {{381005, 3950000}}, List.of(LocalDate.of(2012, 5, 11)));
+    DbStruct read = DbStruct.read("tokyoTM_train.mat", tm.toMatBytes());
+    assertEquals(tm.dbTimeStamps(), read.dbTimeStamps());
+    assertEquals(tm.qTimeStamps(), read.qTimeStamps());
     assertEquals("54S", DbStruct.knownZone("tokyoTM_train.mat"));
-    List<RawRow> tmRows = tm.toRawRows("t.mat", "54S", "images/", DbStruct.referenceQueryFolder("tokyoTM_train.mat"));
+    List<RawRow> tmRows = read.toRawRows("t.mat", "54S", "images/", DbStruct.referenceQueryFolder("tokyoTM_train.mat"));
     assertEquals("2008-03-01", tmRows.get(0).field("captured_at"));
     assertEquals("images/q.jpg", tmRows.get(2).field("path"));
     assertEquals("queries/", DbStruct.referenceQueryFolder("/data/pitts250k_test.mat"));
+  }
 
-    s.set("utmQ", utm(new double[][] {{1, 2}, {3, 4}}));
-    ManifestFormatException e =
-        assertThrows(ManifestFormatException.class, () -> DbStruct.read("bad.mat", bytes(Mat5.newMatFile().addArray("dbStruct", s))));
+  @Test
+  void timeStampsInEachFormTheDatasetsUse() {
+    assertEquals(LocalDate.of(2008, 3, 1), DbStruct.timeStampToDate(200803));
+    assertEquals(LocalDate.of(2009, 12, 31), DbStruct.timeStampToDate(20091231));
+    assertEquals(LocalDate.of(1970, 1, 1), DbStruct.timeStampToDate(719529)); // MATLAB datenum of the POSIX epoch
+    assertEquals(null, DbStruct.timeStampToDate(0));
+    assertEquals(null, DbStruct.timeStampToDate(Double.NaN));
+  }
+
+  @Test
+  void refusesPositionsThatDoNotMatchTheFileNames() {
+    DbStruct bad =
+        new DbStruct("train", List.of("a.jpg"), new double[][] {{1, 2}}, null, List.of("q.jpg"),
+            new double[][] {{1, 2}, {3, 4}}, null);
+    ManifestFormatException e = assertThrows(ManifestFormatException.class, () -> DbStruct.read("bad.mat", bad.toMatBytes()));
     assertTrue(e.getMessage().contains("utmQ holds 2 positions but there are 1 file names"), e.getMessage());
   }
-
-  private static Cell names(String... names) {
-    Cell c = Mat5.newCell(names.length, 1);
-    for (int i = 0; i < names.length; i++) {
-      c.set(i, Mat5.newString(names[i]));
-    }
-    return c;
-  }
-
-  private static Matrix utm(double[][] positions) {
-    Matrix m = Mat5.newMatrix(2, positions.length);
-    for (int i = 0; i < positions.length; i++) {
-      m.setDouble(0, i, positions[i][0]);
-      m.setDouble(1, i, positions[i][1]);
-    }
-    return m;
-  }
-
-  private static byte[] bytes(MatFile mat) throws IOException {
-    ByteBuffer buffer = ByteBuffer.allocate((int) mat.getUncompressedSerializedSize() + 1024);
-    mat.writeTo(Sinks.wrap(buffer));
-    buffer.flip();
-    byte[] out = new byte[buffer.remaining()];
-    buffer.get(out);
-    return out;
-  }
-
 }

@@ -14,18 +14,20 @@ public final class JobMain {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  /** A job as main sees it. */
-  public interface Job {
-    /** Parses and validates the arguments; throws {@link JobFailure} when they are wrong. */
-    Object parse(JobArgs args, SparkSession spark);
+  /** Parses and validates a job's arguments; throws {@link JobFailure} when they are wrong. */
+  public interface Parser<C> {
+    C parse(JobArgs args, SparkSession spark);
+  }
 
-    /** Runs the job and returns its summary. */
-    Map<String, Object> run(SparkSession spark, Object config);
+  /** Runs a job and returns its summary. */
+  public interface Runner<C> {
+    Map<String, Object> run(SparkSession spark, C config);
   }
 
   private JobMain() {}
 
-  public static void main(String name, java.util.List<JobArgs.Option> options, Job job, String[] argv) {
+  public static <C> void main(
+      String name, java.util.List<JobArgs.Option> options, Parser<C> parser, Runner<C> runner, String[] argv) {
     int code;
     SparkSession spark = null;
     try {
@@ -35,8 +37,8 @@ public final class JobMain {
         return;
       }
       spark = SparkSession.builder().appName("netvlad " + name).getOrCreate();
-      Object config = job.parse(args, spark);
-      Map<String, Object> summary = job.run(spark, config);
+      C config = parser.parse(args, spark);
+      Map<String, Object> summary = runner.run(spark, config);
       System.out.println(toJson(summary));
       code = 0;
     } catch (JobFailure e) {

@@ -27,6 +27,7 @@ import org.netvlad.common.data.RejectReason;
 import org.netvlad.common.data.Role;
 import org.netvlad.common.data.Split;
 import org.netvlad.common.geo.UtmZone;
+import org.netvlad.jobs.io.Iterators;
 import org.netvlad.jobs.io.Tables;
 
 /**
@@ -124,21 +125,15 @@ public final class Ingest {
       Iterator<RawRow> rows, Role role, Split split, UtmZone frameZone, double maxOffsetDeg) {
     PanoramaParser parser = new PanoramaParser(role, split);
     FrameProjector projector = frameZone == null ? null : new FrameProjector(frameZone, maxOffsetDeg);
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return rows.hasNext();
-      }
-
-      @Override
-      public Row next() {
-        PanoramaParser.Outcome o = parser.parse(rows.next());
-        if (o.panorama() != null && projector != null) {
-          o = projector.project(o.panorama());
-        }
-        return o.panorama() != null ? Tables.outcome(o.panorama()) : Tables.outcome(o.rejection());
-      }
-    };
+    return Iterators.map(
+        rows,
+        raw -> {
+          PanoramaParser.Outcome o = parser.parse(raw);
+          if (o.panorama() != null && projector != null) {
+            o = projector.project(o.panorama());
+          }
+          return o.panorama() != null ? Tables.outcome(o.panorama()) : Tables.outcome(o.rejection());
+        });
   }
 
   /** For each partition, the database index each split starts at in it (input order). */
@@ -166,27 +161,20 @@ public final class Ingest {
     int role = Tables.OUTCOME.fieldIndex("role");
     int split = Tables.OUTCOME.fieldIndex("split");
     Map<String, Long> next = new HashMap<>(startBySplit);
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return rows.hasNext();
-      }
-
-      @Override
-      public Row next() {
-        Row r = rows.next();
-        Object[] values = new Object[Tables.PANORAMA_INDEXED.size()];
-        for (int i = 0; i < Tables.PANORAMA.size(); i++) {
-          values[i] = r.get(i);
-        }
-        if (Role.DATABASE.text().equals(r.getString(role))) {
-          long index = next.getOrDefault(r.getString(split), 0L);
-          values[Tables.PANORAMA.size()] = index;
-          next.put(r.getString(split), index + 1);
-        }
-        return RowFactory.create(values);
-      }
-    };
+    return Iterators.map(
+        rows,
+        r -> {
+          Object[] values = new Object[Tables.PANORAMA_INDEXED.size()];
+          for (int i = 0; i < Tables.PANORAMA.size(); i++) {
+            values[i] = r.get(i);
+          }
+          if (Role.DATABASE.text().equals(r.getString(role))) {
+            long index = next.getOrDefault(r.getString(split), 0L);
+            values[Tables.PANORAMA.size()] = index;
+            next.put(r.getString(split), index + 1);
+          }
+          return RowFactory.create(values);
+        });
   }
 
   /** Pairs of (reason, count), most frequent first. */
