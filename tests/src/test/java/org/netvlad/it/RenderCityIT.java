@@ -48,6 +48,29 @@ class RenderCityIT extends SparkTestBase {
   }
 
   @Test
+  void aFinishedRenderIsLeftAloneAndBadSpecsFailNamingTheFile() throws Exception {
+    Path run = dir.resolve("again");
+    Map<String, Object> first = render(run, null, "render.images=40");
+    Path anImage;
+    try (Stream<Path> files = Files.list(run.resolve("city/images"))) {
+      anImage = files.findFirst().orElseThrow();
+    }
+    java.nio.file.attribute.FileTime written = Files.getLastModifiedTime(anImage);
+    Map<String, Object> second = render(run, null, "render.images=40");
+    assertEquals(first.get("images"), second.get("images"));
+    assertEquals(written, Files.getLastModifiedTime(anImage), "nothing is rendered again");
+
+    Path missing = dir.resolve("nope/pitts30k_x.mat");
+    org.netvlad.jobs.cli.JobFailure e =
+        org.junit.jupiter.api.Assertions.assertThrows(org.netvlad.jobs.cli.JobFailure.class, () -> render(dir.resolve("r1"), missing.toString()));
+    assertTrue(e.getMessage().contains("pitts30k_x.mat"), e.getMessage());
+    Path truncated = Files.write(dir.resolve("pitts30k_cut.mat"), new byte[300]);
+    e = org.junit.jupiter.api.Assertions.assertThrows(org.netvlad.jobs.cli.JobFailure.class, () -> render(dir.resolve("r2"), truncated.toString()));
+    assertTrue(e.getMessage().contains("pitts30k_cut.mat"), e.getMessage());
+    assertTrue(Files.notExists(dir.resolve("r2/city")), "nothing committed");
+  }
+
+  @Test
   void rendersADbStructSpecWhereMineTuplesExpectsItsImages() throws Exception {
     String[] db = new String[24];
     double[][] dbUtm = new double[24][];
