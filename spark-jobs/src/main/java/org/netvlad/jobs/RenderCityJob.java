@@ -103,7 +103,7 @@ public final class RenderCityJob {
         JavaSparkContext.fromSparkContext(spark.sparkContext())
             .parallelize(images, slices)
             .mapPartitions(part -> List.of(renderAll(part, city, seed, width, height, root, conf.value())).iterator())
-            .reduce(Long::sum);
+            .fold(0L, Long::sum);
     double seconds = (System.nanoTime() - t0) / 1e9;
     StringBuilder manifest = new StringBuilder(header).append('\n');
     images.forEach(i -> manifest.append(i.manifestLine).append('\n'));

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * panorama's first crop.
  */
 public final class ImageNames {
-  private static final Pattern PITTSBURGH = Pattern.compile("_pitch(\\d+)_yaw(\\d+)\\.[A-Za-z]+$");
+  private static final Pattern PITTSBURGH = Pattern.compile("_pitch(\\d{1,3})_yaw(\\d{1,3})\\.[A-Za-z]+$");
 
   private ImageNames() {}
 

@@ -44,9 +44,9 @@ public final class JobMain {
     } catch (JobFailure e) {
       System.err.println(name + ": error: " + e.getMessage());
       code = 2;
-    } catch (RuntimeException | Error e) {
+    } catch (Exception | Error e) { // Spark's own exceptions are checked ones, thrown undeclared
       e.printStackTrace();
-      System.err.println(name + ": failed: " + e);
+      System.err.println(name + ": failed: " + rootCause(e));
       code = 1;
     } finally {
       if (spark != null) {
@@ -56,6 +56,15 @@ public final class JobMain {
     if (code != 0) {
       System.exit(code);
     }
+  }
+
+  /** The innermost cause, which says what went wrong (Spark wraps task failures several deep). */
+  static String rootCause(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t == e ? e.toString() : e.getClass().getSimpleName() + " caused by " + t;
   }
 
   public static String toJson(Object value) {

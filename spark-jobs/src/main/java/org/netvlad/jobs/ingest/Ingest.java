@@ -2,12 +2,12 @@ package org.netvlad.jobs.ingest;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.broadcast;
-import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.format_string;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.spark_partition_id;
+import static org.apache.spark.sql.functions.struct;
 
 import java.util.HashMap;
 import java.util.Iterator;
@@ -70,7 +70,7 @@ public final class Ingest {
             .groupBy("image_id")
             .agg(
                 count(lit(1)).as("copies"),
-                min(concat(col("source"), lit(":"), col("row_number"))).as("first_at"))
+                min(struct(col("source"), col("row_number"))).as("first"))
             .filter(col("copies").gt(1));
     // A broadcast anti-join keeps the accepted rows in their input partitions and order.
     Dataset<Row> accepted = valid.join(broadcast(duplicateIds.select("image_id")), valid.col("image_id").equalTo(duplicateIds.col("image_id")), "left_anti");
@@ -86,7 +86,9 @@ public final class Ingest {
                 col("row_number"),
                 col("image_id"),
                 lit(RejectReason.DUPLICATE_IMAGE_ID.code()).as("reason"),
-                format_string("image_id '%s' appears %d times (first at %s)", col("image_id"), col("copies"), col("first_at"))
+                format_string(
+                        "image_id '%s' appears %d times (first at %s:%d)",
+                        col("image_id"), col("copies"), col("first.source"), col("first.row_number"))
                     .as("detail"));
     Dataset<Row> rejected =
         outcomes

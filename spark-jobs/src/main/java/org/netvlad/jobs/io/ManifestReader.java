@@ -126,6 +126,14 @@ public final class ManifestReader {
     return null;
   }
 
+  private static boolean isDirectory(JavaSparkContext sc, Path path) {
+    try {
+      return path.getFileSystem(sc.hadoopConfiguration()).getFileStatus(path).isDirectory();
+    } catch (IOException e) {
+      throw new JobFailure("cannot read input " + path + ": " + e.getMessage(), e);
+    }
+  }
+
   private static boolean isParquetFolder(FileSystem fs, Path folder) throws IOException {
     for (FileStatus child : fs.listStatus(folder)) {
       if (child.getPath().getName().endsWith(".parquet")) {
@@ -137,6 +145,9 @@ public final class ManifestReader {
 
   private JavaRDD<RawRow> readFile(JavaSparkContext sc, Path file) {
     Format format = format(file);
+    if (format == null && isDirectory(sc, file)) {
+      format = Format.PARQUET; // files() only passes folders on when they hold Parquet parts
+    }
     if (format == null) {
       throw new JobFailure(
           "input "
@@ -188,8 +199,8 @@ public final class ManifestReader {
     Dataset<Row> df;
     try {
       df = spark.read().parquet(source);
-    } catch (RuntimeException e) {
-      throw new JobFailure(source + ": not readable as Parquet: " + e.getMessage(), e);
+    } catch (Exception e) { // AnalysisException is a checked exception Spark throws undeclared
+      throw new JobFailure(source + ": not readable as Parquet: " + e.getMessage().split("\n")[0], e);
     }
     String[] columns = df.columns();
     List<String> lower = new ArrayList<>();

@@ -13,8 +13,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
 import org.netvlad.common.data.Panorama;
 import org.netvlad.common.data.Rejection;
-import org.netvlad.common.data.Role;
-import org.netvlad.common.data.Split;
 
 /** The Parquet tables of the data contract (ARCHITECTURE.md) and conversions to their rows. */
 public final class Tables {
@@ -108,27 +106,5 @@ public final class Tables {
     values[OUTCOME.fieldIndex("reason")] = r.reason().code();
     values[OUTCOME.fieldIndex("detail")] = r.detail();
     return RowFactory.create(values);
-  }
-
-  /** Reads back a panorama from an {@link #OUTCOME} or {@link #PANORAMA} row. */
-  public static Panorama panorama(Row row) {
-    Date date = row.getAs("captured_at");
-    return new Panorama(
-        row.getAs("image_id"),
-        row.getAs("path"),
-        Role.parseOrNull(row.getAs("role")),
-        Split.parseOrNull(row.getAs("split")),
-        date == null ? null : date.toLocalDate(),
-        row.getAs("heading_deg"),
-        row.getAs("pitch_index"),
-        row.<Double>getAs("lat"),
-        row.<Double>getAs("lon"),
-        row.getAs("utm_zone"),
-        row.<Double>getAs("utm_easting"),
-        row.<Double>getAs("utm_northing"),
-        row.<Double>getAs("frame_easting_m"),
-        row.<Double>getAs("frame_northing_m"),
-        row.getAs("source"),
-        row.<Long>getAs("row_number"));
   }
 }

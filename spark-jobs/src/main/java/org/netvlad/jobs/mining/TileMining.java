@@ -88,8 +88,11 @@ public final class TileMining {
       String imageId = r.getString(0);
       boolean isQuery = "query".equals(r.getString(1));
       String split = r.getString(2);
-      Date date = (Date) r.get(3);
-      int epochDay = date == null ? SitePoint.NO_DATE : (int) date.toLocalDate().toEpochDay();
+      Object date = r.get(3); // java.sql.Date, or LocalDate where spark.sql.datetime.java8API.enabled
+      int epochDay =
+          date == null
+              ? SitePoint.NO_DATE
+              : (int) (date instanceof Date d ? d.toLocalDate() : (java.time.LocalDate) date).toEpochDay();
       double x = r.getDouble(4);
       double y = r.getDouble(5);
       long dbIndex = r.isNullAt(6) ? -1 : r.getLong(6);
