@@ -103,10 +103,15 @@ public final class MineTuplesJob {
             s.get(Settings.DBSTRUCT_QUERY_FOLDER));
     long rowsPerPartition = s.get(Settings.ROWS_PER_PARTITION);
     int minPartitions = spark.sparkContext().defaultParallelism();
+    var rawRows = reader.read(config.inputs());
+    String otherDate = s.get(Settings.POSITIVE_NEEDS_OTHER_DATE);
+    boolean positiveNeedsOtherDate =
+        otherDate.equals("true") || otherDate.equals("auto") && reader.readTimeStampedSpec();
+    progress.say("positives " + (positiveNeedsOtherDate ? "must" : "need not") + " have another capture date than their query");
     Ingest.Result ingest =
         Ingest.run(
             spark,
-            reader.read(config.inputs()),
+            rawRows,
             Role.parseOrNull(s.get(Settings.DEFAULT_ROLE)),
             Split.parseOrNull(s.get(Settings.DEFAULT_SPLIT)),
             s.get(Settings.FRAME_ZONE),
@@ -144,7 +149,7 @@ public final class MineTuplesJob {
         new MiningParams(
             s.get(Settings.POSITIVE_RADIUS_M),
             s.get(Settings.NEGATIVE_RADIUS_M),
-            s.get(Settings.POSITIVE_NEEDS_OTHER_DATE));
+            positiveNeedsOtherDate);
     long accepted = ingest.rowsIn() - rejectedCount;
     int partitions = (int) Math.max(minPartitions, accepted / rowsPerPartition + 1);
     MiningStats stats = new MiningStats();
@@ -164,6 +169,7 @@ public final class MineTuplesJob {
     summary.put("inputs", config.inputs());
     summary.put("images", config.imagesUri());
     summary.put("frame_zone", String.valueOf(ingest.frameZone()));
+    summary.put("positive_needs_other_date", positiveNeedsOtherDate);
     summary.put("rows_in", ingest.rowsIn());
     summary.put("rows_accepted", accepted);
     summary.put("rows_rejected", rejectedCount);

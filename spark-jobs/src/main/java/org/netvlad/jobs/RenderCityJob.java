@@ -91,17 +91,21 @@ public final class RenderCityJob {
       header = "image_id,path,utm_easting,utm_northing,utm_zone,captured_at,heading_deg,role,split";
       images = dbStructImages(spark, config.dbStructUri(), s, seed);
     }
-    progress.say(String.format("rendering %,d images of %dx%d pixels", images.size(), width, height));
+    // A Time Machine query is a database image: one file, rendered once, listed in both roles.
+    Map<String, CityImage> byPath = new LinkedHashMap<>();
+    images.forEach(i -> byPath.putIfAbsent(i.path, i));
+    List<CityImage> toRender = new ArrayList<>(byPath.values());
+    progress.say(String.format("rendering %,d images of %dx%d pixels", toRender.size(), width, height));
 
     Path staging = run.newStaging(NAME);
     Path imagesRoot = new Path(staging, "city");
     SerializableConfiguration conf = new SerializableConfiguration(hadoop);
     String root = imagesRoot.toString();
-    int slices = (int) Math.max(1, (images.size() + s.get(Settings.RENDER_IMAGES_PER_TASK) - 1) / s.get(Settings.RENDER_IMAGES_PER_TASK));
+    int slices = (int) Math.max(1, (toRender.size() + s.get(Settings.RENDER_IMAGES_PER_TASK) - 1) / s.get(Settings.RENDER_IMAGES_PER_TASK));
     long t0 = System.nanoTime();
     long bytes =
         JavaSparkContext.fromSparkContext(spark.sparkContext())
-            .parallelize(images, slices)
+            .parallelize(toRender, slices)
             .mapPartitions(part -> List.of(renderAll(part, city, seed, width, height, root, conf.value())).iterator())
             .fold(0L, Long::sum);
     double seconds = (System.nanoTime() - t0) / 1e9;
@@ -113,17 +117,18 @@ public final class RenderCityJob {
     summary.put("job", NAME);
     summary.put("run", run.root().toString());
     summary.put("layout", config.dbStructUri() == null ? "street-grid" : config.dbStructUri());
-    summary.put("images", images.size());
+    summary.put("images", toRender.size());
+    summary.put("manifest_rows", images.size());
     summary.put("manifest", run.resolve("city/manifest.csv").toString());
     summary.put("image_root", run.resolve("city").toString());
     summary.put("png_bytes", bytes);
     summary.put("render_seconds", Math.round(seconds * 100) / 100.0);
-    summary.put("images_per_second", Math.round(images.size() / seconds));
+    summary.put("images_per_second", Math.round(toRender.size() / seconds));
     summary.put("settings", s.asText());
     run.writeText(new Path(staging, RunFolder.summaryPath(NAME)), JobMain.toJson(summary));
     run.commit(NAME, staging, List.of("city"));
     progress.say(String.format(Locale.ROOT, "done: %,d images in %.1f s (%.0f images/s); manifest %s",
-        images.size(), seconds, images.size() / seconds, summary.get("manifest")));
+        toRender.size(), seconds, toRender.size() / seconds, summary.get("manifest")));
     return summary;
   }
 
@@ -198,20 +203,29 @@ public final class RenderCityJob {
     String dbFolder = s.get(Settings.DBSTRUCT_DATABASE_FOLDER);
     String qFolder = ManifestReader.dbStructQueryFolder(uri, s.get(Settings.DBSTRUCT_QUERY_FOLDER));
     List<CityImage> out = new ArrayList<>();
-    addSpecImages(out, spec.dbImageFns(), spec.dbUtm(), dbFolder, "database", spec.whichSet(), zone, LocalDate.of(2009, 1, 1), seed);
-    addSpecImages(out, spec.qImageFns(), spec.qUtm(), qFolder, "query", spec.whichSet(), zone, LocalDate.of(2013, 1, 1), seed);
+    addSpecImages(out, spec.dbImageFns(), spec.dbUtm(), spec.dbTimeStamps(), dbFolder, "database", spec.whichSet(), zone,
+        LocalDate.of(2009, 1, 1), seed);
+    addSpecImages(out, spec.qImageFns(), spec.qUtm(), spec.qTimeStamps(), qFolder, "query", spec.whichSet(), zone,
+        LocalDate.of(2013, 1, 1), seed);
     return out;
   }
 
-  private static void addSpecImages(List<CityImage> out, List<String> fns, double[][] utm, String folder, String role,
-      String split, String zone, LocalDate period, long seed) {
+  private static void addSpecImages(List<CityImage> out, List<String> fns, double[][] utm, List<LocalDate> stamps,
+      String folder, String role, String split, String zone, LocalDate period, long seed) {
     for (int i = 0; i < fns.size(); i++) {
       String fn = fns.get(i);
+      if (fn.startsWith("/") || fn.contains("..") || fn.contains(",") || fn.contains("\"")) {
+        throw new JobFailure("dbStruct " + role + " image " + (i + 1) + " has a file name render-city cannot write: " + fn);
+      }
       Double heading = ImageNames.headingDeg(fn);
       Integer pitch = ImageNames.pitchIndex(fn);
-      // One capture date per panorama (all its crops), spread over two years.
+      // The spec's time stamp where it has one (Time Machine); else one date per panorama (all
+      // its crops), spread over two years.
       String panorama = fn.replaceAll("_pitch\\d+_yaw\\d+", "");
-      LocalDate date = period.plusDays(Math.floorMod(Hash.of(seed, panorama.hashCode(), role.length()), 730));
+      LocalDate date =
+          stamps != null && stamps.get(i) != null
+              ? stamps.get(i)
+              : period.plusDays(Math.floorMod(Hash.of(seed, panorama.hashCode(), role.length()), 730));
       String id = role + "/" + fn;
       String line =
           CityImage.csv(id, folder + fn, CityImage.num(utm[i][0]), CityImage.num(utm[i][1]), zone, date.toString(),

@@ -35,7 +35,9 @@ class TimeMachineSpecIT extends SparkTestBase {
     Files.write(mat, dbStruct("val", db, dbUtm, dbStamps, q, qUtm, qStamps));
 
     String run = dir.resolve("run").toUri().toString();
-    Map<String, Object> summary = Jobs.mine(spark, run, List.of(mat.toString()), false, "mining.positive-needs-other-date=true");
+    // The Time Machine rule turns itself on for a time-stamped spec (mining.positive-needs-other-date=auto).
+    Map<String, Object> summary = Jobs.mine(spark, run, List.of(mat.toString()), false);
+    assertEquals(true, summary.get("positive_needs_other_date"));
     assertEquals(0L, summary.get("rows_rejected"));
     assertEquals("54S", summary.get("frame_zone"));
     Map<String, Row> tuples = Jobs.tuples(spark, run, "val");
@@ -45,6 +47,16 @@ class TimeMachineSpecIT extends SparkTestBase {
     assertEquals(
         "images/p1_2010.jpg",
         spark.read().parquet(run + "/panoramas").filter("image_id = 'query/p1_2010.jpg'").first().getAs("path"));
+
+    // render-city draws each picture once, dated by the spec, and lists it in both roles.
+    Path rendered = dir.resolve("rendered");
+    Map<String, Object> render =
+        org.netvlad.jobs.RenderCityJob.run(spark, new org.netvlad.jobs.RenderCityJob.Config(
+            rendered.toUri().toString(), mat.toString(), org.netvlad.common.config.PipelineConfig.defaults(), false));
+    assertEquals(6, render.get("images"));
+    assertEquals(8, render.get("manifest_rows"));
+    List<String> manifest = Files.readAllLines(rendered.resolve("city/manifest.csv"));
+    assertEquals(1, manifest.stream().filter(l -> l.startsWith("query/p1_2010.jpg,images/p1_2010.jpg,") && l.contains(",2010-05-01,")).count());
   }
 
   static byte[] dbStruct(String which, String[] db, double[][] dbUtm, double[] dbStamps, String[] q, double[][] qUtm, double[] qStamps) {

@@ -109,14 +109,17 @@ public final class Settings {
           "Definite negatives of a query: database images farther than this. Images between the"
               + " two radii are neither (soft positives). Also the Recall@N success radius.");
 
-  public static final Setting<Boolean> POSITIVE_NEEDS_OTHER_DATE =
-      Setting.flag(
+  public static final Setting<String> POSITIVE_NEEDS_OTHER_DATE =
+      Setting.choice(
           "mining.positive-needs-other-date",
-          false,
+          "auto",
+          List.of("auto", "true", "false"),
           "Time Machine supervision: a positive must have another capture date than its query."
               + " Same-date images within the positive radius are then neither positive nor"
-              + " negative. Rows without a capture date cannot be positives when this is on. Turn it"
-              + " on for Tokyo Time Machine, whose queries are database panoramas.");
+              + " negative, and rows without a capture date cannot be positives. auto turns it on"
+              + " when an input is a dbStruct spec with time stamps (Tokyo Time Machine, whose"
+              + " queries are database panoramas: without it a query's own picture is its"
+              + " positive).");
 
   public static final Setting<Double> TILE_SIZE_M =
       Setting.decimal(

@@ -40,6 +40,7 @@ public final class ManifestReader {
   private final String dbStructZone;
   private final String dbStructDatabaseFolder;
   private final String dbStructQueryFolder;
+  private boolean readTimeStampedSpec;
 
   /**
    * @param dbStructZone UTM zone of dbStruct positions, or "auto" to infer it from the file name
@@ -52,6 +53,11 @@ public final class ManifestReader {
     this.dbStructZone = dbStructZone;
     this.dbStructDatabaseFolder = dbStructDatabaseFolder;
     this.dbStructQueryFolder = dbStructQueryFolder;
+  }
+
+  /** True once {@link #read} has met a dbStruct spec with capture time stamps (Time Machine data). */
+  public boolean readTimeStampedSpec() {
+    return readTimeStampedSpec;
   }
 
   /** Every row of every input, unioned. */
@@ -252,6 +258,7 @@ public final class ManifestReader {
       throw new JobFailure("cannot read " + source + ": " + e.getMessage(), e);
     }
     DbStruct spec = DbStruct.read(source, RunFolder.readBytes(fs, file));
+    readTimeStampedSpec |= spec.dbTimeStamps() != null && spec.qTimeStamps() != null;
     String zone = dbStructZone(source, dbStructZone);
     String queryFolder = dbStructQueryFolder(source, dbStructQueryFolder);
     List<RawRow> rows = spec.toRawRows(source, zone, dbStructDatabaseFolder, queryFolder);
