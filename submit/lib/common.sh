@@ -6,7 +6,9 @@ NETVLAD_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 NETVLAD_JAR="$NETVLAD_ROOT/spark-jobs/target/netvlad-spark-jobs.jar"
 NETVLAD_SHIPPED_SPARK="$NETVLAD_ROOT/spark-jobs/target/spark-home"
 
-# JVM flags Spark needs on Java 17 (shared/STACK.md), plus our logging configuration.
+# JVM flags Spark needs on Java 17 (shared/STACK.md): a string for spark.*.extraJavaOptions,
+# and an array (plus our logging configuration) for the JVMs started here, so that a checkout
+# path with spaces stays one argument.
 NETVLAD_JVM_FLAGS="-XX:+IgnoreUnrecognizedVMOptions"
 for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util \
          java.util.concurrent java.util.concurrent.atomic jdk.internal.ref sun.nio.ch sun.nio.cs \
@@ -15,7 +17,8 @@ for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio 
 done
 NETVLAD_JVM_FLAGS+=" --add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED"
 NETVLAD_JVM_FLAGS+=" -Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true"
-NETVLAD_JVM_FLAGS+=" -Dlog4j.configurationFile=$NETVLAD_ROOT/conf/log4j2.properties"
+read -r -a NETVLAD_JVM_ARGS <<< "$NETVLAD_JVM_FLAGS"
+NETVLAD_JVM_ARGS+=("-Dlog4j.configurationFile=$NETVLAD_ROOT/conf/log4j2.properties")
 
 die() { echo "$(basename "$0"): $*" >&2; exit 2; }
 
@@ -56,9 +59,8 @@ run_job() {
   local has_master=0
   for a in "${spark_opts[@]}"; do [[ $a == --master || $a == --master=* ]] && has_master=1; done
   (( has_master )) || spark_opts=(--master "local[*]" "${spark_opts[@]}")
-  # shellcheck disable=SC2086
   SPARK_HOME="$NETVLAD_SHIPPED_SPARK" SPARK_SCALA_VERSION=2.12 SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}" \
-    exec java ${NETVLAD_DRIVER_MEMORY:+-Xmx$NETVLAD_DRIVER_MEMORY} $NETVLAD_JVM_FLAGS \
+    exec java ${NETVLAD_DRIVER_MEMORY:+"-Xmx$NETVLAD_DRIVER_MEMORY"} "${NETVLAD_JVM_ARGS[@]}" \
     -cp "$NETVLAD_SHIPPED_SPARK/jars/*" org.apache.spark.deploy.SparkSubmit \
     --name "netvlad $job" --class "$class" "${conf_args[@]}" "${spark_opts[@]}" "$NETVLAD_JAR" "${job_opts[@]}"
 }
