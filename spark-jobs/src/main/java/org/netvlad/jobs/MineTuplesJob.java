@@ -10,12 +10,14 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.netvlad.common.config.PipelineConfig;
 import org.netvlad.common.config.Settings;
+import org.netvlad.common.data.RawRow;
 import org.netvlad.common.data.Role;
 import org.netvlad.common.data.Split;
 import org.netvlad.common.mining.MiningParams;
@@ -23,6 +25,7 @@ import org.netvlad.jobs.cli.JobArgs;
 import org.netvlad.jobs.cli.JobConfigs;
 import org.netvlad.jobs.cli.JobFailure;
 import org.netvlad.jobs.cli.JobMain;
+import org.netvlad.jobs.cli.JvmMemory;
 import org.netvlad.jobs.cli.Progress;
 import org.netvlad.jobs.ingest.Ingest;
 import org.netvlad.jobs.io.ManifestReader;
@@ -101,9 +104,7 @@ public final class MineTuplesJob {
             s.get(Settings.DBSTRUCT_UTM_ZONE),
             s.get(Settings.DBSTRUCT_DATABASE_FOLDER),
             s.get(Settings.DBSTRUCT_QUERY_FOLDER));
-    long rowsPerPartition = s.get(Settings.ROWS_PER_PARTITION);
-    int minPartitions = spark.sparkContext().defaultParallelism();
-    var rawRows = reader.read(config.inputs());
+    JavaRDD<RawRow> rawRows = reader.read(config.inputs());
     String otherDate = s.get(Settings.POSITIVE_NEEDS_OTHER_DATE);
     boolean positiveNeedsOtherDate =
         otherDate.equals("true") || otherDate.equals("auto") && reader.readTimeStampedSpec();
@@ -151,7 +152,8 @@ public final class MineTuplesJob {
             s.get(Settings.NEGATIVE_RADIUS_M),
             positiveNeedsOtherDate);
     long accepted = ingest.rowsIn() - rejectedCount;
-    int partitions = (int) Math.max(minPartitions, accepted / rowsPerPartition + 1);
+    int partitions =
+        (int) Math.max(spark.sparkContext().defaultParallelism(), accepted / s.get(Settings.ROWS_PER_PARTITION) + 1);
     MiningStats stats = new MiningStats();
     spark.sparkContext().register(stats, "mining statistics");
     TileMining.mine(panoramas, params, s.get(Settings.TILE_SIZE_M), partitions, databaseBySplit, stats)
@@ -183,7 +185,7 @@ public final class MineTuplesJob {
     summary.put("settings", s.asText());
     timingsMs.put("total", (System.nanoTime() - t0) / 1_000_000);
     summary.put("timings_ms", timingsMs);
-    summary.put("driver_memory", org.netvlad.jobs.cli.JvmMemory.peaks());
+    summary.put("driver_memory", JvmMemory.peaks());
     run.writeText(new Path(staging, RunFolder.summaryPath(NAME)), JobMain.toJson(summary));
     run.commit(NAME, staging, List.of("panoramas", "rejected", "tuples"));
     panoramas.unpersist();

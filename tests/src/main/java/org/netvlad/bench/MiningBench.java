@@ -95,7 +95,13 @@ public final class MiningBench {
   /** Writes the layout as a Parquet manifest (UTM 17T), in parallel over streets. */
   static long generate(StreetLayout layout, Path out) {
     SparkSession spark =
-        SparkSession.builder().master("local[2]").appName("bench-layout").config("spark.ui.enabled", "false").getOrCreate();
+        SparkSession.builder()
+            .master("local[2]")
+            .appName("bench-layout")
+            .config("spark.ui.enabled", "false")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .getOrCreate();
     try {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       List<Integer> streets = IntStream.range(0, layout.streetCount()).boxed().toList();
