@@ -85,9 +85,8 @@ public final class Renderer {
       firstT[col] = layers > 0 ? layerT[0] : Double.POSITIVE_INFINITY;
       for (int row = 0; row < h; row++) {
         double sy = (1 - (row + 0.5) / h * 2) * tanV;
-        double vertical = sinP + sy * cosP;
-        double horizontal = Math.hypot(sx, cosP - sy * sinP) / norm;
-        double tanE = vertical / (horizontal * norm);
+        // The pixel's ray is sx·right + sy·up + forward, pitched: its elevation's tangent.
+        double tanE = (sinP + sy * cosP) / Math.hypot(sx, cosP - sy * sinP);
         shadePixel(c, light, litSeed, dx, dy, tanE, rgb);
         pixels[row * w + col] = pack(rgb);
       }
