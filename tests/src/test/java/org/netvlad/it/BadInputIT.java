@@ -110,9 +110,7 @@ class BadInputIT extends SparkTestBase {
     json.add("{\"image_id\":\"c\", broken");
     Path jsonl = Jobs.writeLines(dir.resolve("in/m.jsonl"), json);
     Path csv =
-        Jobs.writeLines(
-            dir.resolve("in/m.csv"),
-            List.of("image_id,path,lat,lon,role", "a,a.jpg,40.44,-79.99,database", "b,b.jpg,40.44003,-79.99,query"));
+        Jobs.writeTinyManifest(dir.resolve("in/m.csv"));
     Dataset<Row> df = spark.read().option("header", "true").option("inferSchema", "true").csv(csv.toString());
     String parquet = dir.resolve("in/m.parquet").toString();
     df.write().mode(SaveMode.Overwrite).parquet(parquet);

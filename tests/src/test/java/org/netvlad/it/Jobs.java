@@ -56,6 +56,12 @@ final class Jobs {
     }
   }
 
+  /** The smallest useful manifest: one database image and one query 3 m north of it. */
+  static Path writeTinyManifest(Path file) {
+    return writeLines(
+        file, List.of("image_id,path,lat,lon,role", "a,a.jpg,40.44,-79.99,database", "b,b.jpg,40.44003,-79.99,query"));
+  }
+
   static List<String> ids(Row tuple, String column) {
     return new ArrayList<>(tuple.getList(tuple.fieldIndex(column)));
   }

@@ -24,9 +24,7 @@ class RerunIT extends SparkTestBase {
   @Test
   void aFinishedRunIsLeftAloneAndAFailedOverwriteKeepsThePreviousOutputs() throws Exception {
     Path good =
-        Jobs.writeLines(
-            dir.resolve("good.csv"),
-            List.of("image_id,path,lat,lon,role", "a,a.jpg,40.44,-79.99,database", "b,b.jpg,40.44003,-79.99,query"));
+        Jobs.writeTinyManifest(dir.resolve("good.csv"));
     Path run = dir.resolve("run");
     String uri = run.toUri().toString();
     Map<String, Object> first = Jobs.mine(spark, uri, List.of(good.toString()), false);

@@ -89,9 +89,7 @@ class SubmitScriptsIT {
   @Test
   void runsAJobInLocalModeAndFailsCleanlyOnBadArguments() throws Exception {
     Path csv =
-        Jobs.writeLines(
-            dir.resolve("m.csv"),
-            List.of("image_id,path,lat,lon,role", "a,a.jpg,40.44,-79.99,database", "b,b.jpg,40.44003,-79.99,query"));
+        Jobs.writeTinyManifest(dir.resolve("m.csv"));
     Path run = dir.resolve("run");
     Result ok =
         run(List.of("bash", script("mine-tuples"), "--master", "local[1]", "--", "--run", run.toString(), "--input", csv.toString()));
