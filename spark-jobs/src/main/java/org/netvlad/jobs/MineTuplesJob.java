@@ -123,8 +123,8 @@ public final class MineTuplesJob {
     }
     Dataset<Row> rejected = ingest.rejected().persist();
     Dataset<Row> panoramas = ingest.panoramas().persist();
-    long rejectedCount = rejected.count();
     Map<String, Long> rejectedByReason = Ingest.countByReason(rejected);
+    long rejectedCount = sumOf(rejectedByReason);
     rejected.write().mode(SaveMode.ErrorIfExists).parquet(new Path(staging, "rejected").toString());
     double rejectedShare = (double) rejectedCount / ingest.rowsIn();
     progress.say(

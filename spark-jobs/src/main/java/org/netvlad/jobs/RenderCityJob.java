@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -173,7 +172,7 @@ public final class RenderCityJob {
     UtmProjection projection = new UtmProjection(UtmZone.containing(lat, lon));
     double[] origin = projection.toGrid(lat, lon);
     List<CityImage> out = new ArrayList<>();
-    for (int street : IntStream.range(0, layout.streetCount()).toArray()) {
+    for (int street = 0; street < layout.streetCount(); street++) {
       for (StreetLayout.LayoutImage i : layout.street(street)) {
         double[] latLon = projection.toLatLon(origin[0] + i.eastM(), origin[1] + i.northM());
         String path = "images/" + i.imageId() + ".png";
