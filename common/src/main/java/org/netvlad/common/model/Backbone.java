@@ -16,7 +16,7 @@ import org.nd4j.linalg.activations.Activation;
  *   <li>{@link #SMALL}: 3→32→64→128→128, pooling after the first three blocks; a 3x120x160 image
  *       gives 128 x 15 x 20 features. Trains on a 2-core CPU; the default.
  *   <li>{@link #VGG16}: VGG16's thirteen convolutions up to conv5_3 (512 x H/16 x W/16), its
- *       weights copied from a file the user supplies ({@link Vgg16Weights}).
+ *       weights copied from a model file the user supplies ({@link BackboneWeights}).
  * </ul>
  */
 public enum Backbone {

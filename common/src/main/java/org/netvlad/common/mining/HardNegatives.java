@@ -1,0 +1,43 @@
+package org.netvlad.common.mining;
+
+
+/**
+ * The paper's hard-negative choice for one query: among candidate definite negatives, those that
+ * violate the margin ({@code d²(q,n) < d²(q,p*) + m}, p* the query's best positive), nearest
+ * first, at most {@code keep}. Ties in distance go to the lower candidate index.
+ */
+public final class HardNegatives {
+  private HardNegatives() {}
+
+  /**
+   * @param candidateSquaredDistances d²(q, n) of each candidate
+   * @param bestPositiveSquaredDistance d²(q, p*)
+   * @return indices into the candidates, hardest first
+   */
+  public static int[] select(double[] candidateSquaredDistances, double bestPositiveSquaredDistance, double margin, int keep) {
+    double limit = bestPositiveSquaredDistance + margin;
+    return java.util.stream.IntStream.range(0, candidateSquaredDistances.length)
+        .filter(i -> candidateSquaredDistances[i] < limit)
+        .boxed()
+        .sorted((a, b) -> candidateSquaredDistances[a] != candidateSquaredDistances[b]
+            ? Double.compare(candidateSquaredDistances[a], candidateSquaredDistances[b]) : Integer.compare(a, b))
+        .limit(keep)
+        .mapToInt(Integer::intValue)
+        .toArray();
+  }
+
+  /** Index of the nearest positive (lowest index on ties). */
+  public static int bestPositive(double[] positiveSquaredDistances) {
+    if (positiveSquaredDistances.length == 0) {
+      throw new IllegalArgumentException("a query needs at least one positive");
+    }
+    int best = 0;
+    for (int i = 1; i < positiveSquaredDistances.length; i++) {
+      if (positiveSquaredDistances[i] < positiveSquaredDistances[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+}

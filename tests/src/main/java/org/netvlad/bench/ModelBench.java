@@ -1,0 +1,192 @@
+package org.netvlad.bench;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.netvlad.common.layout.StreetLayout;
+import org.netvlad.common.model.ClusterInit;
+import org.netvlad.common.model.ImageTensors;
+import org.netvlad.common.model.ModelSpec;
+import org.netvlad.common.model.Networks;
+import org.netvlad.common.model.TripletRankingLoss;
+import org.netvlad.common.model.TupleBatch;
+import org.netvlad.common.render.Captures;
+import org.netvlad.common.render.City;
+import org.netvlad.common.render.Renderer;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Nesterovs;
+
+/**
+ * {@code submit/bench model}: the default network (small backbone + NetVLAD K=64, 3x120x160 input)
+ * on rendered images. For each setting (OpenMP threads, glibc malloc as is or tuned to keep freed
+ * memory instead of unmapping it) a child JVM measures
+ *
+ * <ul>
+ *   <li>forward (descriptor extraction) images/s, batches of 48;
+ *   <li>training images/s: one step = 4 tuples of 1 query + 1 positive + 10 negatives (48 images);
+ *   <li>the share of a training step taken by the NetVLAD layer (forward + backward, the same
+ *       calls the network makes) and the loss;
+ *   <li>raw ND4J float GEMM GFLOP/s on the same threads, as the machine's yardstick.
+ * </ul>
+ */
+public final class ModelBench {
+  private static final int TUPLES = 4;
+  private static final int NEGATIVES = 10;
+  private static final int BATCH = TUPLES * TupleBatch.rowsPerTuple(1, NEGATIVES);
+
+  private ModelBench() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("--child")) {
+      StringBuilder line = new StringBuilder("RESULT");
+      measure(Integer.parseInt(args[1])).forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
+      System.out.println(line);
+      return;
+    }
+    int seconds = Integer.parseInt(System.getProperty("bench.seconds", "20"));
+    String[][] settings = {{"1", "glibc"}, {"2", "glibc"}, {"1", "tuned"}, {"2", "tuned"}};
+    List<String> lines = new ArrayList<>();
+    lines.add(String.format(Locale.ROOT, "%-8s %-7s %10s %10s %9s %9s %11s %9s", "threads", "malloc", "forward/s",
+        "train/s", "netvlad%", "loss%", "gemm_gflops", "step_ms"));
+    for (String[] s : settings) {
+      Map<String, Double> r = child(Integer.parseInt(s[0]), s[1].equals("tuned"), seconds);
+      lines.add(String.format(Locale.ROOT, "%-8s %-7s %10.1f %10.1f %9.1f %9.1f %11.1f %9.1f", s[0], s[1],
+          num(r, "forward_images_per_s"), num(r, "train_images_per_s"), num(r, "netvlad_share_pct"), num(r, "loss_share_pct"),
+          num(r, "gemm_gflops"), num(r, "step_ms")));
+      System.err.println(lines.get(lines.size() - 1));
+    }
+    System.out.println("model benchmark: small backbone + NetVLAD K=64, 3x120x160, training step = " + TUPLES
+        + " tuples x (1 query + 1 positive + " + NEGATIVES + " negatives) = " + BATCH + " images");
+    lines.forEach(System.out::println);
+  }
+
+  private static double num(Map<String, Double> r, String key) {
+    return r.get(key);
+  }
+
+  /** Runs the measurement in a fresh JVM: OpenMP and malloc settings only take effect at start. */
+  private static Map<String, Double> child(int threads, boolean tunedMalloc, int seconds) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+    cmd.add("-Dbench.seconds=" + seconds);
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(ModelBench.class.getName());
+    cmd.add("--child");
+    cmd.add(String.valueOf(seconds));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().put("OMP_NUM_THREADS", String.valueOf(threads));
+    if (tunedMalloc) {
+      // Keep large freed blocks in the heap rather than unmapping them: no page faults on reuse.
+      pb.environment().put("MALLOC_MMAP_THRESHOLD_", "1073741824");
+      pb.environment().put("MALLOC_TRIM_THRESHOLD_", "4294967296");
+      pb.environment().put("MALLOC_TOP_PAD_", "268435456");
+    }
+    Process p = pb.start();
+    String result = null;
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line; (line = r.readLine()) != null; ) {
+        if (line.startsWith("RESULT ")) {
+          result = line.substring(7);
+        }
+      }
+    }
+    if (p.waitFor() != 0 || result == null) {
+      throw new IllegalStateException("benchmark child (threads " + threads + ") failed with exit code " + p.exitValue());
+    }
+    Map<String, Double> values = new LinkedHashMap<>();
+    for (String pair : result.trim().split(" ")) {
+      String[] kv = pair.split("=");
+      values.put(kv[0], Double.parseDouble(kv[1]));
+    }
+    return values;
+  }
+
+  private static Map<String, Object> measure(int seconds) {
+    ModelSpec spec = ModelSpec.defaults();
+    MultiLayerNetwork net = Networks.create(spec, new Networks.Training(new Nesterovs(1e-3, 0.9), 1e-3, 1), DataType.FLOAT);
+    INDArray images = renderedImages(BATCH, spec);
+    ClusterInit.initialise(net, ClusterInit.sampleFeatures(net, images, 100, new Random(1)), ClusterInit.Variant.V1, 30, 1);
+    INDArray labels = TupleBatch.labels(TUPLES, 1, NEGATIVES, DataType.FLOAT);
+    DataSet step = new DataSet(images, labels);
+
+    double budget = seconds / 3.0;
+    double forwardPerS = BATCH * rate(budget, () -> net.output(images, false));
+    double stepS = 1 / rate(budget, () -> net.fit(step));
+
+    int pool = Networks.descriptorLayerIndex(net);
+    INDArray features = net.feedForwardToLayer(pool - 1, images, true).get(pool);
+    Layer layer = net.getLayer(pool);
+    INDArray dOut = Nd4j.randn(DataType.FLOAT, BATCH, spec.descriptorLength()).muli(1e-3);
+    LayerWorkspaceMgr noWs = LayerWorkspaceMgr.noWorkspaces();
+    double layerS = 1 / rate(budget / 2, () -> {
+      layer.setInput(features, noWs);
+      layer.activate(true, noWs);
+      layer.backpropGradient(dOut, noWs);
+    });
+    INDArray descriptors = net.output(images, false);
+    TripletRankingLoss loss = new TripletRankingLoss(0.1);
+    double lossS = 1 / rate(budget / 4, () -> loss.computeGradientAndScore(labels, descriptors, new ActivationIdentity(), null, false));
+    double gemm = gemmGflops(budget / 4);
+
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("forward_images_per_s", forwardPerS);
+    out.put("train_images_per_s", BATCH / stepS);
+    out.put("step_ms", stepS * 1000);
+    out.put("netvlad_share_pct", 100 * layerS / stepS);
+    out.put("loss_share_pct", 100 * lossS / stepS);
+    out.put("gemm_gflops", gemm);
+    return out;
+  }
+
+  /** Calls per second of {@code body} over about {@code seconds}, after two warm-up calls. */
+  private static double rate(double seconds, Runnable body) {
+    body.run();
+    body.run();
+    long t0 = System.nanoTime();
+    int calls = 0;
+    do {
+      body.run();
+      calls++;
+    } while (System.nanoTime() - t0 < seconds * 1e9);
+    return calls / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  private static double gemmGflops(double seconds) {
+    int n = 1024;
+    INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
+    INDArray b = Nd4j.rand(DataType.FLOAT, n, n);
+    INDArray c = Nd4j.create(DataType.FLOAT, n, n);
+    return 2.0 * n * n * n * rate(seconds, () -> a.mmuli(b, c)) / 1e9;
+  }
+
+  static INDArray renderedImages(int count, ModelSpec spec) {
+    StreetLayout layout = StreetLayout.squareFor(count * 4L, 100, 3);
+    Renderer renderer = new Renderer(new City(3, 100, 20));
+    List<float[]> images = new ArrayList<>();
+    for (int s = 0; s < layout.streetCount() && images.size() < count; s++) {
+      for (StreetLayout.LayoutImage image : layout.street(s)) {
+        if (images.size() < count) {
+          images.add(ImageTensors.fromPixels(renderer.render(Captures.of(image, 3, spec.widthPx(), spec.heightPx())),
+              spec.widthPx(), spec.heightPx()));
+        }
+      }
+    }
+    return ImageTensors.batch(images, spec.widthPx(), spec.heightPx());
+  }
+}
