@@ -4,7 +4,7 @@
 
 NETVLAD_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 NETVLAD_JAR="$NETVLAD_ROOT/spark-jobs/target/netvlad-spark-jobs.jar"
-NETVLAD_SHIPPED_SPARK="$NETVLAD_ROOT/spark-jobs/target/spark-home"
+NETVLAD_SHIPPED_SPARK="$NETVLAD_ROOT/spark-runtime/target/spark-home"
 
 # JVM flags Spark needs on Java 17 (shared/STACK.md): a string for spark.*.extraJavaOptions,
 # and an array (plus our logging configuration) for the JVMs started here, so that a checkout
@@ -19,6 +19,10 @@ NETVLAD_JVM_FLAGS+=" --add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAME
 NETVLAD_JVM_FLAGS+=" -Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true"
 read -r -a NETVLAD_JVM_ARGS <<< "$NETVLAD_JVM_FLAGS"
 NETVLAD_JVM_ARGS+=("-Dlog4j.configurationFile=$NETVLAD_ROOT/conf/log4j2.properties")
+
+# ND4J's OpenMP threads for a model run in this JVM (local mode): one per core measured fastest
+# for the default network on 2 cores (submit/bench model); a value already set wins.
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$(nproc 2>/dev/null || echo 2)}"
 
 die() { echo "$(basename "$0"): $*" >&2; exit 2; }
 

@@ -69,9 +69,61 @@ public final class ModelBench {
           num(r, "gemm_gflops"), num(r, "step_ms")));
       System.err.println(lines.get(lines.size() - 1));
     }
+    lines.addAll(pytorchSideBySide(seconds));
     System.out.println("model benchmark: small backbone + NetVLAD K=64, 3x120x160, training step = " + TUPLES
         + " tuples x (1 query + 1 positive + " + NEGATIVES + " negatives) = " + BATCH + " images");
     lines.forEach(System.out::println);
+  }
+
+  /**
+   * The same network and step in PyTorch ({@code tests/bench/torch_model_bench.py}) when a Python
+   * with torch is found ({@code NETVLAD_TORCH_PYTHON}, else python3 on the PATH, else
+   * /usr/bin/python3), with 1 and 2 threads.
+   */
+  private static List<String> pytorchSideBySide(int seconds) throws Exception {
+    Path script = Path.of(System.getProperty("project.root", ".")).resolve("tests/bench/torch_model_bench.py");
+    String python = null;
+    List<String> candidates = new ArrayList<>();
+    if (System.getenv("NETVLAD_TORCH_PYTHON") != null) {
+      candidates.add(System.getenv("NETVLAD_TORCH_PYTHON"));
+    }
+    candidates.add("python3");
+    candidates.add("/usr/bin/python3");
+    for (String candidate : candidates) {
+      try {
+        if (new ProcessBuilder(candidate, "-c", "import torch").redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor() == 0) {
+          python = candidate;
+          break;
+        }
+      } catch (java.io.IOException e) {
+        // not this one
+      }
+    }
+    List<String> out = new ArrayList<>();
+    if (python == null) {
+      out.add("pytorch: not measured (no python3 with torch found; set NETVLAD_TORCH_PYTHON)");
+      return out;
+    }
+    for (int threads : new int[] {1, 2}) {
+      ProcessBuilder pb = new ProcessBuilder(python, script.toString(), String.valueOf(threads), String.valueOf(seconds / 2.0))
+          .redirectError(ProcessBuilder.Redirect.DISCARD);
+      pb.environment().put("OMP_NUM_THREADS", String.valueOf(threads));
+      Process p = pb.start();
+      String result = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      if (p.waitFor() != 0 || !result.startsWith("RESULT ")) {
+        out.add("pytorch (" + threads + " threads): failed with exit code " + p.exitValue());
+        continue;
+      }
+      Map<String, Double> r = new LinkedHashMap<>();
+      for (String pair : result.substring(7).split(" ")) {
+        String[] kv = pair.split("=");
+        r.put(kv[0], Double.parseDouble(kv[1]));
+      }
+      out.add(String.format(Locale.ROOT, "%-8s %-7s %10.1f %10.1f   (PyTorch %s, same network and step)", threads, "torch",
+          r.get("forward_images_per_s"), r.get("train_images_per_s"), python));
+    }
+    return out;
   }
 
   private static double num(Map<String, Double> r, String key) {

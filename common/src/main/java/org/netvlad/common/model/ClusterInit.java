@@ -1,7 +1,5 @@
 package org.netvlad.common.model;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -44,14 +42,14 @@ public final class ClusterInit {
     INDArray rows = NetVladMath.locationsAsRows(features);
     rows.divi(NetVladMath.rowNorms(rows));
     int take = (int) Math.min(perImage, locations);
-    List<Long> picks = new ArrayList<>();
-    for (long b = 0; b < batch; b++) {
-      for (int i : sampleWithoutReplacement((int) locations, take, random)) {
-        picks.add(b * locations + i);
+    int[] picks = new int[(int) batch * take];
+    for (int b = 0; b < batch; b++) {
+      int[] sample = sampleWithoutReplacement((int) locations, take, random);
+      for (int i = 0; i < take; i++) {
+        picks[b * take + i] = (int) (b * locations + sample[i]);
       }
     }
-    long[] idx = picks.stream().mapToLong(Long::longValue).toArray();
-    return rows.getRows(java.util.Arrays.stream(idx).mapToInt(l -> (int) l).toArray());
+    return rows.getRows(picks);
   }
 
   private static int[] sampleWithoutReplacement(int n, int take, Random random) {
@@ -123,5 +121,4 @@ public final class ClusterInit {
     }
     return sum / rows.length;
   }
-
 }
