@@ -32,8 +32,8 @@ import org.nd4j.linalg.learning.config.Nesterovs;
 
 /**
  * {@code submit/bench model}: the default network (small backbone + NetVLAD K=64, 3x120x160 input)
- * on rendered images. For each setting (OpenMP threads, glibc malloc as is or tuned to keep freed
- * memory instead of unmapping it) a child JVM measures
+ * on rendered images. For each setting (OpenMP threads; glibc malloc as is, tuned to keep freed
+ * memory instead of unmapping it, or tcmalloc preloaded when installed) a child JVM measures
  *
  * <ul>
  *   <li>forward (descriptor extraction) images/s, batches of 48;
@@ -58,13 +58,17 @@ public final class ModelBench {
       return;
     }
     int seconds = Integer.parseInt(System.getProperty("bench.seconds", "20"));
-    String[][] settings = {{"1", "glibc"}, {"2", "glibc"}, {"1", "tuned"}, {"2", "tuned"}};
+    List<String[]> settings = new ArrayList<>();
+    for (String allocator : TCMALLOC == null ? List.of("glibc", "tuned") : List.of("glibc", "tuned", "tcmalloc")) {
+      settings.add(new String[] {"1", allocator});
+      settings.add(new String[] {"2", allocator});
+    }
     List<String> lines = new ArrayList<>();
-    lines.add(String.format(Locale.ROOT, "%-8s %-7s %10s %10s %9s %9s %11s %9s", "threads", "malloc", "forward/s",
+    lines.add(String.format(Locale.ROOT, "%-8s %-9s %8s %10s %9s %9s %11s %9s", "threads", "malloc", "forward/s",
         "train/s", "netvlad%", "loss%", "gemm_gflops", "step_ms"));
     for (String[] s : settings) {
-      Map<String, Double> r = child(Integer.parseInt(s[0]), s[1].equals("tuned"), seconds);
-      lines.add(String.format(Locale.ROOT, "%-8s %-7s %10.1f %10.1f %9.1f %9.1f %11.1f %9.1f", s[0], s[1],
+      Map<String, Double> r = child(Integer.parseInt(s[0]), s[1], seconds);
+      lines.add(String.format(Locale.ROOT, "%-8s %-9s %8.1f %10.1f %9.1f %9.1f %11.1f %9.1f", s[0], s[1],
           num(r, "forward_images_per_s"), num(r, "train_images_per_s"), num(r, "netvlad_share_pct"), num(r, "loss_share_pct"),
           num(r, "gemm_gflops"), num(r, "step_ms")));
       System.err.println(lines.get(lines.size() - 1));
@@ -105,10 +109,17 @@ public final class ModelBench {
       out.add("pytorch: not measured (no python3 with torch found; set NETVLAD_TORCH_PYTHON)");
       return out;
     }
-    for (int threads : new int[] {1, 2}) {
-      ProcessBuilder pb = new ProcessBuilder(python, script.toString(), String.valueOf(threads), String.valueOf(seconds / 2.0))
+    List<String[]> settings = new ArrayList<>();
+    for (String allocator : TCMALLOC == null ? List.of("glibc") : List.of("glibc", "tcmalloc")) {
+      settings.add(new String[] {"1", allocator});
+      settings.add(new String[] {"2", allocator});
+    }
+    for (String[] setting : settings) {
+      int threads = Integer.parseInt(setting[0]);
+      ProcessBuilder pb = new ProcessBuilder(python, script.toString(), setting[0], String.valueOf(seconds / 2.0))
           .redirectError(ProcessBuilder.Redirect.DISCARD);
-      pb.environment().put("OMP_NUM_THREADS", String.valueOf(threads));
+      pb.environment().put("OMP_NUM_THREADS", setting[0]);
+      allocator(pb, setting[1]);
       Process p = pb.start();
       String result = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
       if (p.waitFor() != 0 || !result.startsWith("RESULT ")) {
@@ -120,7 +131,7 @@ public final class ModelBench {
         String[] kv = pair.split("=");
         r.put(kv[0], Double.parseDouble(kv[1]));
       }
-      out.add(String.format(Locale.ROOT, "%-8s %-7s %10.1f %10.1f   (PyTorch %s, same network and step)", threads, "torch",
+      out.add(String.format(Locale.ROOT, "%-8s %-14s %8.1f %10.1f   (PyTorch %s, same network and step)", threads, "torch/" + setting[1],
           r.get("forward_images_per_s"), r.get("train_images_per_s"), python));
     }
     return out;
@@ -131,7 +142,28 @@ public final class ModelBench {
   }
 
   /** Runs the measurement in a fresh JVM: OpenMP and malloc settings only take effect at start. */
-  private static Map<String, Double> child(int threads, boolean tunedMalloc, int seconds) throws Exception {
+  /** tcmalloc, when installed (Debian: libtcmalloc-minimal4) or named by NETVLAD_TCMALLOC. */
+  private static final String TCMALLOC = findTcmalloc();
+
+  private static String findTcmalloc() {
+    String named = System.getenv("NETVLAD_TCMALLOC");
+    String path = named != null ? named : "/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4";
+    return java.nio.file.Files.isRegularFile(Path.of(path)) ? path : null;
+  }
+
+  /** Sets the allocator of a child process: glibc as is, glibc tuned to keep freed memory, or tcmalloc preloaded. */
+  private static void allocator(ProcessBuilder pb, String allocator) {
+    if (allocator.equals("tuned")) {
+      // Keep large freed blocks in the heap rather than unmapping them: no page faults on reuse.
+      pb.environment().put("MALLOC_MMAP_THRESHOLD_", "1073741824");
+      pb.environment().put("MALLOC_TRIM_THRESHOLD_", "4294967296");
+      pb.environment().put("MALLOC_TOP_PAD_", "268435456");
+    } else if (allocator.equals("tcmalloc")) {
+      pb.environment().put("LD_PRELOAD", TCMALLOC);
+    }
+  }
+
+  private static Map<String, Double> child(int threads, String allocator, int seconds) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
@@ -143,12 +175,7 @@ public final class ModelBench {
     cmd.add(String.valueOf(seconds));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
     pb.environment().put("OMP_NUM_THREADS", String.valueOf(threads));
-    if (tunedMalloc) {
-      // Keep large freed blocks in the heap rather than unmapping them: no page faults on reuse.
-      pb.environment().put("MALLOC_MMAP_THRESHOLD_", "1073741824");
-      pb.environment().put("MALLOC_TRIM_THRESHOLD_", "4294967296");
-      pb.environment().put("MALLOC_TOP_PAD_", "268435456");
-    }
+    allocator(pb, allocator);
     Process p = pb.start();
     String result = null;
     try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {

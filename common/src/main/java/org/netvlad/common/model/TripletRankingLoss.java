@@ -60,6 +60,10 @@ public class TripletRankingLoss implements ILossFunction {
   private record Evaluation(double[] rowLoss, double[][] gradient) {}
 
   private Evaluation evaluate(INDArray labels, INDArray descriptors, boolean withGradient) {
+    if (labels.size(0) != descriptors.size(0)) {
+      throw new IllegalArgumentException("triplet ranking loss got " + descriptors.size(0) + " descriptor rows but "
+          + labels.size(0) + " label rows");
+    }
     double[][] x = descriptors.toDoubleMatrix();
     int rows = x.length;
     double[] rowLoss = new double[rows];

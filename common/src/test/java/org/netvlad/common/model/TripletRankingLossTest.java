@@ -86,5 +86,7 @@ class TripletRankingLossTest {
     e = assertThrows(IllegalArgumentException.class,
         () -> loss.computeScore(twoQueries, Nd4j.zeros(DataType.DOUBLE, 3, 3), IDENTITY, null, false));
     assertTrue(e.getMessage().contains("more than one query"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> loss.computeScore(labels, x.getRows(0, 1, 2), IDENTITY, null, false));
+    assertTrue(e.getMessage().contains("3 descriptor rows but 10 label rows"), e.getMessage());
   }
 }
