@@ -37,6 +37,12 @@ final class Jobs {
     return MineTuplesJob.run(spark, config);
   }
 
+  /** Mines a city that render-city wrote into the run folder, with its images where they are. */
+  static Map<String, Object> mineCity(SparkSession spark, String run, String... settings) {
+    return MineTuplesJob.run(spark, new MineTuplesJob.Config(
+        run, List.of(run + "/city/manifest.csv"), run + "/city", PipelineConfig.load("", "test", List.of(settings)), false));
+  }
+
   /** Every row of tuples/&lt;split&gt;/, keyed by query id. */
   static Map<String, Row> tuples(SparkSession spark, String run, String split) {
     Map<String, Row> out = new HashMap<>();

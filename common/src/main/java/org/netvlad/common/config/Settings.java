@@ -184,8 +184,7 @@ public final class Settings {
           "images",
           "Images one Spark task renders; the output does not depend on it.");
 
-  private static final List<Setting<?>> ALL =
-      List.of(
+  private static final List<Setting<?>> ALL = concat(List.of(
           MAX_REJECTED_FRACTION,
           DEFAULT_ROLE,
           DEFAULT_SPLIT,
@@ -207,7 +206,16 @@ public final class Settings {
           RENDER_STREET_WIDTH_M,
           RENDER_ORIGIN_LAT,
           RENDER_ORIGIN_LON,
-          RENDER_IMAGES_PER_TASK);
+          RENDER_IMAGES_PER_TASK), ModelSettings.ALL, TrainSettings.ALL);
+
+  @SafeVarargs
+  private static List<Setting<?>> concat(List<Setting<?>>... lists) {
+    List<Setting<?>> all = new ArrayList<>();
+    for (List<Setting<?>> l : lists) {
+      all.addAll(l);
+    }
+    return List.copyOf(all);
+  }
 
   private static final Map<String, Setting<?>> BY_KEY = index();
 
@@ -266,9 +274,35 @@ public final class Settings {
       problems.add(
           RENDER_STREET_WIDTH_M.key() + " (" + street + ") must be 10 m below " + RENDER_BLOCK_M.key() + " (" + block + ")");
     }
+    problems.addAll(modelProblems(config));
     if (!problems.isEmpty()) {
       throw new ConfigException("inconsistent settings: " + String.join("; ", problems));
     }
+  }
+
+  private static List<String> modelProblems(PipelineConfig config) {
+    List<String> problems = new ArrayList<>();
+    try {
+      modelSpec(config);
+    } catch (IllegalArgumentException e) {
+      problems.add(e.getMessage() + " (model.backbone, model.height-px, model.width-px, model.train-from)");
+    }
+    if (config.get(ModelSettings.BACKBONE).equals("vgg16") && config.get(ModelSettings.BACKBONE_WEIGHTS).isEmpty()) {
+      problems.add("model.backbone = vgg16 needs model.backbone-weights (a DL4J model zip of VGG16; nothing is downloaded)");
+    }
+    return problems;
+  }
+
+  /** The network the model.* settings describe. */
+  public static org.netvlad.common.model.ModelSpec modelSpec(PipelineConfig config) {
+    return new org.netvlad.common.model.ModelSpec(
+        org.netvlad.common.model.Backbone.parse(config.get(ModelSettings.BACKBONE)),
+        org.netvlad.common.model.Pooling.parse(config.get(ModelSettings.POOLING)),
+        Math.toIntExact(config.get(ModelSettings.CLUSTERS)),
+        Math.toIntExact(config.get(ModelSettings.HEIGHT_PX)),
+        Math.toIntExact(config.get(ModelSettings.WIDTH_PX)),
+        config.get(ModelSettings.MARGIN),
+        config.get(ModelSettings.TRAIN_FROM));
   }
 
   private static String zoneOrAuto(String text) {

@@ -26,6 +26,22 @@ public final class HardNegatives {
         .toArray();
   }
 
+  /**
+   * The negatives of a training tuple of fixed size: the {@link #select violating} ones, hardest
+   * first, then, while fewer than {@code keep} violate, the nearest of the others. Those others
+   * contribute nothing to the loss with the weights they were chosen by (max(., 0) = 0), so the
+   * loss is the paper's; they only give every tuple of a minibatch the same shape.
+   */
+  public static int[] forTuple(double[] candidateSquaredDistances, double bestPositiveSquaredDistance, double margin, int keep) {
+    return java.util.stream.IntStream.range(0, candidateSquaredDistances.length)
+        .boxed()
+        .sorted((a, b) -> candidateSquaredDistances[a] != candidateSquaredDistances[b]
+            ? Double.compare(candidateSquaredDistances[a], candidateSquaredDistances[b]) : Integer.compare(a, b))
+        .limit(keep)
+        .mapToInt(Integer::intValue)
+        .toArray();
+  }
+
   /** Index of the nearest positive (lowest index on ties). */
   public static int bestPositive(double[] positiveSquaredDistances) {
     if (positiveSquaredDistances.length == 0) {

@@ -84,7 +84,7 @@ public final class ClusterInit {
     INDArray b;
     if (variant == Variant.V1) {
       INDArray unit = centres.div(NetVladMath.rowNorms(centres));
-      double[][] dots = x.mmul(unit.transpose()).toDoubleMatrix();
+      double[][] dots = Matrices.doubleRows(x.mmul(unit.transpose()));
       alpha = -Math.log(0.01) / meanGapOfTopTwo(dots, true);
       w = unit.muli(alpha);
       b = Nd4j.zeros(DataType.DOUBLE, conf.getClusterCount());

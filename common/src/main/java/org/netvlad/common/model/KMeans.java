@@ -47,7 +47,7 @@ public final class KMeans {
   static double[][] squaredDistances(INDArray x, INDArray pointNorms, INDArray centres) {
     INDArray centreNorms = centres.mul(centres).sum(1).reshape(1, centres.size(0));
     INDArray d = x.mmul(centres.transpose()).muli(-2).addiColumnVector(pointNorms).addiRowVector(centreNorms);
-    return d.toDoubleMatrix();
+    return Matrices.doubleRows(d);
   }
 
   private static int argMin(double[] row) {
@@ -121,7 +121,7 @@ public final class KMeans {
   }
 
   private static INDArray means(INDArray x, int[] assignment, int clusters, double[][] distances) {
-    double[][] data = x.toDoubleMatrix();
+    double[][] data = Matrices.doubleRows(x);
     int depth = data[0].length;
     double[][] sums = new double[clusters][depth];
     int[] counts = new int[clusters];

@@ -64,7 +64,7 @@ public class TripletRankingLoss implements ILossFunction {
       throw new IllegalArgumentException("triplet ranking loss got " + descriptors.size(0) + " descriptor rows but "
           + labels.size(0) + " label rows");
     }
-    double[][] x = descriptors.toDoubleMatrix();
+    double[][] x = Matrices.doubleRows(descriptors);
     int rows = x.length;
     double[] rowLoss = new double[rows];
     double[][] grad = withGradient ? new double[rows][x[0].length] : null;
@@ -112,7 +112,7 @@ public class TripletRankingLoss implements ILossFunction {
       throw new IllegalArgumentException("triplet ranking loss needs labels [rows, 2] = (tuple index, role code), got shape "
           + java.util.Arrays.toString(labels.shape()));
     }
-    double[][] l = labels.toDoubleMatrix();
+    double[][] l = Matrices.doubleRows(labels);
     Map<Long, int[]> queries = new LinkedHashMap<>();
     Map<Long, List<Integer>> positives = new LinkedHashMap<>();
     Map<Long, List<Integer>> negatives = new LinkedHashMap<>();

@@ -1,0 +1,360 @@
+package org.netvlad.jobs;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.netvlad.common.config.ModelSettings;
+import org.netvlad.common.config.PipelineConfig;
+import org.netvlad.common.config.Settings;
+import org.netvlad.common.config.TrainSettings;
+import org.netvlad.common.model.BackboneWeights;
+import org.netvlad.common.model.ClusterInit;
+import org.netvlad.common.model.ModelBytes;
+import org.netvlad.common.model.ModelSpec;
+import org.netvlad.common.model.Networks;
+import org.netvlad.common.model.Pooling;
+import org.netvlad.jobs.cli.JobArgs;
+import org.netvlad.jobs.cli.JobConfigs;
+import org.netvlad.jobs.cli.JobFailure;
+import org.netvlad.jobs.cli.JobMain;
+import org.netvlad.jobs.cli.Progress;
+import org.netvlad.jobs.io.RunFolder;
+import org.netvlad.jobs.training.Checkpoints;
+import org.netvlad.jobs.training.ClusterSampling;
+import org.netvlad.jobs.training.DescriptorPass;
+import org.netvlad.jobs.training.DistributedRecall;
+import org.netvlad.jobs.training.EpochTrainer;
+import org.netvlad.jobs.training.ImageReader;
+import org.netvlad.jobs.training.NegativeCacheTable;
+import org.netvlad.jobs.training.NegativeRefresh;
+import org.netvlad.jobs.training.SplitData;
+import org.netvlad.jobs.training.TrainingHistory;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.Sgd;
+
+/**
+ * {@code train-netvlad}: trains the NetVLAD network on the tuples mine-tuples wrote, with DL4J's
+ * parameter averaging across the cluster (ARCHITECTURE.md). Each epoch refreshes the hard-negative
+ * cache with the current weights ({@code negcache/epoch=E/}), trains, validates Recall@N on the val
+ * split and writes a checkpoint ({@code model/epoch=E/}) and the metrics ({@code training/}). A run
+ * that stopped resumes from its newest checkpoint; the summary {@code summary/train-netvlad.json}
+ * marks the job finished.
+ */
+public final class TrainNetVladJob {
+  public static final String NAME = "train-netvlad";
+
+  /** The validated settings of one run of this job. */
+  public record Config(String runUri, PipelineConfig settings, boolean overwrite) {}
+
+  private TrainNetVladJob() {}
+
+  public static void main(String[] args) {
+    JobMain.main(NAME, List.of(), TrainNetVladJob::config, TrainNetVladJob::run, args);
+  }
+
+  public static Config config(JobArgs args, SparkSession spark) {
+    return new Config(args.value("--run"), JobConfigs.load(args, spark.sparkContext().hadoopConfiguration()), args.overwrite());
+  }
+
+  public static Map<String, Object> run(SparkSession spark, Config config) {
+    Progress progress = new Progress(NAME);
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    RunFolder run = new RunFolder(config.runUri(), sc.hadoopConfiguration());
+    if (run.isFinished(NAME) && !config.overwrite()) {
+      progress.say("already finished in " + run.root() + "; nothing to do (--overwrite to train again)");
+      return JobMain.fromJson(run.readText(run.resolve(RunFolder.summaryPath(NAME))));
+    }
+    if (!run.isFinished(MineTuplesJob.NAME)) {
+      throw new JobFailure("no finished mine-tuples in " + run.root() + " (no " + RunFolder.summaryPath(MineTuplesJob.NAME) + "): run mine-tuples first");
+    }
+    if (config.overwrite()) {
+      for (String old : List.of("model", "negcache", "training", RunFolder.summaryPath(NAME))) {
+        delete(run, run.resolve(old));
+      }
+    }
+    PipelineConfig s = config.settings();
+    ModelSpec spec = Settings.modelSpec(s);
+    String imagesRoot = (String) JobMain.fromJson(run.readText(run.resolve(RunFolder.summaryPath(MineTuplesJob.NAME)))).get("images");
+    ImageReader reader = new ImageReader(imagesRoot, spec.widthPx(), spec.heightPx(), sc.hadoopConfiguration());
+    int workers = (int) (s.get(TrainSettings.WORKERS) > 0 ? s.get(TrainSettings.WORKERS) : sc.defaultParallelism());
+    int keep = Math.toIntExact(s.get(TrainSettings.NEGATIVES_PER_TUPLE));
+    long seed = s.get(TrainSettings.SEED);
+    int[] recallAt = TrainingHistory.withSelectionN(TrainSettings.recallAt(s));
+    int descriptorBatch = Math.toIntExact(s.get(TrainSettings.DESCRIPTOR_BATCH));
+    double radiusM = s.get(Settings.NEGATIVE_RADIUS_M);
+
+    SplitData train = SplitData.read(spark, run, "train");
+    SplitData val = SplitData.read(spark, run, "val");
+    Counts trainCounts = Counts.of(train, sc);
+    Counts valCounts = Counts.of(val, sc);
+    progress.say(String.format("train: %d database images, %d queries; val: %d database images, %d queries; %d workers",
+        trainCounts.database, trainCounts.queries, valCounts.database, valCounts.queries, workers));
+    if (trainCounts.queries == 0 || valCounts.queries == 0) {
+      throw new JobFailure("train-netvlad needs kept queries in the train and val splits; mine-tuples kept "
+          + trainCounts.queries + " train and " + valCounts.queries + " val queries");
+    }
+
+    Path staging = run.newStaging(NAME);
+    Checkpoints checkpoints = new Checkpoints(run);
+    OptionalInt newest = checkpoints.newest();
+    MultiLayerNetwork net;
+    TrainingHistory history;
+    if (newest.isPresent()) {
+      int epoch = newest.getAsInt();
+      Map<String, Object> sidecar = checkpoints.sidecar(epoch);
+      checkSameModel(sidecar, s, checkpoints.folder(epoch));
+      net = checkpoints.load(epoch);
+      history = TrainingHistory.fromSidecar(sidecar, recallAt);
+      progress.say("resuming from checkpoint " + checkpoints.folder(epoch) + " (epoch " + epoch + ", iteration "
+          + net.getIterationCount() + "); nothing is re-initialised");
+    } else {
+      net = Networks.create(spec, new Networks.Training(updater(s), s.get(TrainSettings.WEIGHT_DECAY), seed), DataType.FLOAT);
+      loadBackboneWeights(net, s, run, progress);
+      initialiseClusters(sc, net, spec, train, trainCounts, reader, s, progress);
+      history = new TrainingHistory(recallAt);
+      long t = System.nanoTime();
+      double[] recall = validate(sc, net, val, valCounts, reader, descriptorBatch, recallAt, radiusM);
+      history.add(0, Double.NaN, Double.NaN, 0, recall, 0, 0, secondsSince(t));
+      checkpoints.save(0, net, history.sidecar(0, net, s), staging);
+      writeTraining(run, history, staging);
+      progress.say("epoch 0 (initialised, untrained): val " + history.recallText(0));
+    }
+
+    int epochs = Math.toIntExact(s.get(TrainSettings.EPOCHS));
+    long patience = s.get(TrainSettings.PATIENCE);
+    double margin = spec.margin();
+    for (int epoch = history.lastEpoch() + 1; epoch <= epochs; epoch++) {
+      if (epoch - history.bestEpoch() > patience) {
+        progress.say("early stop: validation Recall@5 has not improved for " + patience + " epochs (best: epoch " + history.bestEpoch() + ")");
+        break;
+      }
+      double lr = s.get(TrainSettings.LEARNING_RATE) * Math.pow(0.5, (epoch - 1) / s.get(TrainSettings.LR_HALVING_EPOCHS));
+      net.setLearningRate(lr);
+      long tRefresh = System.nanoTime();
+      Broadcast<byte[]> model = sc.broadcast(ModelBytes.of(net, false));
+      JavaPairRDD<Long, float[]> dbDescriptors =
+          DescriptorPass.compute(spread(train.databasePaths(), trainCounts.database, sc), model, reader, descriptorBatch)
+              .persist(StorageLevel.MEMORY_AND_DISK_SER());
+      JavaPairRDD<String, float[]> queryDescriptors =
+          DescriptorPass.compute(spread(train.queryPaths(), trainCounts.queries, sc), model, reader, descriptorBatch);
+      JavaPairRDD<String, long[]> previous = NegativeCacheTable.hardNegatives(spark, run, epoch - 1);
+      NegativeRefresh.Params params =
+          new NegativeRefresh.Params(seed, epoch, Math.toIntExact(s.get(TrainSettings.NEGATIVE_CANDIDATES)), keep, margin);
+      int blocks = blocks(trainCounts.database, spec.descriptorLength(), sc);
+      JavaRDD<NegativeRefresh.Entry> cache =
+          NegativeRefresh.refresh(train, dbDescriptors, queryDescriptors, previous, params, blocks).persist(StorageLevel.MEMORY_AND_DISK_SER());
+      NegativeCacheTable.write(spark, cache, epoch, run, staging);
+      long violating = cache.filter(e -> e.hardNegativeDbIndices.length > 0).count();
+      double refreshSeconds = secondsSince(tRefresh);
+      dbDescriptors.unpersist(false);
+      model.destroy();
+
+      long tTrain = System.nanoTime();
+      JavaRDD<EpochTrainer.Tuple> tuples = cache.filter(e -> e.trains(keep)).map(TrainNetVladJob::tuple);
+      long maxQueries = s.get(TrainSettings.MAX_QUERIES_PER_EPOCH);
+      EpochTrainer.Plan plan = new EpochTrainer.Plan(workers, Math.toIntExact(s.get(TrainSettings.TUPLES_PER_BATCH)),
+          Math.toIntExact(s.get(TrainSettings.AVERAGING_FREQUENCY)), keep, seed, epoch, maxQueries);
+      EpochTrainer.Outcome outcome = EpochTrainer.train(sc, net, tuples, reader, plan);
+      cache.unpersist(false);
+      double trainSeconds = secondsSince(tTrain);
+
+      long tVal = System.nanoTime();
+      double[] recall = validate(sc, net, val, valCounts, reader, descriptorBatch, recallAt, radiusM);
+      history.add(epoch, outcome.meanLoss(), (double) violating / trainCounts.queries, outcome.tuples(), recall,
+          refreshSeconds, trainSeconds, secondsSince(tVal));
+      checkpoints.save(epoch, net, history.sidecar(epoch, net, s), staging);
+      writeTraining(run, history, staging);
+      double epochSeconds = refreshSeconds + trainSeconds + secondsSince(tVal);
+      progress.say(String.format(
+          "epoch %d/%d: lr %.3g, refresh %.1f s (%d of %d queries have violating negatives), training %.1f s"
+              + " (%d tuples, %.1f images/s, loss %.4f), val %s (best R@5 %.3f at epoch %d), ETA %s",
+          epoch, epochs, lr, refreshSeconds, violating, trainCounts.queries, trainSeconds, outcome.tuples(),
+          outcome.images() / Math.max(trainSeconds, 1e-9), outcome.meanLoss(), history.recallText(epoch),
+          history.bestRecallAt5(), history.bestEpoch(), eta(epochSeconds * (epochs - epoch))));
+    }
+
+    Map<String, Object> summary = history.summary();
+    summary.put("train_queries", trainCounts.queries);
+    summary.put("train_database_images", trainCounts.database);
+    summary.put("val_queries", valCounts.queries);
+    summary.put("val_database_images", valCounts.database);
+    summary.put("workers", workers);
+    summary.put("best_model", checkpoints.folder(history.bestEpoch()).toString());
+    summary.put("settings", s.asText());
+    run.writeText(new Path(staging, RunFolder.summaryPath(NAME)), JobMain.toJson(summary));
+    run.commit(NAME, staging, List.of());
+    return summary;
+  }
+
+  /** Counts of a split's images. */
+  record Counts(long database, long queries) {
+    static Counts of(SplitData split, JavaSparkContext sc) {
+      return new Counts(split.database.count(), split.queries.count());
+    }
+  }
+
+  static IUpdater updater(PipelineConfig s) {
+    double lr = s.get(TrainSettings.LEARNING_RATE);
+    if (s.get(TrainSettings.OPTIMIZER).equals("adam")) {
+      return new Adam(lr);
+    }
+    double momentum = s.get(TrainSettings.MOMENTUM);
+    return momentum > 0 ? new Nesterovs(lr, momentum) : new Sgd(lr);
+  }
+
+  private static EpochTrainer.Tuple tuple(NegativeRefresh.Entry e) {
+    EpochTrainer.Tuple t = new EpochTrainer.Tuple();
+    t.queryId = e.queryId;
+    t.paths = new String[2 + e.tupleNegativePaths.length];
+    t.paths[0] = e.queryPath;
+    t.paths[1] = e.bestPositivePath;
+    System.arraycopy(e.tupleNegativePaths, 0, t.paths, 2, e.tupleNegativePaths.length);
+    return t;
+  }
+
+  /** Enough partitions for every core, and for no partition to hold more than ~2,000 images. */
+  static <K> JavaPairRDD<K, String> spread(JavaPairRDD<K, String> paths, long count, JavaSparkContext sc) {
+    int partitions = (int) Math.max(sc.defaultParallelism(), (count + 1999) / 2000);
+    return paths.repartition(partitions);
+  }
+
+  /** Database blocks of the refresh: one per core at least, and at most ~64 MB of descriptors each. */
+  static int blocks(long databaseCount, long descriptorLength, JavaSparkContext sc) {
+    long bytes = databaseCount * descriptorLength * 4;
+    return (int) Math.max(sc.defaultParallelism(), (bytes + (64L << 20) - 1) / (64L << 20));
+  }
+
+  static double[] validate(JavaSparkContext sc, MultiLayerNetwork net, SplitData val, Counts counts, ImageReader reader,
+      int batch, int[] recallAt, double radiusM) {
+    Broadcast<byte[]> model = sc.broadcast(ModelBytes.of(net, false));
+    JavaRDD<DistributedRecall.Item> db =
+        val.database.mapToPair(d -> new scala.Tuple2<>(d.dbIndex, d))
+            .join(DescriptorPass.compute(spread(val.databasePaths(), counts.database, sc), model, reader, batch))
+            .map(r -> new DistributedRecall.Item(r._1(), r._2()._2(), r._2()._1().eastingM, r._2()._1().northingM))
+            .persist(StorageLevel.MEMORY_AND_DISK_SER());
+    JavaRDD<DistributedRecall.Item> queries =
+        val.queries.mapToPair(q -> new scala.Tuple2<>(q.queryId, q))
+            .join(DescriptorPass.compute(spread(val.queryPaths(), counts.queries, sc), model, reader, batch))
+            .zipWithIndex()
+            .map(r -> new DistributedRecall.Item(r._2(), r._1()._2()._2(), r._1()._2()._1().eastingM, r._1()._2()._1().northingM))
+            .persist(StorageLevel.MEMORY_AND_DISK_SER());
+    double[] recall = DistributedRecall.recall(queries, db, recallAt, radiusM, 1024);
+    db.unpersist(false);
+    queries.unpersist(false);
+    model.destroy();
+    return recall;
+  }
+
+  private static void initialiseClusters(JavaSparkContext sc, MultiLayerNetwork net, ModelSpec spec, SplitData train, Counts counts,
+      ImageReader reader, PipelineConfig s, Progress progress) {
+    if (spec.pooling() != Pooling.NETVLAD && spec.pooling() != Pooling.VLAD) {
+      return;
+    }
+    long t = System.nanoTime();
+    Broadcast<byte[]> model = sc.broadcast(ModelBytes.of(net, false));
+    float[][] features = ClusterSampling.sample(train.database, counts.database, model, reader,
+        Math.toIntExact(s.get(ModelSettings.INIT_IMAGES)), Math.toIntExact(s.get(ModelSettings.INIT_FEATURES_PER_IMAGE)),
+        s.get(TrainSettings.SEED));
+    model.destroy();
+    double sampleSeconds = secondsSince(t);
+    if (features.length < spec.clusters()) {
+      throw new JobFailure("the k-means initialisation sampled " + features.length + " conv features for " + spec.clusters()
+          + " clusters: raise model.init-images or model.init-features-per-image, or lower model.clusters");
+    }
+    t = System.nanoTime();
+    ClusterInit.Summary summary = ClusterInit.initialise(net, Nd4j.create(features),
+        ClusterInit.Variant.valueOf(s.get(ModelSettings.INIT_VARIANT).toUpperCase(java.util.Locale.ROOT)),
+        Math.toIntExact(s.get(ModelSettings.INIT_ITERATIONS)), s.get(TrainSettings.SEED));
+    progress.say(String.format("initialised %d clusters by k-means over %d conv features (sampled in %.1f s; %d iterations, alpha %.2f, in %.1f s)",
+        summary.clusters(), summary.features(), sampleSeconds, summary.iterations(), summary.alpha(), secondsSince(t)));
+  }
+
+  private static void loadBackboneWeights(MultiLayerNetwork net, PipelineConfig s, RunFolder run, Progress progress) {
+    String uri = s.get(ModelSettings.BACKBONE_WEIGHTS);
+    if (uri.isEmpty()) {
+      return;
+    }
+    Path source = new Path(uri);
+    try {
+      java.nio.file.Path local = Files.createTempFile("backbone", ".zip");
+      try {
+        source.getFileSystem(run.fs().getConf()).copyToLocalFile(false, source, new Path(local.toUri()), true);
+        int copied = BackboneWeights.copyInto(net, local);
+        progress.say("copied " + copied + " backbone convolutions from " + uri);
+      } finally {
+        Files.deleteIfExists(local);
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      throw new JobFailure("model.backbone-weights " + uri + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void checkSameModel(Map<String, Object> sidecar, PipelineConfig s, Path folder) {
+    @SuppressWarnings("unchecked")
+    Map<String, String> was = (Map<String, String>) sidecar.get("settings");
+    List<String> changed = new ArrayList<>();
+    for (Map.Entry<String, String> e : s.asText().entrySet()) {
+      if (e.getKey().startsWith("model.") && was != null && !e.getValue().equals(was.get(e.getKey()))) {
+        changed.add(e.getKey() + " (checkpoint: " + was.get(e.getKey()) + ", now: " + e.getValue() + ")");
+      }
+    }
+    if (!changed.isEmpty()) {
+      throw new JobFailure("inconsistent settings: the checkpoint " + folder + " was trained with other model settings: "
+          + String.join("; ", changed) + ". Use the same settings to resume, or --overwrite to start again");
+    }
+  }
+
+  private static void writeTraining(RunFolder run, TrainingHistory history, Path staging) {
+    Path tmp = new Path(staging, "training");
+    Path target = run.resolve("training");
+    try {
+      run.fs().delete(tmp, true);
+      run.fs().mkdirs(tmp);
+      run.writeText(new Path(tmp, "metrics.json"), JobMain.toJson(history.rows()));
+      run.writeText(new Path(tmp, "metrics.csv"), history.csv());
+      try (OutputStream out = run.fs().create(new Path(tmp, "curve.png"))) {
+        out.write(history.curvePng());
+      }
+      run.fs().delete(target, true);
+      if (!run.fs().rename(tmp, target)) {
+        throw new IOException("rename " + tmp + " -> " + target + " failed");
+      }
+    } catch (IOException e) {
+      throw new JobFailure("cannot write " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void delete(RunFolder run, Path path) {
+    try {
+      run.fs().delete(path, true);
+    } catch (IOException e) {
+      throw new JobFailure("cannot remove " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static double secondsSince(long nanos) {
+    return (System.nanoTime() - nanos) / 1e9;
+  }
+
+  private static String eta(double seconds) {
+    long s = Math.round(seconds);
+    return s >= 3600 ? String.format("%dh%02dm", s / 3600, s % 3600 / 60) : String.format("%dm%02ds", s / 60, s % 60);
+  }
+}

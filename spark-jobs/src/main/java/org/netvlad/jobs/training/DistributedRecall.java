@@ -1,0 +1,99 @@
+package org.netvlad.jobs.training;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.netvlad.common.eval.BlockTopN;
+import org.netvlad.common.eval.TopList;
+import scala.Tuple2;
+
+/**
+ * Exact Recall@N across the cluster: blocks of query descriptors against blocks of database
+ * descriptors (a product of blocks, never of rows), distances by GEMM, each query's N nearest kept
+ * in a bounded list per block pair and merged by query. Only the first correct rank of each query
+ * reaches the driver, as counts.
+ */
+public final class DistributedRecall {
+  /** A descriptor with its index and metric position (a class: Spark's Kryo cannot fill records). */
+  public static final class Item implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    final long index;
+    final float[] descriptor;
+    final double eastingM;
+    final double northingM;
+
+    public Item(long index, float[] descriptor, double eastingM, double northingM) {
+      this.index = index;
+      this.descriptor = descriptor;
+      this.eastingM = eastingM;
+      this.northingM = northingM;
+    }
+  }
+
+  private DistributedRecall() {}
+
+  /** Each query's merged N nearest, keyed by query index. */
+  public static JavaPairRDD<Long, TopList> topN(JavaRDD<Item> queries, JavaRDD<Item> database, int n, double radiusM, int blockRows) {
+    JavaRDD<BlockTopN.Block> queryBlocks = queries.mapPartitions(items -> blocks(items, blockRows));
+    JavaRDD<BlockTopN.Block> dbBlocks = database.mapPartitions(items -> blocks(items, blockRows));
+    return queryBlocks
+        .cartesian(dbBlocks)
+        .flatMapToPair(pair -> {
+          TopList[] lists = BlockTopN.search(pair._1(), pair._2(), n, radiusM);
+          List<Tuple2<Long, TopList>> out = new ArrayList<>(lists.length);
+          for (int i = 0; i < lists.length; i++) {
+            out.add(new Tuple2<>(pair._1().indices()[i], lists[i]));
+          }
+          return out.iterator();
+        })
+        .reduceByKey(TopList::merge);
+  }
+
+  /** Recall@N for each N of {@code ns} over every query. */
+  public static double[] recall(JavaRDD<Item> queries, JavaRDD<Item> database, int[] ns, double radiusM, int blockRows) {
+    long queryCount = queries.count();
+    if (queryCount == 0) {
+      return new double[ns.length];
+    }
+    Map<Integer, Long> byRank = topN(queries, database, ns[ns.length - 1], radiusM, blockRows).map(t -> t._2().firstCorrectRank()).countByValue();
+    double[] out = new double[ns.length];
+    for (int k = 0; k < ns.length; k++) {
+      long hits = 0;
+      for (Map.Entry<Integer, Long> e : byRank.entrySet()) {
+        if (e.getKey() >= 1 && e.getKey() <= ns[k]) {
+          hits += e.getValue();
+        }
+      }
+      out[k] = (double) hits / queryCount;
+    }
+    return out;
+  }
+
+  private static Iterator<BlockTopN.Block> blocks(Iterator<Item> items, int blockRows) {
+    List<BlockTopN.Block> out = new ArrayList<>();
+    List<Item> chunk = new ArrayList<>();
+    while (items.hasNext()) {
+      chunk.add(items.next());
+      if (chunk.size() == blockRows || !items.hasNext()) {
+        int n = chunk.size();
+        float[][] d = new float[n][];
+        long[] idx = new long[n];
+        double[] e = new double[n];
+        double[] nn = new double[n];
+        for (int i = 0; i < n; i++) {
+          Item it = chunk.get(i);
+          d[i] = it.descriptor;
+          idx[i] = it.index;
+          e[i] = it.eastingM;
+          nn[i] = it.northingM;
+        }
+        out.add(new BlockTopN.Block(d, idx, e, nn));
+        chunk.clear();
+      }
+    }
+    return out.iterator();
+  }
+}

@@ -1,0 +1,188 @@
+package org.netvlad.jobs.training;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.Partitioner;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.rdd.PartitionPruningRDD;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.netvlad.common.model.ImageTensors;
+import org.netvlad.common.model.TupleBatch;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.dataset.DataSet;
+import scala.Tuple2;
+import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction1;
+
+/**
+ * One epoch of parameter-averaged training with DL4J's {@link ParameterAveragingTrainingMaster}.
+ *
+ * <p>The tuples are put in a seeded order (the same seed and epoch give the same order whatever
+ * the partitioning) and cut into rounds: each round gives each of the {@code workers} workers
+ * {@code averagingFrequency} minibatches of {@code tuplesPerBatch} tuples, which it trains on its
+ * copy of the model before the copies' parameters and updater states are averaged. Each worker's
+ * share is one Spark partition, so the order of the minibatches, and the data a worker sees, are
+ * fixed by the seed; the images are read by the task that trains on them.
+ */
+public final class EpochTrainer {
+  /** A training tuple: the query, its best positive and its negatives (image paths). */
+  public static final class Tuple implements Serializable {
+    private static final long serialVersionUID = 1L;
+    public String queryId;
+    public String[] paths;
+  }
+
+  /** How the epoch is trained. */
+  public record Plan(int workers, int tuplesPerBatch, int averagingFrequency, int negativesPerTuple, long seed, int epoch,
+      long maxTuples) implements Serializable {
+    int tuplesPerShare() {
+      return tuplesPerBatch * averagingFrequency;
+    }
+
+    int rowsPerBatch() {
+      return tuplesPerBatch * TupleBatch.rowsPerTuple(1, negativesPerTuple);
+    }
+  }
+
+  /** What one epoch did. */
+  public record Outcome(long tuples, long images, double meanLoss, int rounds) {}
+
+  private EpochTrainer() {}
+
+  public static Outcome train(JavaSparkContext sc, MultiLayerNetwork net, JavaRDD<Tuple> tuples, ImageReader reader, Plan plan) {
+    int perShare = plan.tuplesPerShare();
+    JavaPairRDD<Long, Tuple> ordered =
+        tuples
+            .mapToPair(t -> new Tuple2<>(orderKey(plan.seed(), plan.epoch(), t.queryId), t))
+            .sortByKey()
+            .values()
+            .zipWithIndex()
+            .filter(t -> plan.maxTuples() <= 0 || t._2() < plan.maxTuples())
+            .mapToPair(Tuple2::swap);
+    long count = ordered.count();
+    if (count == 0) {
+      return new Outcome(0, 0, Double.NaN, 0);
+    }
+    int shares = (int) ((count + perShare - 1) / perShare);
+    JavaPairRDD<Long, Tuple> byShare =
+        ordered.repartitionAndSortWithinPartitions(new SharePartitioner(shares, perShare)).persist(StorageLevel.MEMORY_AND_DISK_SER());
+    ParameterAveragingTrainingMaster master =
+        new ParameterAveragingTrainingMaster.Builder(plan.workers(), plan.rowsPerBatch())
+            .batchSizePerWorker(plan.rowsPerBatch())
+            .averagingFrequency(plan.averagingFrequency())
+            .workerPrefetchNumBatches(0)
+            .saveUpdater(true)
+            .repartionData(Repartition.Never)
+            .rddTrainingApproach(RDDTrainingApproach.Direct)
+            .storageLevel(StorageLevel.MEMORY_ONLY_SER())
+            .rngSeed(plan.seed() + plan.epoch())
+            .build();
+    SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(sc, net, master);
+    int rounds = (shares + plan.workers() - 1) / plan.workers();
+    double lossSum = 0;
+    for (int r = 0; r < rounds; r++) {
+      JavaRDD<DataSet> batches = round(byShare, r, plan).mapPartitions(rows -> minibatches(rows, reader, plan));
+      spark.fit(batches);
+      batches.unpersist(false);
+      // DL4J's score adds the weight decay term; the loss alone is what a user follows.
+      lossSum += spark.getScore() - spark.getNetwork().calcRegularizationScore(true);
+    }
+    byShare.unpersist(false);
+    if (spark.getNetwork() != net) {
+      net.setParams(spark.getNetwork().params());
+      net.getUpdater().setStateViewArray(net, spark.getNetwork().getUpdater().getStateViewArray(), false);
+    }
+    long images = count * TupleBatch.rowsPerTuple(1, plan.negativesPerTuple());
+    return new Outcome(count, images, lossSum / rounds, rounds);
+  }
+
+  /** Tuples train in ascending order of this key (a hash of seed, epoch and query id). */
+  public static long orderKey(long seed, int epoch, String queryId) {
+    return NegativeRefresh.mix(seed, epoch, queryId);
+  }
+
+  /** The partitions (workers' shares) of round r. */
+  private static JavaRDD<Tuple2<Long, Tuple>> round(JavaPairRDD<Long, Tuple> byShare, int r, Plan plan) {
+    PartitionPruningRDD<Tuple2<Long, Tuple>> pruned =
+        PartitionPruningRDD.create(byShare.rdd(), new SharesOfRound(r * plan.workers(), (r + 1) * plan.workers()));
+    return new JavaRDD<>(pruned, ClassTag$.MODULE$.apply(Tuple2.class));
+  }
+
+  private static Iterator<DataSet> minibatches(Iterator<Tuple2<Long, Tuple>> rows, ImageReader reader, Plan plan) {
+    List<DataSet> out = new ArrayList<>();
+    List<float[]> images = new ArrayList<>();
+    int tuples = 0;
+    while (rows.hasNext()) {
+      for (String path : rows.next()._2().paths) {
+        images.add(reader.read(path));
+      }
+      tuples++;
+      if (tuples == plan.tuplesPerBatch() || !rows.hasNext()) {
+        out.add(new DataSet(
+            ImageTensors.batch(images, reader.widthPx(), reader.heightPx()),
+            TupleBatch.labels(tuples, 1, plan.negativesPerTuple(), DataType.FLOAT)));
+        images.clear();
+        tuples = 0;
+      }
+    }
+    return out.iterator();
+  }
+
+  /** Tuple number s goes to share s / perShare, share by share in order. */
+  static final class SharePartitioner extends Partitioner {
+    private static final long serialVersionUID = 1L;
+    private final int shares;
+    private final int perShare;
+
+    SharePartitioner(int shares, int perShare) {
+      this.shares = shares;
+      this.perShare = perShare;
+    }
+
+    @Override
+    public int numPartitions() {
+      return shares;
+    }
+
+    @Override
+    public int getPartition(Object key) {
+      return (int) ((Long) key / perShare);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof SharePartitioner p && p.shares == shares && p.perShare == perShare;
+    }
+
+    @Override
+    public int hashCode() {
+      return shares * 31 + perShare;
+    }
+  }
+
+  static final class SharesOfRound extends AbstractFunction1<Object, Object> implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final int from;
+    private final int to;
+
+    SharesOfRound(int from, int to) {
+      this.from = from;
+      this.to = to;
+    }
+
+    @Override
+    public Object apply(Object partition) {
+      int p = (Integer) partition;
+      return p >= from && p < to;
+    }
+  }
+}
