@@ -171,7 +171,7 @@ public final class TrainNetVladJob {
       long maxQueries = s.get(TrainSettings.MAX_QUERIES_PER_EPOCH);
       EpochTrainer.Plan plan = new EpochTrainer.Plan(workers, Math.toIntExact(s.get(TrainSettings.TUPLES_PER_BATCH)),
           Math.toIntExact(s.get(TrainSettings.AVERAGING_FREQUENCY)), keep, seed, epoch, maxQueries);
-      EpochTrainer.Outcome outcome = EpochTrainer.train(sc, net, tuples, reader, plan);
+      EpochTrainer.Outcome outcome = EpochTrainer.train(sc, net, tuples, reader, plan, progress::say);
       cache.unpersist(false);
       double trainSeconds = secondsSince(tTrain);
 

@@ -19,7 +19,7 @@ class TrainSmokeIT extends SparkTestBase {
     Jobs.mineCity(spark, run);
     Map<String, Object> s = TrainNetVladJob.run(spark, new TrainNetVladJob.Config(run, PipelineConfig.load("", "t", List.of(
         "model.width-px=64", "model.height-px=48", "train.epochs=" + System.getProperty("smoke.epochs", "2"), "train.optimizer=adam", "model.init-images=100",
-        "train.negative-candidates=100", "train.negatives-per-tuple=5", "train.averaging-frequency=2")), false));
+        "train.negative-candidates=100", "train.negatives-per-tuple=5", "train.averaging-frequency=" + System.getProperty("smoke.avg", "5"))), false));
     System.out.println(s);
   }
 }

@@ -59,6 +59,12 @@ public final class EpochTrainer {
   private EpochTrainer() {}
 
   public static Outcome train(JavaSparkContext sc, MultiLayerNetwork net, JavaRDD<Tuple> tuples, ImageReader reader, Plan plan) {
+    return train(sc, net, tuples, reader, plan, message -> {});
+  }
+
+  /** Trains one epoch; {@code progress} hears where it is about every 30 s. */
+  public static Outcome train(
+      JavaSparkContext sc, MultiLayerNetwork net, JavaRDD<Tuple> tuples, ImageReader reader, Plan plan, java.util.function.Consumer<String> progress) {
     int perShare = plan.tuplesPerShare();
     JavaPairRDD<Long, Tuple> ordered =
         tuples
@@ -89,7 +95,14 @@ public final class EpochTrainer {
     SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(sc, net, master);
     int rounds = (shares + plan.workers() - 1) / plan.workers();
     double lossSum = 0;
+    progress.accept(String.format("epoch %d: training on %d tuples in %d rounds of %d workers x %d minibatches of %d tuples",
+        plan.epoch(), count, rounds, plan.workers(), plan.averagingFrequency(), plan.tuplesPerBatch()));
+    long lastReport = System.nanoTime();
     for (int r = 0; r < rounds; r++) {
+      if (System.nanoTime() - lastReport > 30e9) {
+        progress.accept(String.format("epoch %d: round %d of %d", plan.epoch(), r + 1, rounds));
+        lastReport = System.nanoTime();
+      }
       JavaRDD<DataSet> batches = round(byShare, r, plan).mapPartitions(rows -> minibatches(rows, reader, plan));
       spark.fit(batches);
       batches.unpersist(false);
@@ -118,6 +131,7 @@ public final class EpochTrainer {
   }
 
   private static Iterator<DataSet> minibatches(Iterator<Tuple2<Long, Tuple>> rows, ImageReader reader, Plan plan) {
+    TaskThreads.apply();
     List<DataSet> out = new ArrayList<>();
     List<float[]> images = new ArrayList<>();
     int tuples = 0;

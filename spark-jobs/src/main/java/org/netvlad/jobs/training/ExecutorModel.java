@@ -16,6 +16,7 @@ final class ExecutorModel {
   private ExecutorModel() {}
 
   static MultiLayerNetwork of(Broadcast<byte[]> model) {
+    TaskThreads.apply();
     Map.Entry<Long, MultiLayerNetwork> cached = CACHE.get();
     if (cached == null || cached.getKey() != model.id()) {
       cached = new AbstractMap.SimpleImmutableEntry<>(model.id(), ModelBytes.restore(model.value(), false));

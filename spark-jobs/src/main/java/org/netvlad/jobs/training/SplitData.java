@@ -41,7 +41,7 @@ public final class SplitData {
   public final JavaRDD<DbImage> database;
   public final JavaRDD<Query> queries;
 
-  private SplitData(String split, JavaRDD<DbImage> database, JavaRDD<Query> queries) {
+  public SplitData(String split, JavaRDD<DbImage> database, JavaRDD<Query> queries) {
     this.split = split;
     this.database = database;
     this.queries = queries;
