@@ -131,7 +131,7 @@ public final class TrainNetVladJob {
       history = new TrainingHistory(recallAt);
       long t = System.nanoTime();
       double[] recall = validate(sc, net, val, valCounts, reader, descriptorBatch, recallAt, radiusM);
-      history.add(0, Double.NaN, Double.NaN, 0, recall, 0, 0, secondsSince(t));
+      history.add(0, Double.NaN, Double.NaN, 0, 0, recall, 0, 0, secondsSince(t));
       checkpoints.save(0, net, history.sidecar(0, net, s), staging);
       writeTraining(run, history, staging);
       progress.say("epoch 0 (initialised, untrained): val " + history.recallText(0));
@@ -177,13 +177,13 @@ public final class TrainNetVladJob {
 
       long tVal = System.nanoTime();
       double[] recall = validate(sc, net, val, valCounts, reader, descriptorBatch, recallAt, radiusM);
-      history.add(epoch, outcome.meanLoss(), (double) violating / trainCounts.queries, outcome.tuples(), recall,
+      history.add(epoch, outcome.meanLoss(), (double) violating / trainCounts.queries, trainCounts.queries - violating, outcome.tuples(), recall,
           refreshSeconds, trainSeconds, secondsSince(tVal));
       checkpoints.save(epoch, net, history.sidecar(epoch, net, s), staging);
       writeTraining(run, history, staging);
       double epochSeconds = refreshSeconds + trainSeconds + secondsSince(tVal);
       progress.say(String.format(
-          "epoch %d/%d: lr %.3g, refresh %.1f s (%d of %d queries have violating negatives), training %.1f s"
+          "epoch %d/%d: lr %.3g, refresh %.1f s (%d of %d queries have violating negatives, the others sit out), training %.1f s"
               + " (%d tuples, %.1f images/s, loss %.4f), val %s (best R@5 %.3f at epoch %d), ETA %s",
           epoch, epochs, lr, refreshSeconds, violating, trainCounts.queries, trainSeconds, outcome.tuples(),
           outcome.images() / Math.max(trainSeconds, 1e-9), outcome.meanLoss(), history.recallText(epoch),

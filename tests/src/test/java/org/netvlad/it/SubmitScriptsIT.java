@@ -84,6 +84,11 @@ class SubmitScriptsIT {
     for (String expected : List.of("--run", "--input", "--images", "--set", "--overwrite", "mining.negative-radius-m")) {
       assertTrue(r.stdout().contains(expected), expected + " missing from:\n" + r.stdout());
     }
+    Result train = run(List.of("bash", script("train-netvlad"), "--", "--help"));
+    assertEquals(0, train.exitCode(), train.stderr());
+    for (String expected : List.of("--run", "--set", "--overwrite", "train.averaging-frequency", "model.clusters")) {
+      assertTrue(train.stdout().contains(expected), expected + " missing from:\n" + train.stdout());
+    }
   }
 
   @Test

@@ -29,7 +29,8 @@ import org.netvlad.jobs.cli.JobMain;
 class TrainResumeIT extends SparkTestBase {
   static final List<String> SETTINGS = List.of(
       "model.width-px=64", "model.height-px=48", "model.clusters=16", "model.init-images=60", "train.epochs=2", "train.workers=1",
-      "train.negative-candidates=60", "train.negatives-per-tuple=4", "train.averaging-frequency=2", "train.optimizer=adam");
+      "train.negative-candidates=60", "train.negatives-per-tuple=4", "train.averaging-frequency=2", "train.optimizer=adam",
+      "train.max-queries-per-epoch=24");
 
   @TempDir Path dir;
 
@@ -37,7 +38,7 @@ class TrainResumeIT extends SparkTestBase {
   void aKilledRunResumesAndEndsAsAnUninterruptedOne() throws Exception {
     String a = dir.resolve("a").toUri().toString();
     RenderCityJob.run(spark, new RenderCityJob.Config(a, null,
-        PipelineConfig.load("", "t", List.of("render.images=500", "render.width-px=64", "render.height-px=48")), false));
+        PipelineConfig.load("", "t", List.of("render.images=400", "render.width-px=64", "render.height-px=48")), false));
     Jobs.mineCity(spark, a);
     Path b = dir.resolve("b");
     copyTree(dir.resolve("a"), b, "city");

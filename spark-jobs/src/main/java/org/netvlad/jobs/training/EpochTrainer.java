@@ -78,9 +78,10 @@ public final class EpochTrainer {
     if (count == 0) {
       return new Outcome(0, 0, Double.NaN, 0);
     }
-    int shares = (int) ((count + perShare - 1) / perShare);
-    JavaPairRDD<Long, Tuple> byShare =
-        ordered.repartitionAndSortWithinPartitions(new SharePartitioner(shares, perShare)).persist(StorageLevel.MEMORY_AND_DISK_SER());
+    long minibatches = (count + plan.tuplesPerBatch() - 1) / plan.tuplesPerBatch();
+    int rounds = (int) ((count + (long) perShare * plan.workers() - 1) / ((long) perShare * plan.workers()));
+    SharePartitioner shares = new SharePartitioner(minibatches, plan.tuplesPerBatch(), rounds, plan.workers());
+    JavaPairRDD<Long, Tuple> byShare = ordered.repartitionAndSortWithinPartitions(shares).persist(StorageLevel.MEMORY_AND_DISK_SER());
     ParameterAveragingTrainingMaster master =
         new ParameterAveragingTrainingMaster.Builder(plan.workers(), plan.rowsPerBatch())
             .batchSizePerWorker(plan.rowsPerBatch())
@@ -93,7 +94,6 @@ public final class EpochTrainer {
             .rngSeed(plan.seed() + plan.epoch())
             .build();
     SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(sc, net, master);
-    int rounds = (shares + plan.workers() - 1) / plan.workers();
     double lossSum = 0;
     progress.accept(String.format("epoch %d: training on %d tuples in %d rounds of %d workers x %d minibatches of %d tuples",
         plan.epoch(), count, rounds, plan.workers(), plan.averagingFrequency(), plan.tuplesPerBatch()));
@@ -151,35 +151,60 @@ public final class EpochTrainer {
     return out.iterator();
   }
 
-  /** Tuple number s goes to share s / perShare, share by share in order. */
+  /**
+   * Tuple number s belongs to minibatch m = s / tuplesPerBatch; the minibatches are cut into
+   * {@code rounds} runs of consecutive ones as equal as can be (so that the last round is not left
+   * to one worker), and each round's run into {@code workers} consecutive shares, again as equal
+   * as can be. Share w of round r is partition r * workers + w.
+   */
   static final class SharePartitioner extends Partitioner {
     private static final long serialVersionUID = 1L;
-    private final int shares;
-    private final int perShare;
+    private final long minibatches;
+    private final int tuplesPerBatch;
+    private final int rounds;
+    private final int workers;
 
-    SharePartitioner(int shares, int perShare) {
-      this.shares = shares;
-      this.perShare = perShare;
+    SharePartitioner(long minibatches, int tuplesPerBatch, int rounds, int workers) {
+      this.minibatches = minibatches;
+      this.tuplesPerBatch = tuplesPerBatch;
+      this.rounds = rounds;
+      this.workers = workers;
     }
 
     @Override
     public int numPartitions() {
-      return shares;
+      return rounds * workers;
     }
 
     @Override
     public int getPartition(Object key) {
-      return (int) ((Long) key / perShare);
+      long m = (Long) key / tuplesPerBatch;
+      int r = (int) ((m * rounds + rounds - 1) / minibatches);
+      while (start(r) > m) {
+        r--;
+      }
+      while (start(r + 1) <= m) {
+        r++;
+      }
+      long inRound = start(r + 1) - start(r);
+      long w = (m - start(r)) * workers / inRound;
+      return r * workers + (int) w;
+    }
+
+    /** The first minibatch of round r. */
+    private long start(int r) {
+      return r * minibatches / rounds;
     }
 
     @Override
     public boolean equals(Object other) {
-      return other instanceof SharePartitioner p && p.shares == shares && p.perShare == perShare;
+      return other instanceof SharePartitioner p && p.minibatches == minibatches && p.tuplesPerBatch == tuplesPerBatch
+          && p.rounds == rounds && p.workers == workers;
     }
 
     @Override
     public int hashCode() {
-      return shares * 31 + perShare;
+      return java.util.Objects.hash(minibatches, tuplesPerBatch, rounds, workers);
     }
   }
 

@@ -46,11 +46,16 @@ public final class TrainingHistory {
     return h;
   }
 
-  public void add(int epoch, double loss, double violatingShare, long tuples, double[] recall, double refreshS, double trainS, double valS) {
+  /**
+   * @param satOut queries without a violating negative, which sat the epoch out
+   */
+  public void add(int epoch, double loss, double violatingShare, long satOut, long tuples, double[] recall, double refreshS, double trainS,
+      double valS) {
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("epoch", epoch);
     row.put("loss", Double.isNaN(loss) ? null : loss);
     row.put("violating_share", Double.isNaN(violatingShare) ? null : violatingShare);
+    row.put("queries_sat_out", satOut);
     row.put("tuples", tuples);
     Map<String, Object> r = new LinkedHashMap<>();
     for (int k = 0; k < recallAt.length; k++) {
@@ -144,14 +149,15 @@ public final class TrainingHistory {
   }
 
   public String csv() {
-    StringBuilder b = new StringBuilder("epoch,loss,violating_share,tuples");
+    StringBuilder b = new StringBuilder("epoch,loss,violating_share,queries_sat_out,tuples");
     for (int n : recallAt) {
       b.append(",recall_at_").append(n);
     }
     b.append(",refresh_s,train_s,validate_s\n");
     for (Map<String, Object> row : rows) {
       b.append(epoch(row)).append(',').append(csvNumber(number(row, "loss"))).append(',')
-          .append(csvNumber(number(row, "violating_share"))).append(',').append(row.get("tuples"));
+          .append(csvNumber(number(row, "violating_share"))).append(',').append(row.get("queries_sat_out")).append(',')
+          .append(row.get("tuples"));
       for (int n : recallAt) {
         b.append(',').append(recall(row, n));
       }
