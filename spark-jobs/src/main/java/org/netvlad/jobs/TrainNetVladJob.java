@@ -35,6 +35,7 @@ import org.netvlad.jobs.io.RunFolder;
 import org.netvlad.jobs.training.Checkpoints;
 import org.netvlad.jobs.training.ClusterSampling;
 import org.netvlad.jobs.training.DescriptorPass;
+import org.netvlad.jobs.training.DistributedKMeans;
 import org.netvlad.jobs.training.DistributedRecall;
 import org.netvlad.jobs.training.EpochTrainer;
 import org.netvlad.jobs.training.ImageReader;
@@ -269,21 +270,25 @@ public final class TrainNetVladJob {
     }
     long t = System.nanoTime();
     Broadcast<byte[]> model = sc.broadcast(ModelBytes.of(net, false));
-    float[][] features = ClusterSampling.sample(train.database, counts.database, model, reader,
+    JavaRDD<float[]> features = ClusterSampling.sample(train.database, counts.database, model, reader,
         Math.toIntExact(s.get(ModelSettings.INIT_IMAGES)), Math.toIntExact(s.get(ModelSettings.INIT_FEATURES_PER_IMAGE)),
-        s.get(TrainSettings.SEED));
-    model.destroy();
-    double sampleSeconds = secondsSince(t);
-    if (features.length < spec.clusters()) {
-      throw new JobFailure("the k-means initialisation sampled " + features.length + " conv features for " + spec.clusters()
-          + " clusters: raise model.init-images or model.init-features-per-image, or lower model.clusters");
+        s.get(TrainSettings.SEED)).persist(StorageLevel.MEMORY_AND_DISK_SER());
+    ClusterInit.Variant variant = ClusterInit.Variant.valueOf(s.get(ModelSettings.INIT_VARIANT).toUpperCase(java.util.Locale.ROOT));
+    DistributedKMeans.Result km;
+    try {
+      km = DistributedKMeans.fit(sc, features, spec.clusters(), Math.toIntExact(s.get(ModelSettings.INIT_ITERATIONS)), variant,
+          s.get(TrainSettings.SEED));
+    } catch (IllegalArgumentException e) {
+      throw new JobFailure("the k-means initialisation: " + e.getMessage()
+          + " (raise model.init-images or model.init-features-per-image, or lower model.clusters)", e);
+    } finally {
+      features.unpersist(false);
+      model.destroy();
     }
-    t = System.nanoTime();
-    ClusterInit.Summary summary = ClusterInit.initialise(net, Nd4j.create(features),
-        ClusterInit.Variant.valueOf(s.get(ModelSettings.INIT_VARIANT).toUpperCase(java.util.Locale.ROOT)),
-        Math.toIntExact(s.get(ModelSettings.INIT_ITERATIONS)), s.get(TrainSettings.SEED));
-    progress.say(String.format("initialised %d clusters by k-means over %d conv features (sampled in %.1f s; %d iterations, alpha %.2f, in %.1f s)",
-        summary.clusters(), summary.features(), sampleSeconds, summary.iterations(), summary.alpha(), secondsSince(t)));
+    ClusterInit.Summary summary = ClusterInit.fromCentres(net, km.centres(), km.meanGap(), variant, km.features(), km.iterations());
+    progress.say(String.format("initialised %d clusters by k-means over %d conv features sampled across the cluster"
+            + " (%d iterations, alpha %.2f) in %.1f s",
+        summary.clusters(), summary.features(), summary.iterations(), summary.alpha(), secondsSince(t)));
   }
 
   private static void loadBackboneWeights(MultiLayerNetwork net, PipelineConfig s, RunFolder run, Progress progress) {

@@ -68,39 +68,63 @@ public final class ClusterInit {
 
   /** Runs k-means on {@code features} ({@code [n, D]}, L2-normalised) and sets the pooling layer's parameters. */
   public static Summary initialise(MultiLayerNetwork net, INDArray features, Variant variant, int iterations, long seed) {
+    KMeans.Result km = KMeans.fit(features, netVlad(net).getClusterCount(), iterations, seed);
+    double[] gap = gapSum(features, km.centres(), variant);
+    return fromCentres(net, km.centres(), gap[0] / gap[1], variant, features.size(0), km.iterations());
+  }
+
+  /**
+   * Sets the pooling layer's parameters from k-means centres and the mean top-two gap of the
+   * features (what {@link #gapSum} sums; computed over the data wherever it is).
+   */
+  public static Summary fromCentres(MultiLayerNetwork net, INDArray kmeansCentres, double meanGap, Variant variant, long features,
+      int iterations) {
     Layer layer = net.getLayer(Networks.descriptorLayerIndex(net));
-    if (!(layer.conf().getLayer() instanceof NetVladLayer conf)) {
-      throw new IllegalArgumentException("only NetVLAD and VLAD pooling have clusters to initialise");
-    }
-    KMeans.Result km = KMeans.fit(features, conf.getClusterCount(), iterations, seed);
-    INDArray centres = km.centres().castTo(DataType.DOUBLE);
-    INDArray x = features.castTo(DataType.DOUBLE);
+    NetVladLayer conf = netVlad(net);
+    INDArray centres = kmeansCentres.castTo(DataType.DOUBLE);
     layer.getParam(NetVladParams.CENTRES).assign(centres);
     if (conf.isHardAssignment()) {
-      return new Summary(conf.getClusterCount(), features.size(0), Double.NaN, km.iterations());
+      return new Summary(conf.getClusterCount(), features, Double.NaN, iterations);
     }
-    double alpha;
-    INDArray w;
-    INDArray b;
-    if (variant == Variant.V1) {
-      INDArray unit = centres.div(NetVladMath.rowNorms(centres));
-      double[][] dots = Matrices.doubleRows(x.mmul(unit.transpose()));
-      alpha = -Math.log(0.01) / meanGapOfTopTwo(dots, true);
-      w = unit.muli(alpha);
-      b = Nd4j.zeros(DataType.DOUBLE, conf.getClusterCount());
-    } else {
-      double[][] d2 = KMeans.squaredDistances(x, x.mul(x).sum(1).reshape(x.size(0), 1), centres);
-      alpha = -Math.log(0.01) / meanGapOfTopTwo(d2, false);
-      w = centres.mul(2 * alpha);
-      b = centres.mul(centres).sum(1).muli(-alpha);
-    }
+    double alpha = -Math.log(0.01) / meanGap;
     if (!(alpha > 0) || Double.isInfinite(alpha)) {
       throw new IllegalStateException("NetVLAD initialisation found alpha = " + alpha
           + ": the sampled features do not separate the clusters (all identical?)");
     }
+    INDArray w;
+    INDArray b;
+    if (variant == Variant.V1) {
+      w = centres.div(NetVladMath.rowNorms(centres)).muli(alpha);
+      b = Nd4j.zeros(DataType.DOUBLE, conf.getClusterCount());
+    } else {
+      w = centres.mul(2 * alpha);
+      b = centres.mul(centres).sum(1).muli(-alpha);
+    }
     layer.getParam(NetVladParams.ASSIGN_WEIGHTS).assign(w);
     layer.getParam(NetVladParams.ASSIGN_BIAS).assign(b);
-    return new Summary(conf.getClusterCount(), features.size(0), alpha, km.iterations());
+    return new Summary(conf.getClusterCount(), features, alpha, iterations);
+  }
+
+  /**
+   * The sum over feature rows of the gap between the best and second-best cluster (v1: similarity
+   * to the normalised centres; v2: squared distance to the centres), and the row count: {@code
+   * {sum, rows}}. Sums of parts add up, so the mean can be taken over data spread across machines.
+   */
+  public static double[] gapSum(INDArray features, INDArray centres, Variant variant) {
+    INDArray x = features.castTo(DataType.DOUBLE);
+    INDArray c = centres.castTo(DataType.DOUBLE);
+    double[][] scores = variant == Variant.V1
+        ? Matrices.doubleRows(x.mmul(c.div(NetVladMath.rowNorms(c)).transpose()))
+        : KMeans.squaredDistances(x, x.mul(x).sum(1).reshape(x.size(0), 1), c);
+    return new double[] {meanGapOfTopTwo(scores, variant == Variant.V1) * scores.length, scores.length};
+  }
+
+  private static NetVladLayer netVlad(MultiLayerNetwork net) {
+    Layer layer = net.getLayer(Networks.descriptorLayerIndex(net));
+    if (!(layer.conf().getLayer() instanceof NetVladLayer conf)) {
+      throw new IllegalArgumentException("only NetVLAD and VLAD pooling have clusters to initialise");
+    }
+    return conf;
   }
 
   /** Mean over rows of (best - second best): largest values when {@code descending}, else smallest. */

@@ -44,6 +44,71 @@ public final class KMeans {
     return new Result(centres.castTo(points.dataType()), assignment, iteration);
   }
 
+  /**
+   * One Lloyd step's sums over a part of the points: per cluster the sum and count of the points
+   * nearest to it. Parts merge by addition, so k-means can run over points spread across machines.
+   * (A class, not a record: Spark's Kryo cannot fill records.)
+   */
+  public static final class Partial implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    private final double[][] sums;
+    private final long[] counts;
+
+    Partial(double[][] sums, long[] counts) {
+      this.sums = sums;
+      this.counts = counts;
+    }
+
+    public long[] counts() {
+      return counts.clone();
+    }
+
+    public Partial merge(Partial other) {
+      for (int k = 0; k < counts.length; k++) {
+        counts[k] += other.counts[k];
+        for (int d = 0; d < sums[k].length; d++) {
+          sums[k][d] += other.sums[k][d];
+        }
+      }
+      return this;
+    }
+
+    /** The new centres: each cluster's mean, or its previous centre when no point chose it. */
+    public INDArray centres(INDArray previous) {
+      double[][] old = Matrices.doubleRows(previous);
+      double[][] out = new double[counts.length][];
+      for (int k = 0; k < counts.length; k++) {
+        out[k] = old[k];
+        if (counts[k] > 0) {
+          out[k] = new double[sums[k].length];
+          for (int d = 0; d < out[k].length; d++) {
+            out[k][d] = sums[k][d] / counts[k];
+          }
+        }
+      }
+      return Nd4j.create(out);
+    }
+  }
+
+  /** The {@link Partial} of {@code points} ({@code [n, D]}) against {@code centres} ({@code [K, D]}). */
+  public static Partial partial(INDArray points, INDArray centres) {
+    INDArray x = points.castTo(DataType.DOUBLE);
+    INDArray c = centres.castTo(DataType.DOUBLE);
+    double[][] d = squaredDistances(x, x.mul(x).sum(1).reshape(x.size(0), 1), c);
+    double[][] data = Matrices.doubleRows(x);
+    int clusters = (int) c.size(0);
+    double[][] sums = new double[clusters][(int) x.size(1)];
+    long[] counts = new long[clusters];
+    for (int i = 0; i < data.length; i++) {
+      int k = argMin(d[i]);
+      counts[k]++;
+      for (int j = 0; j < data[i].length; j++) {
+        sums[k][j] += data[i][j];
+      }
+    }
+    return new Partial(sums, counts);
+  }
+
   static double[][] squaredDistances(INDArray x, INDArray pointNorms, INDArray centres) {
     INDArray centreNorms = centres.mul(centres).sum(1).reshape(1, centres.size(0));
     INDArray d = x.mmul(centres.transpose()).muli(-2).addiColumnVector(pointNorms).addiRowVector(centreNorms);

@@ -160,4 +160,60 @@ class ClusterInitTest {
       }
     }
   }
+
+  /** What lets k-means and alpha run over features spread across machines: parts add up to the whole. */
+  @ParameterizedTest
+  @EnumSource(ClusterInit.Variant.class)
+  void partialSumsOfPartsEqualALloydStepAndTheGapOverTheWhole(ClusterInit.Variant variant) {
+    INDArray points = Nd4j.rand(DataType.DOUBLE, 300, 6).subi(0.5);
+    INDArray centres = points.getRows(0, 50, 100, 150, 200);
+    // Hand-worked Lloyd step, brute force: each point to its nearest centre, then the means.
+    double[][] x = points.toDoubleMatrix();
+    double[][] c = centres.toDoubleMatrix();
+    double[][] sums = new double[5][6];
+    long[] counts = new long[5];
+    double gap = 0;
+    for (double[] p : x) {
+      int best = 0;
+      double[] scores = new double[5];
+      for (int k = 0; k < 5; k++) {
+        double d2 = 0;
+        double dot = 0;
+        double norm = 0;
+        for (int j = 0; j < 6; j++) {
+          d2 += (p[j] - c[k][j]) * (p[j] - c[k][j]);
+          dot += p[j] * c[k][j];
+          norm += c[k][j] * c[k][j];
+        }
+        scores[k] = variant == ClusterInit.Variant.V1 ? dot / Math.sqrt(norm) : d2;
+        double bestD2 = 0;
+        for (int j = 0; j < 6; j++) {
+          bestD2 += (p[j] - c[best][j]) * (p[j] - c[best][j]);
+        }
+        if (d2 < bestD2) {
+          best = k;
+        }
+      }
+      counts[best]++;
+      for (int j = 0; j < 6; j++) {
+        sums[best][j] += p[j];
+      }
+      double[] sorted = scores.clone();
+      java.util.Arrays.sort(sorted);
+      gap += variant == ClusterInit.Variant.V1 ? sorted[4] - sorted[3] : sorted[1] - sorted[0];
+    }
+    KMeans.Partial merged = KMeans.partial(points.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 120)), centres)
+        .merge(KMeans.partial(points.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(120, 300)), centres));
+    assertEquals(java.util.Arrays.toString(counts), java.util.Arrays.toString(merged.counts()));
+    double[][] next = merged.centres(centres).toDoubleMatrix();
+    for (int k = 0; k < 5; k++) {
+      for (int j = 0; j < 6; j++) {
+        assertEquals(sums[k][j] / counts[k], next[k][j], 1e-9);
+      }
+    }
+    double[] a = ClusterInit.gapSum(points.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 120)), centres, variant);
+    double[] b = ClusterInit.gapSum(points.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(120, 300)), centres, variant);
+    assertEquals(300, a[1] + b[1]);
+    assertEquals(gap / 300, (a[0] + b[0]) / (a[1] + b[1]), 1e-9);
+  }
 }

@@ -19,11 +19,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class ClusterSampling {
   private ClusterSampling() {}
 
-  public static float[][] sample(
+  /** The sampled feature vectors, where they were computed (not collected). */
+  public static JavaRDD<float[]> sample(
       JavaRDD<SplitData.DbImage> database, long databaseCount, Broadcast<byte[]> model, ImageReader reader, int images, int perImage, long seed) {
     double keep = Math.min(1.0, (double) images / Math.max(1, databaseCount));
-    List<float[]> rows =
-        database
+    return database
             .filter(d -> unit(NegativeRefresh.mix(seed, -1, Long.toString(d.dbIndex))) < keep)
             .mapPartitionsWithIndex(
                 (partition, it) -> {
@@ -43,9 +43,7 @@ public final class ClusterSampling {
                   }
                   return out.iterator();
                 },
-                true)
-            .collect();
-    return rows.toArray(new float[0][]);
+                true);
   }
 
   private static double unit(long hash) {

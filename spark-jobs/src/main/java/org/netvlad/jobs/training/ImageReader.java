@@ -6,7 +6,6 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
-import java.net.URI;
 import javax.imageio.ImageIO;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -43,8 +42,7 @@ public final class ImageReader implements Serializable {
 
   /** Where an image's path points. */
   public Path resolve(String path) {
-    URI uri = URI.create(path.replace(" ", "%20"));
-    if (uri.getScheme() != null || path.startsWith("/")) {
+    if (path.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*") || path.startsWith("/")) {
       return new Path(path);
     }
     return new Path(new Path(imagesRoot), path);
