@@ -57,10 +57,11 @@ public final class RecallAtN {
     return correct;
   }
 
+  /** Squared Euclidean distance, each difference taken in double precision. */
   public static double squaredDistance(float[] a, float[] b) {
     double sum = 0;
     for (int i = 0; i < a.length; i++) {
-      double e = a[i] - b[i];
+      double e = (double) a[i] - b[i];
       sum += e * e;
     }
     return sum;

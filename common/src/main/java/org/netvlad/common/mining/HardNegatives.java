@@ -16,14 +16,7 @@ public final class HardNegatives {
    */
   public static int[] select(double[] candidateSquaredDistances, double bestPositiveSquaredDistance, double margin, int keep) {
     double limit = bestPositiveSquaredDistance + margin;
-    return java.util.stream.IntStream.range(0, candidateSquaredDistances.length)
-        .filter(i -> candidateSquaredDistances[i] < limit)
-        .boxed()
-        .sorted((a, b) -> candidateSquaredDistances[a] != candidateSquaredDistances[b]
-            ? Double.compare(candidateSquaredDistances[a], candidateSquaredDistances[b]) : Integer.compare(a, b))
-        .limit(keep)
-        .mapToInt(Integer::intValue)
-        .toArray();
+    return nearestFirst(candidateSquaredDistances).filter(i -> candidateSquaredDistances[i] < limit).limit(keep).toArray();
   }
 
   /**
@@ -33,13 +26,16 @@ public final class HardNegatives {
    * loss is the paper's; they only give every tuple of a minibatch the same shape.
    */
   public static int[] forTuple(double[] candidateSquaredDistances, double bestPositiveSquaredDistance, double margin, int keep) {
-    return java.util.stream.IntStream.range(0, candidateSquaredDistances.length)
+    return nearestFirst(candidateSquaredDistances).limit(keep).toArray();
+  }
+
+  /** Candidate indices by ascending distance, ties to the lower index. */
+  private static java.util.stream.IntStream nearestFirst(double[] squaredDistances) {
+    return java.util.stream.IntStream.range(0, squaredDistances.length)
         .boxed()
-        .sorted((a, b) -> candidateSquaredDistances[a] != candidateSquaredDistances[b]
-            ? Double.compare(candidateSquaredDistances[a], candidateSquaredDistances[b]) : Integer.compare(a, b))
-        .limit(keep)
-        .mapToInt(Integer::intValue)
-        .toArray();
+        .sorted((a, b) -> squaredDistances[a] != squaredDistances[b]
+            ? Double.compare(squaredDistances[a], squaredDistances[b]) : Integer.compare(a, b))
+        .mapToInt(Integer::intValue);
   }
 
   /** Index of the nearest positive (lowest index on ties). */

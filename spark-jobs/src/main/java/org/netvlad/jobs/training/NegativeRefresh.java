@@ -13,6 +13,7 @@ import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.Optional;
+import org.netvlad.common.eval.RecallAtN;
 import org.netvlad.common.mining.HardNegatives;
 import org.netvlad.common.mining.NegativeSampler;
 import scala.Tuple2;
@@ -190,20 +191,11 @@ public final class NegativeRefresh {
           throw new IllegalStateException("query " + r.queryId + " names database index " + r.dbIndices[i]
               + ", which panoramas/ does not hold: tuples/ and panoramas/ are from different mine-tuples runs");
         }
-        s.add(r.dbIndices[i], image._1().imageId, image._1().path, squaredDistance(r.descriptor, image._2()), r.positive[i]);
+        s.add(r.dbIndices[i], image._1().imageId, image._1().path, RecallAtN.squaredDistance(r.descriptor, image._2()), r.positive[i]);
       }
       out.add(new Tuple2<>(r.queryId, s));
     }
     return out.iterator();
-  }
-
-  static double squaredDistance(float[] a, float[] b) {
-    double sum = 0;
-    for (int i = 0; i < a.length; i++) {
-      double d = (double) a[i] - b[i];
-      sum += d * d;
-    }
-    return sum;
   }
 
   /** The paper's choice for one query, ties broken by database index. */
