@@ -251,7 +251,7 @@ public final class TrainNetVladJob {
     JavaRDD<DistributedRecall.Item> queries =
         val.queries.mapToPair(q -> new scala.Tuple2<>(q.queryId, q))
             .join(DescriptorPass.compute(spread(val.queryPaths(), counts.queries, sc), model, reader, batch))
-            .zipWithIndex()
+            .zipWithUniqueId() // unique ids without the extra pass zipWithIndex runs
             .map(r -> new DistributedRecall.Item(r._2(), r._1()._2()._2(), r._1()._2()._1().eastingM, r._1()._2()._1().northingM))
             .persist(StorageLevel.MEMORY_AND_DISK_SER());
     double[] recall = DistributedRecall.recall(queries, db, recallAt, radiusM, 1024);
