@@ -101,8 +101,8 @@ public final class TrainNetVladJob {
 
     SplitData train = SplitData.read(spark, run, "train");
     SplitData val = SplitData.read(spark, run, "val");
-    Counts trainCounts = Counts.of(train, sc);
-    Counts valCounts = Counts.of(val, sc);
+    Counts trainCounts = Counts.of(train);
+    Counts valCounts = Counts.of(val);
     progress.say(String.format("train: %d database images, %d queries; val: %d database images, %d queries; %d workers",
         trainCounts.database, trainCounts.queries, valCounts.database, valCounts.queries, workers));
     if (trainCounts.queries == 0 || valCounts.queries == 0) {
@@ -204,7 +204,7 @@ public final class TrainNetVladJob {
 
   /** Counts of a split's images. */
   record Counts(long database, long queries) {
-    static Counts of(SplitData split, JavaSparkContext sc) {
+    static Counts of(SplitData split) {
       return new Counts(split.database.count(), split.queries.count());
     }
   }

@@ -28,6 +28,9 @@ import org.netvlad.jobs.training.SplitData;
  * the JVM heap after each phase.
  */
 public final class TrainBench {
+  /** A query, its best positive and the default train.negatives-per-tuple negatives. */
+  private static final int IMAGES_PER_TUPLE = org.netvlad.common.model.TupleBatch.rowsPerTuple(1,
+      (int) (long) org.netvlad.common.config.PipelineConfig.defaults().get(org.netvlad.common.config.TrainSettings.NEGATIVES_PER_TUPLE));
   private TrainBench() {}
 
   public static void main(String[] args) throws Exception {
@@ -55,7 +58,7 @@ public final class TrainBench {
       Map<String, Object> epoch = ((List<Map<String, Object>>) summary.get("history")).get(1);
       tuples = ((Number) epoch.get("tuples")).longValue();
       double trainSeconds = ((Number) epoch.get("train_s")).doubleValue();
-      imagesPerSecond[workers] = tuples * 12 / trainSeconds;
+      imagesPerSecond[workers] = tuples * IMAGES_PER_TUPLE / trainSeconds;
       refreshSeconds = ((Number) epoch.get("refresh_s")).doubleValue();
       System.err.printf(Locale.ROOT, "bench: %d worker(s): %.1f s training, %.1f s refresh, heap %s%n", workers, trainSeconds, refreshSeconds, heap());
     }
@@ -79,7 +82,8 @@ public final class TrainBench {
     spark.stop();
 
     System.out.println("train benchmark: rendered city of " + images + " images, local[2], " + String.join(" ", model));
-    System.out.printf(Locale.ROOT, "training, 1 worker : %6.1f images/s (%d tuples of 12 images)%n", imagesPerSecond[1], tuples);
+    System.out.printf(Locale.ROOT, "training, 1 worker : %6.1f images/s (%d tuples of %d images)%n", imagesPerSecond[1], tuples,
+        IMAGES_PER_TUPLE);
     System.out.printf(Locale.ROOT, "training, 2 workers: %6.1f images/s  -> %.2fx of 1 worker (target >= 1.6x)%n",
         imagesPerSecond[2], imagesPerSecond[2] / imagesPerSecond[1]);
     System.out.printf(Locale.ROOT, "cache refresh: %.1f s; plain extraction of the same %d images (%d database + %d queries): %.1f s"
