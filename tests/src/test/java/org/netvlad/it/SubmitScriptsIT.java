@@ -89,6 +89,11 @@ class SubmitScriptsIT {
     for (String expected : List.of("--run", "--set", "--overwrite", "train.averaging-frequency", "model.clusters")) {
       assertTrue(train.stdout().contains(expected), expected + " missing from:\n" + train.stdout());
     }
+    Result evaluate = run(List.of("bash", script("extract-and-evaluate"), "--", "--help"));
+    assertEquals(0, evaluate.exitCode(), evaluate.stderr());
+    for (String expected : List.of("--run", "--set", "--overwrite", "eval.checkpoint", "eval.pca-dims", "eval.compare")) {
+      assertTrue(evaluate.stdout().contains(expected), expected + " missing from:\n" + evaluate.stdout());
+    }
   }
 
   @Test

@@ -206,7 +206,7 @@ public final class Settings {
           RENDER_STREET_WIDTH_M,
           RENDER_ORIGIN_LAT,
           RENDER_ORIGIN_LON,
-          RENDER_IMAGES_PER_TASK), ModelSettings.ALL, TrainSettings.ALL);
+          RENDER_IMAGES_PER_TASK), ModelSettings.ALL, TrainSettings.ALL, EvalSettings.ALL);
 
   @SafeVarargs
   private static List<Setting<?>> concat(List<Setting<?>>... lists) {

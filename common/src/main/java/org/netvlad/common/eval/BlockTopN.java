@@ -14,25 +14,56 @@ public final class BlockTopN {
   private BlockTopN() {}
 
   /**
-   * A block of rows: descriptors {@code [rows, dims]}, their indices and metric positions. (A class,
-   * not a record: Spark's Kryo cannot set a record's fields.)
+   * A block of rows: descriptors as one row-major array {@code [rows * dims]} (one copy into ND4J,
+   * one array to serialise), their indices and metric positions. (A class, not a record: Spark's
+   * Kryo cannot set a record's fields.)
    */
   public static final class Block implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
-    private final float[][] descriptors;
+    private final float[] flat;
+    private final int dims;
     private final long[] indices;
     private final double[] eastingM;
     private final double[] northingM;
 
-    public Block(float[][] descriptors, long[] indices, double[] eastingM, double[] northingM) {
-      this.descriptors = descriptors;
+    public Block(float[] flat, int dims, long[] indices, double[] eastingM, double[] northingM) {
+      if (flat.length != (long) dims * indices.length || eastingM.length != indices.length || northingM.length != indices.length) {
+        throw new IllegalArgumentException("a block of " + indices.length + " rows with " + flat.length + " values of " + dims + " dims");
+      }
+      this.flat = flat;
+      this.dims = dims;
       this.indices = indices;
       this.eastingM = eastingM;
       this.northingM = northingM;
     }
 
-    public float[][] descriptors() {
-      return descriptors;
+    public Block(float[][] descriptors, long[] indices, double[] eastingM, double[] northingM) {
+      this(flatten(descriptors), descriptors.length == 0 ? 0 : descriptors[0].length, indices, eastingM, northingM);
+    }
+
+    private static float[] flatten(float[][] rows) {
+      int dims = rows.length == 0 ? 0 : rows[0].length;
+      float[] out = new float[rows.length * dims];
+      for (int i = 0; i < rows.length; i++) {
+        if (rows[i].length != dims) {
+          throw new IllegalArgumentException("row " + i + " has " + rows[i].length + " values, row 0 has " + dims);
+        }
+        System.arraycopy(rows[i], 0, out, i * dims, dims);
+      }
+      return out;
+    }
+
+    INDArray matrix() {
+      return Nd4j.create(flat, new long[] {indices.length, dims}, DataType.FLOAT);
+    }
+
+    public int dims() {
+      return dims;
+    }
+
+    /** The descriptors, row-major {@code [rows * dims]} (not a copy). */
+    public float[] flat() {
+      return flat;
     }
 
     public long[] indices() {
@@ -64,20 +95,38 @@ public final class BlockTopN {
     if (database.rows() == 0 || queries.rows() == 0) {
       return out;
     }
-    INDArray q = Nd4j.create(queries.descriptors()).castTo(DataType.FLOAT);
-    INDArray x = Nd4j.create(database.descriptors()).castTo(DataType.FLOAT);
-    float[] qNorms = q.mul(q).sum(1).toFloatVector();
-    float[] xNorms = x.mul(x).sum(1).toFloatVector();
-    float[][] dots = org.netvlad.common.model.Matrices.floatRows(q.mmul(x.transpose()));
+    if (queries.dims() != database.dims()) {
+      throw new IllegalArgumentException("query descriptors of " + queries.dims() + " dims against database descriptors of " + database.dims());
+    }
+    float[] qNorms = squaredNorms(queries);
+    float[] xNorms = squaredNorms(database);
+    int rows = database.rows();
+    float[] dots = queries.matrix().mmul(database.matrix().transpose()).dup('c').data().asFloat();
     double radius2 = radiusM * radiusM;
+    long[] dbIndices = database.indices();
     for (int i = 0; i < out.length; i++) {
-      float[] row = dots[i];
-      for (int j = 0; j < row.length; j++) {
-        double d2 = Math.max(0, (double) qNorms[i] + xNorms[j] - 2.0 * row[j]);
-        double de = queries.eastingM()[i] - database.eastingM()[j];
-        double dn = queries.northingM()[i] - database.northingM()[j];
-        out[i].offer(d2, database.indices()[j], de * de + dn * dn <= radius2);
+      TopList list = out[i];
+      int offset = i * rows;
+      for (int j = 0; j < rows; j++) {
+        double d2 = Math.max(0, (double) qNorms[i] + xNorms[j] - 2.0 * dots[offset + j]);
+        if (list.accepts(d2, dbIndices[j])) {
+          double de = queries.eastingM()[i] - database.eastingM()[j];
+          double dn = queries.northingM()[i] - database.northingM()[j];
+          list.offer(d2, dbIndices[j], de * de + dn * dn <= radius2);
+        }
       }
+    }
+    return out;
+  }
+
+  private static float[] squaredNorms(Block block) {
+    float[] out = new float[block.rows()];
+    for (int i = 0; i < out.length; i++) {
+      double s = 0;
+      for (int j = i * block.dims, end = j + block.dims; j < end; j++) {
+        s += (double) block.flat[j] * block.flat[j];
+      }
+      out[i] = (float) s;
     }
     return out;
   }

@@ -27,6 +27,11 @@ public final class TopList implements Serializable {
     this.withinRadius = new boolean[capacity];
   }
 
+  /** Whether {@link #offer} would keep an item at this distance and index (a cheap pre-check). */
+  public boolean accepts(double squaredDistance, long dbIndex) {
+    return size < capacity || before(squaredDistance, dbIndex, size - 1);
+  }
+
   /** Offers one item; kept when it is among the N nearest so far. */
   public void offer(double squaredDistance, long dbIndex, boolean within) {
     if (size == capacity && !before(squaredDistance, dbIndex, size - 1)) {

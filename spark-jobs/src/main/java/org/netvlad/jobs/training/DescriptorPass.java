@@ -1,5 +1,6 @@
 package org.netvlad.jobs.training;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -13,17 +14,45 @@ import scala.Tuple2;
 public final class DescriptorPass {
   private DescriptorPass() {}
 
+  /** An image's descriptor, or why it has none (the image is missing or cannot be decoded). */
+  public static final class Outcome implements Serializable {
+    private static final long serialVersionUID = 1L;
+    public final float[] descriptor;
+    public final String error;
+
+    Outcome(float[] descriptor, String error) {
+      this.descriptor = descriptor;
+      this.error = error;
+    }
+
+    public boolean ok() {
+      return descriptor != null;
+    }
+  }
+
   /**
    * @param paths key and image path of every image
-   * @return key and descriptor of every image, in the same partitions
+   * @return key and descriptor of every image, in the same partitions; the first unreadable image
+   *     fails the job with a message naming its file
    */
   public static <K> JavaPairRDD<K, float[]> compute(
+      JavaPairRDD<K, String> paths, Broadcast<byte[]> model, ImageReader reader, int batchSize) {
+    return computeOrReject(paths, model, reader, batchSize).mapValues(o -> {
+      if (!o.ok()) {
+        throw new ImageReader.BadImageException(o.error, null);
+      }
+      return o.descriptor;
+    });
+  }
+
+  /** Like {@link #compute}, but an unreadable image gives an {@link Outcome} with its reason. */
+  public static <K> JavaPairRDD<K, Outcome> computeOrReject(
       JavaPairRDD<K, String> paths, Broadcast<byte[]> model, ImageReader reader, int batchSize) {
     return paths.mapPartitionsToPair(
         rows -> {
           MultiLayerNetwork net = ExecutorModel.of(model);
-          return new Iterator<Tuple2<K, float[]>>() {
-            private final List<Tuple2<K, float[]>> ready = new ArrayList<>();
+          return new Iterator<Tuple2<K, Outcome>>() {
+            private final List<Tuple2<K, Outcome>> ready = new ArrayList<>();
             private int next;
 
             @Override
@@ -37,21 +66,24 @@ public final class DescriptorPass {
               List<float[]> images = new ArrayList<>();
               while (rows.hasNext() && keys.size() < batchSize) {
                 Tuple2<K, String> row = rows.next();
-                keys.add(row._1());
-                images.add(reader.read(row._2()));
+                try {
+                  images.add(reader.read(row._2()));
+                  keys.add(row._1());
+                } catch (ImageReader.BadImageException e) {
+                  ready.add(new Tuple2<>(row._1(), new Outcome(null, e.getMessage())));
+                }
               }
-              if (keys.isEmpty()) {
-                return false;
+              if (!keys.isEmpty()) {
+                float[][] descriptors = Descriptors.compute(net, images, reader.widthPx(), reader.heightPx(), batchSize);
+                for (int i = 0; i < keys.size(); i++) {
+                  ready.add(new Tuple2<>(keys.get(i), new Outcome(descriptors[i], null)));
+                }
               }
-              float[][] descriptors = Descriptors.compute(net, images, reader.widthPx(), reader.heightPx(), batchSize);
-              for (int i = 0; i < keys.size(); i++) {
-                ready.add(new Tuple2<>(keys.get(i), descriptors[i]));
-              }
-              return true;
+              return !ready.isEmpty();
             }
 
             @Override
-            public Tuple2<K, float[]> next() {
+            public Tuple2<K, Outcome> next() {
               if (!hasNext()) {
                 throw new java.util.NoSuchElementException();
               }

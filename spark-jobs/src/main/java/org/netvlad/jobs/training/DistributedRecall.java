@@ -39,6 +39,11 @@ public final class DistributedRecall {
   public static JavaPairRDD<Long, TopList> topN(JavaRDD<Item> queries, JavaRDD<Item> database, int n, double radiusM, int blockRows) {
     JavaRDD<BlockTopN.Block> queryBlocks = queries.mapPartitions(items -> blocks(items, blockRows));
     JavaRDD<BlockTopN.Block> dbBlocks = database.mapPartitions(items -> blocks(items, blockRows));
+    return topN(queryBlocks, dbBlocks, n, radiusM);
+  }
+
+  /** Each query's merged N nearest over every pair of a query block and a database block. */
+  public static JavaPairRDD<Long, TopList> topN(JavaRDD<BlockTopN.Block> queryBlocks, JavaRDD<BlockTopN.Block> dbBlocks, int n, double radiusM) {
     return queryBlocks
         .cartesian(dbBlocks)
         .flatMapToPair(pair -> {
@@ -72,25 +77,30 @@ public final class DistributedRecall {
     return out;
   }
 
-  private static Iterator<BlockTopN.Block> blocks(Iterator<Item> items, int blockRows) {
+  /** A partition's items as blocks of at most {@code blockRows} rows. */
+  public static Iterator<BlockTopN.Block> blocks(Iterator<Item> items, int blockRows) {
     List<BlockTopN.Block> out = new ArrayList<>();
     List<Item> chunk = new ArrayList<>();
     while (items.hasNext()) {
       chunk.add(items.next());
       if (chunk.size() == blockRows || !items.hasNext()) {
         int n = chunk.size();
-        float[][] d = new float[n][];
+        int dims = chunk.get(0).descriptor.length;
+        float[] flat = new float[n * dims];
         long[] idx = new long[n];
         double[] e = new double[n];
         double[] nn = new double[n];
         for (int i = 0; i < n; i++) {
           Item it = chunk.get(i);
-          d[i] = it.descriptor;
+          if (it.descriptor.length != dims) {
+            throw new IllegalArgumentException("descriptor of item " + it.index + " has " + it.descriptor.length + " values, others " + dims);
+          }
+          System.arraycopy(it.descriptor, 0, flat, i * dims, dims);
           idx[i] = it.index;
           e[i] = it.eastingM;
           nn[i] = it.northingM;
         }
-        out.add(new BlockTopN.Block(d, idx, e, nn));
+        out.add(new BlockTopN.Block(flat, dims, idx, e, nn));
         chunk.clear();
       }
     }

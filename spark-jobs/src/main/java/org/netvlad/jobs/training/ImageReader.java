@@ -79,7 +79,7 @@ public final class ImageReader implements Serializable {
   public static final class BadImageException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    BadImageException(String message, Throwable cause) {
+    public BadImageException(String message, Throwable cause) {
       super(message, cause);
     }
   }

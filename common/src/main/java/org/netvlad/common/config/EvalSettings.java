@@ -1,0 +1,123 @@
+package org.netvlad.common.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Settings of extract-and-evaluate: which model, which split, PCA whitening, outputs to compare. */
+public final class EvalSettings {
+  private EvalSettings() {}
+
+  public static final Setting<String> CHECKPOINT =
+      Setting.text(
+          "eval.checkpoint",
+          "best",
+          "best, untrained, or an epoch number",
+          EvalSettings::checkpoint,
+          "The network to evaluate: best (the checkpoint train-netvlad chose by validation"
+              + " Recall@5), untrained (the initialised network of model/epoch=0, the off-the-shelf"
+              + " baseline), or the checkpoint of one epoch.");
+
+  public static final Setting<String> SPLIT =
+      Setting.choice("eval.split", "test", List.of("test", "val", "train"), "The split whose database and queries are evaluated.");
+
+  public static final Setting<Boolean> PCA = Setting.flag("eval.pca", true, "PCA-whiten the descriptors before the search (the paper's +PCA).");
+
+  public static final Setting<Long> PCA_DIMS =
+      Setting.whole(
+          "eval.pca-dims",
+          4_096,
+          1,
+          1_000_000,
+          "dimensions",
+          "Output dimension of PCA whitening (the paper: 4,096), capped by the descriptor length"
+              + " and by the sample size minus one.");
+
+  public static final Setting<Long> PCA_SAMPLE =
+      Setting.whole(
+          "eval.pca-sample",
+          10_000,
+          2,
+          10_000_000,
+          "database images",
+          "Database descriptors PCA is fitted on (the paper: 10,000), chosen by a seeded hash of the image id.");
+
+  public static final Setting<Double> MAX_REJECTED_FRACTION =
+      Setting.decimal(
+          "eval.max-rejected-fraction",
+          0.01,
+          0,
+          1,
+          "fraction of images",
+          "The job fails when more than this share of the split's images cannot be read. They are"
+              + " listed with their reason in rejected-images/ either way.");
+
+  public static final Setting<Long> BLOCK_ROWS =
+      Setting.whole(
+          "eval.block-rows",
+          2_048,
+          1,
+          1_000_000,
+          "descriptors",
+          "Rows of one block of the exact search: each task multiplies a query block by a database"
+              + " block (one GEMM) and keeps every query's N nearest.");
+
+  public static final Setting<String> OUTPUT =
+      Setting.text(
+          "eval.output",
+          "",
+          "empty, or a folder URI",
+          String::trim,
+          "Where descriptors/, pca/, evaluation/ and the summary go. Empty: the run folder. Another"
+              + " folder keeps a second evaluation of the same run (an untrained baseline, say) apart.");
+
+  public static final Setting<String> LABEL =
+      Setting.text(
+          "eval.label",
+          "",
+          "empty, or a short name",
+          String::trim,
+          "Name of this evaluation in reports. Empty: from the model (e.g. \"NetVLAD, epoch 3\").");
+
+  public static final Setting<String> COMPARE =
+      Setting.text(
+          "eval.compare",
+          "",
+          "empty, or label=URI pairs separated by semicolons",
+          text -> {
+            compareList(text);
+            return text.trim();
+          },
+          "Other evaluations to set beside this one in the report, each a label and the folder"
+              + " holding its evaluation/ (a run folder or an eval.output folder), e.g."
+              + " \"untrained=hdfs:///runs/a/untrained; max pooling=hdfs:///runs/b\".");
+
+  static final List<Setting<?>> ALL = List.of(CHECKPOINT, SPLIT, PCA, PCA_DIMS, PCA_SAMPLE, MAX_REJECTED_FRACTION, BLOCK_ROWS, OUTPUT, LABEL, COMPARE);
+
+  /** The label to folder pairs of {@link #COMPARE}, in order. */
+  public static Map<String, String> compareList(String text) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (text.isBlank()) {
+      return out;
+    }
+    for (String part : text.split(";")) {
+      int eq = part.indexOf('=');
+      if (eq <= 0 || eq == part.length() - 1) {
+        throw new IllegalArgumentException("\"" + part.trim() + "\" is not label=URI");
+      }
+      String label = part.substring(0, eq).trim();
+      if (out.put(label, part.substring(eq + 1).trim()) != null) {
+        throw new IllegalArgumentException("label \"" + label + "\" appears twice");
+      }
+    }
+    return out;
+  }
+
+  private static String checkpoint(String text) {
+    String t = text.trim();
+    if (t.equals("best") || t.equals("untrained") || t.matches("\\d{1,6}")) {
+      return t;
+    }
+    throw new IllegalArgumentException("not best, untrained or an epoch number");
+  }
+}

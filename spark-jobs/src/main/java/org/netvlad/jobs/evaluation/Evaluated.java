@@ -1,0 +1,58 @@
+package org.netvlad.jobs.evaluation;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.broadcast.Broadcast;
+import org.netvlad.common.eval.Pca;
+import org.netvlad.jobs.training.DescriptorPass;
+import org.netvlad.jobs.training.DistributedRecall;
+
+/** Readable images with their network descriptor and the descriptor searched (PCA-whitened, or the same). */
+public final class Evaluated {
+  private Evaluated() {}
+
+  /** One image ready for the search. */
+  public static final class Row implements Serializable {
+    private static final long serialVersionUID = 1L;
+    public final SplitImages.Image image;
+    public final float[] raw;
+    public final float[] searched;
+
+    Row(SplitImages.Image image, float[] raw, float[] searched) {
+      this.image = image;
+      this.raw = raw;
+      this.searched = searched;
+    }
+
+    public DistributedRecall.Item item() {
+      return new DistributedRecall.Item(image.index, searched, image.eastingM, image.northingM);
+    }
+  }
+
+  /** The readable images, whitened in batches of {@code batch} by the broadcast PCA (when there is one). */
+  public static JavaRDD<Row> rows(JavaPairRDD<SplitImages.Image, DescriptorPass.Outcome> extracted, Broadcast<Pca> pca, int batch) {
+    return extracted.filter(r -> r._2().ok()).mapPartitions(rows -> {
+      Pca p = pca.value();
+      List<Row> out = new ArrayList<>();
+      List<SplitImages.Image> images = new ArrayList<>();
+      List<float[]> raw = new ArrayList<>();
+      while (rows.hasNext()) {
+        var r = rows.next();
+        images.add(r._1());
+        raw.add(r._2().descriptor);
+        if (images.size() == batch || !rows.hasNext()) {
+          float[][] searched = p == null ? raw.toArray(new float[0][]) : p.apply(raw.toArray(new float[0][]));
+          for (int i = 0; i < images.size(); i++) {
+            out.add(new Row(images.get(i), raw.get(i), searched[i]));
+          }
+          images.clear();
+          raw.clear();
+        }
+      }
+      return out.iterator();
+    });
+  }
+}

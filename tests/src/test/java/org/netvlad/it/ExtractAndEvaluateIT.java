@@ -1,0 +1,306 @@
+package org.netvlad.it;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import javax.imageio.ImageIO;
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.EigenDecomposition;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Row;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.netvlad.common.config.PipelineConfig;
+import org.netvlad.common.eval.Pca;
+import org.netvlad.common.eval.RecallAtN;
+import org.netvlad.common.model.Descriptors;
+import org.netvlad.common.model.ImageTensors;
+import org.netvlad.jobs.ExtractAndEvaluateJob;
+import org.netvlad.jobs.RenderCityJob;
+import org.netvlad.jobs.TrainNetVladJob;
+import org.netvlad.jobs.cli.JobFailure;
+import org.netvlad.jobs.cli.JobMain;
+import org.netvlad.jobs.evaluation.PcaFit;
+
+/**
+ * extract-and-evaluate on a rendered city after one short epoch of training: Recall@N of the
+ * untrained network (no PCA) equals a brute-force computation on descriptors the test computes
+ * itself; the trained network's PCA whitening has the eigenvalues of an independent
+ * eigendecomposition and its Recall@N equals brute force over the descriptors it wrote; the report
+ * sets both side by side; unreadable images are listed and past the threshold fail the job
+ * without touching a finished evaluation; a finished evaluation is not redone.
+ */
+class ExtractAndEvaluateIT extends SparkTestBase {
+  private static final List<String> MODEL = List.of("model.width-px=64", "model.height-px=48", "model.clusters=16", "model.init-images=60");
+
+  @TempDir Path dir;
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void evaluatesUntrainedAndTrainedNetworksAgainstBruteForce() throws Exception {
+    Path root = dir.resolve("run");
+    String run = root.toUri().toString();
+    RenderCityJob.run(spark, new RenderCityJob.Config(run, null,
+        PipelineConfig.load("", "t", List.of("render.images=1200", "render.width-px=64", "render.height-px=48")), false));
+    Jobs.mineCity(spark, run);
+    List<String> train = new ArrayList<>(MODEL);
+    train.addAll(List.of("train.epochs=1", "train.workers=2", "train.negative-candidates=60", "train.negatives-per-tuple=4",
+        "train.optimizer=adam", "train.max-queries-per-epoch=24"));
+    TrainNetVladJob.run(spark, new TrainNetVladJob.Config(run, PipelineConfig.load("", "t", train), false));
+
+    // the untrained network, no PCA, its own output folder: equals brute force on the test's own descriptors
+    Path untrainedOut = dir.resolve("untrained");
+    Map<String, Object> untrained = evaluate(run, false, "eval.checkpoint=untrained", "eval.pca=false", "eval.output=" + untrainedOut.toUri());
+    Images test = testImages(root);
+    double[] brute = bruteRecall(root.resolve("model/epoch=0/model.zip"), test);
+    double oneQuery = 1.0 / test.queryXy.size() + 1e-9; // a float32 near-tie may rank one query otherwise
+    assertEquals((long) test.queryXy.size(), ((Number) untrained.get("queries")).longValue());
+    assertEquals((long) test.dbXy.size(), ((Number) untrained.get("database_images")).longValue());
+    for (int k = 0; k < 4; k++) {
+      assertEquals(brute[k], recall(untrained, NS[k]), oneQuery, "untrained Recall@" + NS[k]);
+    }
+    List<Row> perQuery = spark.read().parquet(untrainedOut.resolve("evaluation/per_query").toString()).collectAsList();
+    assertEquals(test.queryXy.size(), perQuery.size());
+    long foundBy5 = perQuery.stream().filter(r -> r.getInt(r.fieldIndex("first_correct_rank")) >= 1 && r.getInt(r.fieldIndex("first_correct_rank")) <= 5).count();
+    assertEquals(recall(untrained, 5), (double) foundBy5 / perQuery.size(), 1e-12, "per-query ranks agree with the metrics");
+    assertEquals(0, spark.read().parquet(untrainedOut.resolve("descriptors/database").toString()).filter("size(descriptor) != 2048").count());
+
+    // the trained network with PCA whitening, compared with the untrained evaluation
+    Map<String, Object> trained = evaluate(run, false, "eval.checkpoint=1", "eval.compare=before training=" + untrainedOut.toUri());
+    List<Row> db = spark.read().parquet(root.resolve("descriptors/database").toString()).orderBy("index").collectAsList();
+    List<Row> queries = spark.read().parquet(root.resolve("descriptors/queries").toString()).orderBy("image_id").collectAsList();
+    int n = db.size();
+    assertEquals(test.dbXy.size(), n);
+    assertEquals(Math.min(4096, n - 1), ((Number) trained.get("pca_dims")).intValue(), "PCA dims capped by the sample");
+    checkPcaAgainstIndependentEigendecomposition(root, db);
+    double[] written = recallOverWritten(db, queries);
+    for (int k = 0; k < 4; k++) {
+      assertEquals(written[k], recall(trained, NS[k]), 1e-12, "trained Recall@" + NS[k] + " against brute force on the written descriptors");
+    }
+    String report = Files.readString(root.resolve("evaluation/report.html"));
+    assertTrue(report.contains("before training") && report.contains("NetVLAD, epoch 1"), "both evaluations in the report");
+    assertTrue(Files.size(root.resolve("evaluation/recall.png")) > 1000);
+    assertEquals(0, spark.read().parquet(root.resolve("rejected-images").toString()).count());
+    System.out.printf("test split Recall@N: untrained %s, after one short epoch %s%n", untrained.get("recall_at"), trained.get("recall_at"));
+
+    // a finished evaluation is left alone
+    long modified = Files.getLastModifiedTime(root.resolve("evaluation/metrics.json")).toMillis();
+    assertEquals(trained.get("recall_at"), evaluate(run, false, "eval.checkpoint=1").get("recall_at"));
+    assertEquals(modified, Files.getLastModifiedTime(root.resolve("evaluation/metrics.json")).toMillis());
+
+    // an unreadable test image: listed with its reason; past the threshold the job fails and the finished evaluation stays
+    String broken = test.dbPaths.get(3);
+    Files.writeString(root.resolve("city").resolve(broken), "not a png");
+    Path third = dir.resolve("with-broken-image");
+    Map<String, Object> tolerant = evaluate(run, false, "eval.checkpoint=untrained", "eval.pca=false", "eval.max-rejected-fraction=0.05",
+        "eval.output=" + third.toUri());
+    assertEquals(1L, ((Number) tolerant.get("rejected_images")).longValue());
+    Row rejected = spark.read().parquet(third.resolve("rejected-images").toString()).first();
+    assertTrue(rejected.getString(rejected.fieldIndex("reason")).contains(broken), "the reason names the file");
+    JobFailure failure = assertThrows(JobFailure.class, () -> evaluate(run, true, "eval.checkpoint=1", "eval.max-rejected-fraction=0"));
+    assertTrue(failure.getMessage().contains("eval.max-rejected-fraction") && failure.getMessage().contains(broken), failure.getMessage());
+    assertEquals(trained.get("recall_at"), JobMain.fromJson(Files.readString(root.resolve("summary/extract-and-evaluate.json"))).get("recall_at"),
+        "the failed re-run left the finished evaluation as it was");
+    assertTrue(Files.isDirectory(root.resolve("descriptors/database")));
+  }
+
+  /** Both routes of the distributed PCA fit (covariance sums, Gram matrix) against an independent eigendecomposition. */
+  @Test
+  void distributedPcaFitHasTheEigenvaluesOfAnIndependentDecomposition() {
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    for (int[] shape : new int[][] {{300, 24}, {40, 90}}) { // n > dims: covariance; n < dims: Gram
+      int n = shape[0];
+      int dims = shape[1];
+      Random random = new Random(n);
+      List<PcaFit.Keyed> rows = new ArrayList<>();
+      double[][] x = new double[n][dims];
+      for (int i = 0; i < n; i++) {
+        float[] d = new float[dims];
+        for (int t = 0; t < dims; t++) {
+          d[t] = (float) (random.nextGaussian() * (1 + t % 7) + t);
+          x[i][t] = d[t];
+        }
+        rows.add(new PcaFit.Keyed("img" + i, d));
+      }
+      Pca pca = PcaFit.fit(sc, sc.parallelize(rows, 3), dims, 10_000, 10, 1);
+      double[] lambdas = new EigenDecomposition(new Array2DRowRealMatrix(covariance(x))).getRealEigenvalues();
+      for (int k = 0; k < 10; k++) {
+        assertEquals(lambdas[k], pca.eigenvalues()[k], 1e-4 * lambdas[0], n + " x " + dims + ": eigenvalue " + k);
+      }
+    }
+  }
+
+  private static final int[] NS = {1, 5, 10, 20};
+
+  private Map<String, Object> evaluate(String run, boolean overwrite, String... settings) {
+    return ExtractAndEvaluateJob.run(spark, new ExtractAndEvaluateJob.Config(run, PipelineConfig.load("", "t", List.of(settings)), overwrite));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static double recall(Map<String, Object> summary, int n) {
+    return ((Number) ((Map<String, Object>) summary.get("recall_at")).get(Integer.toString(n))).doubleValue();
+  }
+
+  /** Every test-split image, database and query, in image id order. */
+  private static final class Images {
+    final List<float[]> db = new ArrayList<>();
+    final List<double[]> dbXy = new ArrayList<>();
+    final List<String> dbPaths = new ArrayList<>();
+    final List<float[]> queries = new ArrayList<>();
+    final List<double[]> queryXy = new ArrayList<>();
+  }
+
+  private Images testImages(Path root) throws Exception {
+    Images out = new Images();
+    List<Row> rows = spark.read().parquet(root.resolve("panoramas").toString()).filter(col("split").equalTo("test")).orderBy("image_id").collectAsList();
+    for (Row r : rows) {
+      boolean query = r.getString(r.fieldIndex("role")).equals("query");
+      String path = r.getString(r.fieldIndex("path"));
+      float[] image = ImageTensors.fromImage(ImageIO.read(root.resolve("city").resolve(path).toFile()));
+      double[] xy = {r.getDouble(r.fieldIndex("frame_easting_m")), r.getDouble(r.fieldIndex("frame_northing_m"))};
+      (query ? out.queries : out.db).add(image);
+      (query ? out.queryXy : out.dbXy).add(xy);
+      if (!query) {
+        out.dbPaths.add(path);
+      }
+    }
+    return out;
+  }
+
+  private static double[] bruteRecall(Path modelZip, Images images) throws Exception {
+    MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(modelZip.toFile(), false);
+    float[][] q = Descriptors.compute(net, images.queries, 64, 48, 32);
+    float[][] d = Descriptors.compute(net, images.db, 64, 48, 32);
+    return RecallAtN.recall(q, images.queryXy.toArray(new double[0][]), d, images.dbXy.toArray(new double[0][]), NS, 25);
+  }
+
+  /** Brute-force Recall@N (double distances, ties to the lower index) over the descriptors the job wrote. */
+  private static double[] recallOverWritten(List<Row> db, List<Row> queries) {
+    int[] hits = new int[NS.length];
+    for (Row q : queries) {
+      float[] qd = floats(q.getList(q.fieldIndex("descriptor")));
+      List<double[]> ranked = new ArrayList<>(); // {d2, index, within}
+      for (Row d : db) {
+        float[] dd = floats(d.getList(d.fieldIndex("descriptor")));
+        double d2 = 0;
+        for (int t = 0; t < qd.length; t++) {
+          d2 += ((double) qd[t] - dd[t]) * ((double) qd[t] - dd[t]);
+        }
+        double de = q.getDouble(q.fieldIndex("easting_m")) - d.getDouble(d.fieldIndex("easting_m"));
+        double dn = q.getDouble(q.fieldIndex("northing_m")) - d.getDouble(d.fieldIndex("northing_m"));
+        ranked.add(new double[] {d2, d.getLong(d.fieldIndex("index")), de * de + dn * dn <= 625 ? 1 : 0});
+      }
+      ranked.sort(Comparator.<double[]>comparingDouble(a -> a[0]).thenComparingDouble(a -> a[1]));
+      int first = 0;
+      for (int r = 0; r < 20 && r < ranked.size() && first == 0; r++) {
+        first = ranked.get(r)[2] == 1 ? r + 1 : 0;
+      }
+      for (int k = 0; k < NS.length; k++) {
+        hits[k] += first >= 1 && first <= NS[k] ? 1 : 0;
+      }
+    }
+    double[] out = new double[NS.length];
+    for (int k = 0; k < NS.length; k++) {
+      out[k] = (double) hits[k] / queries.size();
+    }
+    return out;
+  }
+
+  /**
+   * pca/: eigenvalues equal those of the centred Gram matrix of the network descriptors (every
+   * database image is in the sample here), decomposed by Commons Math; every written descriptor is
+   * normalise(W (x - mean)) of its network descriptor.
+   */
+  private void checkPcaAgainstIndependentEigendecomposition(Path root, List<Row> db) throws Exception {
+    int n = db.size();
+    double[][] x = new double[n][];
+    for (int i = 0; i < n; i++) {
+      float[] raw = floats(db.get(i).getList(db.get(i).fieldIndex("network_descriptor")));
+      x[i] = new double[raw.length];
+      for (int t = 0; t < raw.length; t++) {
+        x[i][t] = raw[t];
+      }
+    }
+    int dims = x[0].length;
+    double[] mean = new double[dims];
+    for (double[] row : x) {
+      for (int t = 0; t < dims; t++) {
+        mean[t] += row[t] / n;
+      }
+    }
+    double[][] gram = new double[n][n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j <= i; j++) {
+        double s = 0;
+        for (int t = 0; t < dims; t++) {
+          s += (x[i][t] - mean[t]) * (x[j][t] - mean[t]);
+        }
+        gram[i][j] = s / n;
+        gram[j][i] = s / n;
+      }
+    }
+    double[] lambdas = new EigenDecomposition(new Array2DRowRealMatrix(gram)).getRealEigenvalues();
+    List<Row> components = spark.read().parquet(root.resolve("pca/components").toString()).orderBy("component").collectAsList();
+    assertEquals(n - 1, components.size());
+    for (int k = 0; k < 20; k++) {
+      assertEquals(lambdas[k], components.get(k).getDouble(1), 1e-3 * lambdas[0], "eigenvalue " + k);
+    }
+    Map<String, Object> about = JobMain.fromJson(Files.readString(root.resolve("pca/pca.json")));
+    List<Number> writtenMean = (List<Number>) about.get("mean");
+    for (int i = 0; i < n; i += Math.max(1, n / 10)) {
+      float[] written = floats(db.get(i).getList(db.get(i).fieldIndex("descriptor")));
+      double[] y = new double[components.size()];
+      double norm = 0;
+      for (int k = 0; k < y.length; k++) {
+        List<Float> w = components.get(k).getList(2);
+        for (int t = 0; t < dims; t++) {
+          y[k] += w.get(t) * (x[i][t] - writtenMean.get(t).doubleValue());
+        }
+        norm += y[k] * y[k];
+      }
+      for (int k = 0; k < y.length; k++) {
+        assertEquals(y[k] / Math.sqrt(norm), written[k], 1e-4, "image " + i + ", whitened component " + k);
+      }
+      assertEquals(mean[i % dims], writtenMean.get(i % dims).doubleValue(), 1e-5, "mean entry " + i % dims);
+    }
+  }
+
+  private static double[][] covariance(double[][] x) {
+    int n = x.length;
+    int d = x[0].length;
+    double[] mean = new double[d];
+    for (double[] row : x) {
+      for (int t = 0; t < d; t++) {
+        mean[t] += row[t] / n;
+      }
+    }
+    double[][] c = new double[d][d];
+    for (double[] row : x) {
+      for (int a = 0; a < d; a++) {
+        for (int b = 0; b < d; b++) {
+          c[a][b] += (row[a] - mean[a]) * (row[b] - mean[b]) / n;
+        }
+      }
+    }
+    return c;
+  }
+
+  private static float[] floats(List<Object> values) {
+    float[] out = new float[values.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = ((Number) values.get(i)).floatValue();
+    }
+    return out;
+  }
+}
