@@ -138,7 +138,10 @@ public final class ExtractAndEvaluateJob {
     top.unpersist(false);
     db.unpersist(false);
     queries.unpersist(false);
+    dbRaw.unpersist(false);
+    queryRaw.unpersist(false);
     weights.destroy();
+    pcaB.destroy();
 
     Map<String, Object> recallAt = new LinkedHashMap<>();
     for (int n : ns) {
@@ -181,11 +184,11 @@ public final class ExtractAndEvaluateJob {
     return summary;
   }
 
+  /** Descriptors (or reasons) of images spread over enough tasks for every core and ~2,000 images each. */
   private static JavaPairRDD<SplitImages.Image, DescriptorPass.Outcome> extract(JavaSparkContext sc, JavaRDD<SplitImages.Image> images,
       Broadcast<byte[]> weights, ImageReader reader, int batch) {
-    JavaPairRDD<SplitImages.Image, String> paths = images.mapToPair(i -> new Tuple2<>(i, i.path));
-    return DescriptorPass.computeOrReject(paths.repartition(Math.max(sc.defaultParallelism(), paths.getNumPartitions())), weights, reader, batch)
-        .persist(StorageLevel.MEMORY_AND_DISK_SER());
+    JavaPairRDD<SplitImages.Image, String> paths = TrainNetVladJob.spread(images.mapToPair(i -> new Tuple2<>(i, i.path)), images.count(), sc);
+    return DescriptorPass.computeOrReject(paths, weights, reader, batch).persist(StorageLevel.MEMORY_AND_DISK_SER());
   }
 
   private static double seconds(long nanos) {

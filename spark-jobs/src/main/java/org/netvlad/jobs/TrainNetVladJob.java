@@ -229,7 +229,7 @@ public final class TrainNetVladJob {
   }
 
   /** Enough partitions for every core, and for no partition to hold more than ~2,000 images. */
-  static <K> JavaPairRDD<K, String> spread(JavaPairRDD<K, String> paths, long count, JavaSparkContext sc) {
+  public static <K> JavaPairRDD<K, String> spread(JavaPairRDD<K, String> paths, long count, JavaSparkContext sc) {
     int partitions = (int) Math.max(sc.defaultParallelism(), (count + 1999) / 2000);
     return paths.repartition(partitions);
   }

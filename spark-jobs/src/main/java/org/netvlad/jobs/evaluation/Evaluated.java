@@ -7,6 +7,7 @@ import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.netvlad.common.eval.Pca;
+import org.netvlad.jobs.io.Iterators;
 import org.netvlad.jobs.training.DescriptorPass;
 import org.netvlad.jobs.training.DistributedRecall;
 
@@ -32,27 +33,20 @@ public final class Evaluated {
     }
   }
 
-  /** The readable images, whitened in batches of {@code batch} by the broadcast PCA (when there is one). */
+  /** The readable images, whitened in batches of {@code batch} by the broadcast PCA (when there is one), streamed. */
   public static JavaRDD<Row> rows(JavaPairRDD<SplitImages.Image, DescriptorPass.Outcome> extracted, Broadcast<Pca> pca, int batch) {
-    return extracted.filter(r -> r._2().ok()).mapPartitions(rows -> {
+    return extracted.filter(r -> r._2().ok()).mapPartitions(rows -> Iterators.batched(rows, batch, chunk -> {
       Pca p = pca.value();
-      List<Row> out = new ArrayList<>();
-      List<SplitImages.Image> images = new ArrayList<>();
-      List<float[]> raw = new ArrayList<>();
-      while (rows.hasNext()) {
-        var r = rows.next();
-        images.add(r._1());
-        raw.add(r._2().descriptor);
-        if (images.size() == batch || !rows.hasNext()) {
-          float[][] searched = p == null ? raw.toArray(new float[0][]) : p.apply(raw.toArray(new float[0][]));
-          for (int i = 0; i < images.size(); i++) {
-            out.add(new Row(images.get(i), raw.get(i), searched[i]));
-          }
-          images.clear();
-          raw.clear();
-        }
+      float[][] raw = new float[chunk.size()][];
+      for (int i = 0; i < raw.length; i++) {
+        raw[i] = chunk.get(i)._2().descriptor;
       }
-      return out.iterator();
-    });
+      float[][] searched = p == null ? raw : p.apply(raw);
+      List<Row> out = new ArrayList<>(raw.length);
+      for (int i = 0; i < raw.length; i++) {
+        out.add(new Row(chunk.get(i)._1(), raw[i], searched[i]));
+      }
+      return out;
+    }));
   }
 }

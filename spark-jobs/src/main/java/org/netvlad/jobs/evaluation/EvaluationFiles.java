@@ -24,6 +24,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.netvlad.common.eval.Pca;
 import org.netvlad.common.eval.TopList;
+import org.netvlad.jobs.io.Boxed;
 import org.netvlad.jobs.cli.JobFailure;
 import org.netvlad.jobs.cli.JobMain;
 import org.netvlad.jobs.io.RunFolder;
@@ -75,7 +76,7 @@ public final class EvaluationFiles {
     List<Row> rows = new ArrayList<>();
     double[] lambdas = pca.eigenvalues();
     for (int k = 0; k < pca.outputDims(); k++) {
-      rows.add(RowFactory.create(k, lambdas[k], boxed(pca.whiteningRow(k))));
+      rows.add(RowFactory.create(k, lambdas[k], Boxed.of(pca.whiteningRow(k))));
     }
     spark.createDataFrame(rows, PCA_COMPONENTS).coalesce(1).write().parquet(new Path(target, "components").toString());
     Map<String, Object> about = new LinkedHashMap<>();
@@ -99,8 +100,8 @@ public final class EvaluationFiles {
     }
     schema = schema.add("easting_m", DoubleType, false).add("northing_m", DoubleType, false).add("model_id", StringType, false);
     JavaRDD<Row> table = rows.map(r -> whitened
-        ? RowFactory.create(r.image.imageId, r.image.index, boxed(r.searched), boxed(r.raw), r.image.eastingM, r.image.northingM, modelId)
-        : RowFactory.create(r.image.imageId, r.image.index, boxed(r.searched), r.image.eastingM, r.image.northingM, modelId));
+        ? RowFactory.create(r.image.imageId, r.image.index, Boxed.of(r.searched), Boxed.of(r.raw), r.image.eastingM, r.image.northingM, modelId)
+        : RowFactory.create(r.image.imageId, r.image.index, Boxed.of(r.searched), r.image.eastingM, r.image.northingM, modelId));
     spark.createDataFrame(table, schema).write().parquet(target.toString());
   }
 
@@ -136,7 +137,7 @@ public final class EvaluationFiles {
               names[e._1()] = e._2();
             }
           }
-          return RowFactory.create(q.imageId, q.eastingM, q.northingM, names, boxed(list.dbIndices()), boxed(list.squaredDistances()),
+          return RowFactory.create(q.imageId, q.eastingM, q.northingM, names, Boxed.of(list.dbIndices()), Boxed.of(list.squaredDistances()),
               list.firstCorrectRank());
         });
     spark.createDataFrame(rows, PER_QUERY).write().parquet(target.toString());
@@ -213,29 +214,5 @@ public final class EvaluationFiles {
     } catch (IOException e) {
       throw new JobFailure("cannot remove " + path + ": " + e.getMessage(), e);
     }
-  }
-
-  private static Float[] boxed(float[] values) {
-    Float[] out = new Float[values.length];
-    for (int i = 0; i < values.length; i++) {
-      out[i] = values[i];
-    }
-    return out;
-  }
-
-  private static Long[] boxed(long[] values) {
-    Long[] out = new Long[values.length];
-    for (int i = 0; i < values.length; i++) {
-      out[i] = values[i];
-    }
-    return out;
-  }
-
-  private static Double[] boxed(double[] values) {
-    Double[] out = new Double[values.length];
-    for (int i = 0; i < values.length; i++) {
-      out[i] = values[i];
-    }
-    return out;
   }
 }

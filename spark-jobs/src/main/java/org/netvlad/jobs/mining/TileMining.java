@@ -19,6 +19,7 @@ import org.netvlad.common.mining.MiningParams;
 import org.netvlad.common.mining.QueryTuple;
 import org.netvlad.common.mining.SitePoint;
 import org.netvlad.common.mining.TupleMiner;
+import org.netvlad.jobs.io.Boxed;
 import org.netvlad.jobs.io.Tables;
 
 /**
@@ -197,29 +198,13 @@ public final class TileMining {
           t.queryId(),
           split,
           t.positiveIds().toArray(new String[0]),
-          boxed(t.positiveDistancesM()),
-          boxed(t.positiveDbIndices()),
+          Boxed.of(t.positiveDistancesM()),
+          Boxed.of(t.positiveDbIndices()),
           t.positiveIds().size(),
           t.softPositiveCount(),
-          boxed(t.nonNegativeDbIndices()),
+          Boxed.of(t.nonNegativeDbIndices()),
           databaseCount,
           t.pairsWithinPositiveRadius());
-    }
-
-    private static Double[] boxed(double[] a) {
-      Double[] out = new Double[a.length];
-      for (int i = 0; i < a.length; i++) {
-        out[i] = a[i];
-      }
-      return out;
-    }
-
-    private static Long[] boxed(long[] a) {
-      Long[] out = new Long[a.length];
-      for (int i = 0; i < a.length; i++) {
-        out[i] = a[i];
-      }
-      return out;
     }
   }
 }

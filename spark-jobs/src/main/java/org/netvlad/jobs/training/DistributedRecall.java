@@ -47,6 +47,7 @@ public final class DistributedRecall {
     return queryBlocks
         .cartesian(dbBlocks)
         .flatMapToPair(pair -> {
+          TaskThreads.apply();
           TopList[] lists = BlockTopN.search(pair._1(), pair._2(), n, radiusM);
           List<Tuple2<Long, TopList>> out = new ArrayList<>(lists.length);
           for (int i = 0; i < lists.length; i++) {

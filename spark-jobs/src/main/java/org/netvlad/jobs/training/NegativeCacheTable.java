@@ -14,6 +14,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
+import org.netvlad.jobs.io.Boxed;
 import org.netvlad.jobs.cli.JobFailure;
 import org.netvlad.jobs.io.RunFolder;
 import scala.Tuple2;
@@ -42,7 +43,7 @@ public final class NegativeCacheTable {
     Path tmp = new Path(staging, "negcache-epoch=" + epoch);
     Path target = folder(run, epoch);
     JavaRDD<Row> rows = entries.map(e -> RowFactory.create(e.queryId, epoch, e.bestPositiveId, e.bestPositiveDbIndex,
-        e.bestPositiveSqDistance, e.hardNegativeIds, boxed(e.hardNegativeDbIndices), boxed(e.hardNegativeSqDistances)));
+        e.bestPositiveSqDistance, e.hardNegativeIds, Boxed.of(e.hardNegativeDbIndices), Boxed.of(e.hardNegativeSqDistances)));
     try {
       run.fs().delete(tmp, true);
       spark.createDataFrame(rows, SCHEMA).write().parquet(tmp.toString());
@@ -64,13 +65,5 @@ public final class NegativeCacheTable {
     }
     return spark.read().parquet(folder.toString()).select("query_id", "hard_negative_db_indices").javaRDD()
         .mapToPair(r -> new Tuple2<>(r.getString(0), r.<Long>getList(1).stream().mapToLong(Long::longValue).toArray()));
-  }
-
-  private static Long[] boxed(long[] values) {
-    return java.util.Arrays.stream(values).boxed().toArray(Long[]::new);
-  }
-
-  private static Double[] boxed(double[] values) {
-    return java.util.Arrays.stream(values).boxed().toArray(Double[]::new);
   }
 }

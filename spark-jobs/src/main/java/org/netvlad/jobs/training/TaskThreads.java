@@ -8,10 +8,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * default). Spark already runs one task per core; ND4J's default of one thread per machine core
  * in every task oversubscribes the cores (shared/STACK.md measured 10-30x slower iterations).
  */
-final class TaskThreads {
+public final class TaskThreads {
   private TaskThreads() {}
 
-  static void apply() {
+  public static void apply() {
     TaskContext task = TaskContext.get();
     int threads = task == null ? Runtime.getRuntime().availableProcessors() : Math.max(1, task.cpus());
     if (Nd4j.getEnvironment().maxThreads() != threads) {
