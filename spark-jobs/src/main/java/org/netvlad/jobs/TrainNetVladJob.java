@@ -29,6 +29,7 @@ import org.netvlad.jobs.cli.JobArgs;
 import org.netvlad.jobs.cli.JobConfigs;
 import org.netvlad.jobs.cli.JobFailure;
 import org.netvlad.jobs.cli.JobMain;
+import org.netvlad.jobs.cli.JvmMemory;
 import org.netvlad.jobs.cli.Progress;
 import org.netvlad.jobs.io.RunFolder;
 import org.netvlad.jobs.training.Checkpoints;
@@ -130,7 +131,7 @@ public final class TrainNetVladJob {
       history = new TrainingHistory(recallAt);
       long t = System.nanoTime();
       double[] recall = validate(sc, net, val, valCounts, reader, descriptorBatch, recallAt, radiusM);
-      history.add(0, Double.NaN, Double.NaN, 0, 0, recall, 0, 0, secondsSince(t));
+      history.add(0, Double.NaN, Double.NaN, 0, 0, recall, 0, 0, secondsSince(t), JvmMemory.heapAfterGcMb());
       checkpoints.save(0, net, history.sidecar(0, net, s), staging);
       writeTraining(run, history, staging);
       progress.say("epoch 0 (initialised, untrained): val " + history.recallText(0));
@@ -176,17 +177,18 @@ public final class TrainNetVladJob {
 
       long tVal = System.nanoTime();
       double[] recall = validate(sc, net, val, valCounts, reader, descriptorBatch, recallAt, radiusM);
+      double driverHeapMb = JvmMemory.heapAfterGcMb();
       history.add(epoch, outcome.meanLoss(), (double) violating / trainCounts.queries, trainCounts.queries - violating, outcome.tuples(), recall,
-          refreshSeconds, trainSeconds, secondsSince(tVal));
+          refreshSeconds, trainSeconds, secondsSince(tVal), driverHeapMb);
       checkpoints.save(epoch, net, history.sidecar(epoch, net, s), staging);
       writeTraining(run, history, staging);
       double epochSeconds = refreshSeconds + trainSeconds + secondsSince(tVal);
       progress.say(String.format(
           "epoch %d/%d: lr %.3g, refresh %.1f s (%d of %d queries have violating negatives, the others sit out), training %.1f s"
-              + " (%d tuples, %.1f images/s, loss %.4f), val %s (best R@5 %.3f at epoch %d), ETA %s",
+              + " (%d tuples, %.1f images/s, loss %.4f), val %s (best R@5 %.3f at epoch %d), driver heap %.0f MB, ETA %s",
           epoch, epochs, lr, refreshSeconds, violating, trainCounts.queries, trainSeconds, outcome.tuples(),
           outcome.images() / Math.max(trainSeconds, 1e-9), outcome.meanLoss(), history.recallText(epoch),
-          history.bestRecallAt5(), history.bestEpoch(), eta(epochSeconds * (epochs - epoch))));
+          history.bestRecallAt5(), history.bestEpoch(), driverHeapMb, eta(epochSeconds * (epochs - epoch))));
     }
 
     Map<String, Object> summary = history.summary();
@@ -196,6 +198,7 @@ public final class TrainNetVladJob {
     summary.put("val_database_images", valCounts.database);
     summary.put("workers", workers);
     summary.put("best_model", checkpoints.folder(history.bestEpoch()).toString());
+    summary.put("driver_memory", JvmMemory.peaks());
     summary.put("settings", s.asText());
     run.writeText(new Path(staging, RunFolder.summaryPath(NAME)), JobMain.toJson(summary));
     run.commit(NAME, staging, List.of());

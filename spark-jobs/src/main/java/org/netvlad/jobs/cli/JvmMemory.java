@@ -35,4 +35,11 @@ public final class JvmMemory {
     }
     return out;
   }
+
+  /** Heap in use after a full collection: what this JVM retains, in MB. */
+  public static double heapAfterGcMb() {
+    System.gc();
+    Runtime r = Runtime.getRuntime();
+    return (r.totalMemory() - r.freeMemory()) / (double) (1 << 20);
+  }
 }

@@ -14,8 +14,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
-import org.netvlad.jobs.io.Boxed;
 import org.netvlad.jobs.cli.JobFailure;
+import org.netvlad.jobs.io.Boxed;
 import org.netvlad.jobs.io.RunFolder;
 import scala.Tuple2;
 

@@ -48,9 +48,10 @@ public final class TrainingHistory {
 
   /**
    * @param satOut queries without a violating negative, which sat the epoch out
+   * @param driverHeapMb the driver's heap in use after a full collection at the end of the epoch
    */
   public void add(int epoch, double loss, double violatingShare, long satOut, long tuples, double[] recall, double refreshS, double trainS,
-      double valS) {
+      double valS, double driverHeapMb) {
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("epoch", epoch);
     row.put("loss", Double.isNaN(loss) ? null : loss);
@@ -65,6 +66,7 @@ public final class TrainingHistory {
     row.put("refresh_s", refreshS);
     row.put("train_s", trainS);
     row.put("validate_s", valS);
+    row.put("driver_heap_mb", driverHeapMb);
     rows.add(row);
   }
 
@@ -153,7 +155,7 @@ public final class TrainingHistory {
     for (int n : recallAt) {
       b.append(",recall_at_").append(n);
     }
-    b.append(",refresh_s,train_s,validate_s\n");
+    b.append(",refresh_s,train_s,validate_s,driver_heap_mb\n");
     for (Map<String, Object> row : rows) {
       b.append(epoch(row)).append(',').append(csvNumber(number(row, "loss"))).append(',')
           .append(csvNumber(number(row, "violating_share"))).append(',').append(row.get("queries_sat_out")).append(',')
@@ -162,7 +164,7 @@ public final class TrainingHistory {
         b.append(',').append(recall(row, n));
       }
       b.append(',').append(number(row, "refresh_s")).append(',').append(number(row, "train_s")).append(',')
-          .append(number(row, "validate_s")).append('\n');
+          .append(number(row, "validate_s")).append(',').append(csvNumber(number(row, "driver_heap_mb"))).append('\n');
     }
     return b.toString();
   }
