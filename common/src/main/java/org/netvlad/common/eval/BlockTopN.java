@@ -101,7 +101,12 @@ public final class BlockTopN {
     float[] qNorms = squaredNorms(queries);
     float[] xNorms = squaredNorms(database);
     int rows = database.rows();
-    float[] dots = queries.matrix().mmul(database.matrix().transpose()).dup('c').data().asFloat();
+    float[] dots;
+    // off-heap buffers freed now, not when the collector gets round to them (blocks are tens of MB)
+    try (INDArray q = queries.matrix(); INDArray x = database.matrix(); INDArray product = q.mmul(x.transpose());
+        INDArray rowMajor = product.dup('c')) {
+      dots = rowMajor.data().asFloat();
+    }
     double radius2 = radiusM * radiusM;
     long[] dbIndices = database.indices();
     for (int i = 0; i < out.length; i++) {
