@@ -2,16 +2,11 @@ package org.netvlad.jobs.evaluation;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
-import javax.imageio.ImageIO;
+import org.netvlad.jobs.io.Pictures;
 
 /**
  * The evaluation's picture and page: Recall@N against N for this evaluation and any compared ones
@@ -34,11 +29,7 @@ public final class EvaluationReport {
     int width = 540;
     int height = 330;
     BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = image.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setColor(Color.WHITE);
-    g.fillRect(0, 0, w, h);
-    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+    Graphics2D g = Pictures.canvas(image);
     int maxN = 1;
     for (Entry e : entries) {
       maxN = Math.max(maxN, e.curve().length);
@@ -71,13 +62,7 @@ public final class EvaluationReport {
       g.drawString(entries.get(s).label(), left + width - 200, top + height - 20 - 16 * (entries.size() - 1 - s));
     }
     g.dispose();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      ImageIO.write(image, "png", out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
+    return Pictures.png(image);
   }
 
   private static int x(int n, int maxN, int left, int width) {

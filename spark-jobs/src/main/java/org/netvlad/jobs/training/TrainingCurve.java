@@ -2,15 +2,10 @@ package org.netvlad.jobs.training;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
-import javax.imageio.ImageIO;
+import org.netvlad.jobs.io.Pictures;
 
 /** The training curve picture: loss per epoch (left) and validation Recall@N per epoch (right). */
 public final class TrainingCurve {
@@ -27,11 +22,7 @@ public final class TrainingCurve {
    */
   public static byte[] png(int[] epochs, double[] loss, int[] ns, double[][] recall) {
     BufferedImage image = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = image.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setColor(Color.WHITE);
-    g.fillRect(0, 0, W, H);
-    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+    Graphics2D g = Pictures.canvas(image);
     double maxLoss = 0;
     for (double l : loss) {
       if (!Double.isNaN(l)) {
@@ -45,13 +36,7 @@ public final class TrainingCurve {
     }
     panel(g, 500, "validation Recall@N", epochs, List.of(recall), names, 1);
     g.dispose();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      ImageIO.write(image, "png", out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
+    return Pictures.png(image);
   }
 
   private static void panel(Graphics2D g, int left, String title, int[] epochs, List<double[]> series, String[] names, double yMax) {
