@@ -135,22 +135,4 @@ public final class BlockTopN {
     }
     return out;
   }
-
-  /** Recall@N for each N: the share of queries whose first correct rank is at most N. */
-  public static double[] recall(int[] firstCorrectRanks, int[] ns) {
-    double[] out = new double[ns.length];
-    if (firstCorrectRanks.length == 0) {
-      return out;
-    }
-    for (int k = 0; k < ns.length; k++) {
-      int hits = 0;
-      for (int r : firstCorrectRanks) {
-        if (r >= 1 && r <= ns[k]) {
-          hits++;
-        }
-      }
-      out[k] = (double) hits / firstCorrectRanks.length;
-    }
-    return out;
-  }
 }

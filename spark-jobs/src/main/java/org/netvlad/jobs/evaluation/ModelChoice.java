@@ -84,10 +84,6 @@ public final class ModelChoice {
     return checkpoints.folder(epoch);
   }
 
-  public int epoch() {
-    return epoch;
-  }
-
   public int widthPx() {
     return spec.widthPx();
   }
