@@ -299,7 +299,7 @@ public final class TrainNetVladJob {
     }
     Path source = new Path(uri);
     try {
-      java.nio.file.Path local = Files.createTempFile("backbone", ".zip");
+      java.nio.file.Path local = Files.createTempFile("backbone", ".model");
       try {
         source.getFileSystem(run.fs().getConf()).copyToLocalFile(false, source, new Path(local.toUri()), true);
         int copied = BackboneWeights.copyInto(net, local);

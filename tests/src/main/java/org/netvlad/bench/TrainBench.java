@@ -1,16 +1,31 @@
 package org.netvlad.bench;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.netvlad.common.config.ModelSettings;
 import org.netvlad.common.config.PipelineConfig;
+import org.netvlad.common.config.Settings;
+import org.netvlad.common.config.TrainSettings;
 import org.netvlad.common.model.ModelBytes;
+import org.netvlad.common.model.ModelSpec;
+import org.netvlad.common.model.Networks;
+import org.netvlad.common.model.TupleBatch;
 import org.netvlad.jobs.MineTuplesJob;
 import org.netvlad.jobs.RenderCityJob;
 import org.netvlad.jobs.TrainNetVladJob;
@@ -24,12 +39,13 @@ import org.netvlad.jobs.training.SplitData;
  * 160 x 120) in local[2], one epoch of train-netvlad with 1 worker and with 2 workers (training
  * images per second), the time of the epoch's hard-negative cache refresh against a plain
  * descriptor extraction of the same training images with the same model in the same session, and
- * the JVM heap after each phase.
+ * the JVM heap after each phase. A short epoch warms the JVM up first. As the yardstick, the same
+ * training steps without Spark in 1 thread and in 2 threads at once: how far 2 cores can go.
  */
 public final class TrainBench {
   /** A query, its best positive and the default train.negatives-per-tuple negatives. */
-  private static final int IMAGES_PER_TUPLE = org.netvlad.common.model.TupleBatch.rowsPerTuple(1,
-      (int) (long) org.netvlad.common.config.PipelineConfig.defaults().get(org.netvlad.common.config.TrainSettings.NEGATIVES_PER_TUPLE));
+  private static final int IMAGES_PER_TUPLE = TupleBatch.rowsPerTuple(1,
+      (int) (long) PipelineConfig.defaults().get(TrainSettings.NEGATIVES_PER_TUPLE));
   private TrainBench() {}
 
   public static void main(String[] args) throws Exception {
@@ -46,11 +62,17 @@ public final class TrainBench {
     MineTuplesJob.run(spark, new MineTuplesJob.Config(run, List.of(run + "/city/manifest.csv"), run + "/city",
         PipelineConfig.load("", "bench", List.of()), false));
 
+    // Warm-up: a short epoch, so that the JIT's first compilations of the training path count against
+    // neither measurement (the 1-worker run goes first and would otherwise pay for them).
+    List<String> warmUp = new ArrayList<>(model);
+    warmUp.addAll(List.of("train.epochs=1", "train.workers=2", "model.init-images=50", "train.max-queries-per-epoch=40"));
+    TrainNetVladJob.run(spark, new TrainNetVladJob.Config(run, PipelineConfig.load("", "bench", warmUp), true));
+
     double[] imagesPerSecond = new double[3];
     double refreshSeconds = 0;
     long tuples = 0;
     for (int workers = 1; workers <= 2; workers++) {
-      List<String> settings = new java.util.ArrayList<>(model);
+      List<String> settings = new ArrayList<>(model);
       settings.addAll(List.of("train.epochs=1", "train.workers=" + workers, "model.init-images=200"));
       Map<String, Object> summary = TrainNetVladJob.run(spark, new TrainNetVladJob.Config(run, PipelineConfig.load("", "bench", settings), true));
       @SuppressWarnings("unchecked")
@@ -70,8 +92,8 @@ public final class TrainBench {
     SplitData train = SplitData.read(spark, folder, "train");
     String imagesRoot = run + "/city";
     PipelineConfig defaults = PipelineConfig.load("", "bench", model);
-    ImageReader reader = new ImageReader(imagesRoot, (int) (long) defaults.get(org.netvlad.common.config.ModelSettings.WIDTH_PX),
-        (int) (long) defaults.get(org.netvlad.common.config.ModelSettings.HEIGHT_PX), sc.hadoopConfiguration());
+    ImageReader reader = new ImageReader(imagesRoot, (int) (long) defaults.get(ModelSettings.WIDTH_PX),
+        (int) (long) defaults.get(ModelSettings.HEIGHT_PX), sc.hadoopConfiguration());
     long dbCount = train.database.count();
     long queryCount = train.queries.count();
     long t0 = System.nanoTime();
@@ -79,15 +101,66 @@ public final class TrainBench {
         + DescriptorPass.compute(train.queryPaths().repartition(sc.defaultParallelism()), bytes, reader, 32).count();
     double extractSeconds = (System.nanoTime() - t0) / 1e9;
     spark.stop();
+    double[] plainStepsPerSecond = plainTrainingSteps(model);
 
     System.out.println("train benchmark: rendered city of " + images + " images, local[2], " + String.join(" ", model));
     System.out.printf(Locale.ROOT, "training, 1 worker : %6.1f images/s (%d tuples of %d images)%n", imagesPerSecond[1], tuples,
         IMAGES_PER_TUPLE);
     System.out.printf(Locale.ROOT, "training, 2 workers: %6.1f images/s  -> %.2fx of 1 worker (target >= 1.6x)%n",
         imagesPerSecond[2], imagesPerSecond[2] / imagesPerSecond[1]);
+    System.out.printf(Locale.ROOT, "yardstick, the same training steps without Spark: 2 threads (a network each) %.2fx of 1 thread"
+        + " (%.1f vs %.1f images/s): what these 2 cores allow%n", plainStepsPerSecond[2] / plainStepsPerSecond[1],
+        plainStepsPerSecond[2] * STEP_IMAGES, plainStepsPerSecond[1] * STEP_IMAGES);
     System.out.printf(Locale.ROOT, "cache refresh: %.1f s; plain extraction of the same %d images (%d database + %d queries): %.1f s"
         + " -> refresh %.2fx extraction (target <= 1.2x)%n", refreshSeconds, extracted, dbCount, queryCount, extractSeconds,
         refreshSeconds / extractSeconds);
+  }
+
+  private static final int STEP_TUPLES = (int) (long) PipelineConfig.defaults().get(TrainSettings.TUPLES_PER_BATCH);
+  private static final int STEP_IMAGES = STEP_TUPLES * IMAGES_PER_TUPLE;
+
+  /**
+   * Training steps per second of the default network on random minibatches, single-threaded ND4J,
+   * in 1 thread and in 2 threads that each train their own copy at once: the speed-up the machine
+   * itself gives two workers, measured in the same run as the Spark figures.
+   */
+  private static double[] plainTrainingSteps(List<String> model) throws Exception {
+    ModelSpec spec = Settings.modelSpec(PipelineConfig.load("", "bench", model));
+    Nd4j.getEnvironment().setMaxThreads(1);
+    Nd4j.getEnvironment().setMaxMasterThreads(1);
+    int steps = 12;
+    double[] stepsPerSecond = new double[3];
+    for (int threads = 1; threads <= 2; threads++) {
+      List<Callable<Double>> jobs = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        long seed = t;
+        jobs.add(() -> {
+          MultiLayerNetwork net = Networks.create(spec,
+              new Networks.Training(new Nesterovs(1e-4, 0.9), 1e-3, seed),
+              DataType.FLOAT);
+          DataSet step = new DataSet(
+              Nd4j.rand(DataType.FLOAT, STEP_IMAGES, 3, spec.heightPx(), spec.widthPx()),
+              TupleBatch.labels(STEP_TUPLES, 1, IMAGES_PER_TUPLE - 2, DataType.FLOAT));
+          for (int i = 0; i < 3; i++) {
+            net.fit(step); // warm-up
+          }
+          long t0 = System.nanoTime();
+          for (int i = 0; i < steps; i++) {
+            net.fit(step);
+          }
+          return (System.nanoTime() - t0) / 1e9;
+        });
+      }
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      try {
+        for (Future<Double> seconds : pool.invokeAll(jobs)) {
+          stepsPerSecond[threads] += steps / seconds.get();
+        }
+      } finally {
+        pool.shutdown();
+      }
+    }
+    return stepsPerSecond;
   }
 
   private static String heap() {

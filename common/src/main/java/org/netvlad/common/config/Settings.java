@@ -288,7 +288,7 @@ public final class Settings {
       problems.add(e.getMessage() + " (model.backbone, model.height-px, model.width-px, model.train-from)");
     }
     if (config.get(ModelSettings.BACKBONE).equals("vgg16") && config.get(ModelSettings.BACKBONE_WEIGHTS).isEmpty()) {
-      problems.add("model.backbone = vgg16 needs model.backbone-weights (a DL4J model zip of VGG16; nothing is downloaded)");
+      problems.add("model.backbone = vgg16 needs model.backbone-weights (a DL4J model zip or a Keras HDF5 file of VGG16; nothing is downloaded)");
     }
     return problems;
   }

@@ -15,9 +15,12 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Copies pre-trained backbone weights (VGG16's, for the paper's network) from a DL4J model zip the
- * user supplies (a {@link MultiLayerNetwork} or a {@link ComputationGraph}, e.g. a VGG16 saved from
- * DL4J's model zoo or imported from Keras and saved). Nothing is downloaded.
+ * Copies pre-trained backbone weights (VGG16's, for the paper's network) from a model file the user
+ * supplies: a DL4J model zip (a {@link MultiLayerNetwork} or a {@link ComputationGraph}, e.g. a
+ * VGG16 saved from DL4J's model zoo) or a Keras HDF5 model file ({@code model.save(path)} in Keras
+ * 2 with the TensorFlow backend, e.g. {@code keras.applications.VGG16(include_top=False,
+ * input_shape=(480, 640, 3))}; {@link KerasBackbone}). The format is told by the file's first
+ * bytes, not its name. Nothing is downloaded.
  *
  * <p>The source's 2-D convolutions are taken in order (topological order for a graph); the first
  * ones must have exactly the shapes of the backbone's convolutions ({@code [out, in, 3, 3]} and
@@ -61,15 +64,8 @@ public final class BackboneWeights {
     return destination.size();
   }
 
-  private static List<Layer> convolutions(Path modelZip) throws IOException {
-    File file = modelZip.toFile();
-    Layer[] layers;
-    try {
-      layers = isGraph(file) ? ModelSerializer.restoreComputationGraph(file, false).getLayers()
-          : ModelSerializer.restoreMultiLayerNetwork(file, false).getLayers();
-    } catch (IOException | RuntimeException e) {
-      throw new IOException("cannot read " + modelZip + " as a DL4J model zip: " + e.getMessage(), e);
-    }
+  private static List<Layer> convolutions(Path modelFile) throws IOException {
+    Layer[] layers = KerasBackbone.isHdf5(modelFile) ? KerasBackbone.layers(modelFile) : zipLayers(modelFile);
     List<Layer> out = new ArrayList<>();
     for (Layer l : layers) {
       Layer inner = l instanceof FrozenLayer f ? f.getInsideLayer() : l;
@@ -78,6 +74,16 @@ public final class BackboneWeights {
       }
     }
     return out;
+  }
+
+  private static Layer[] zipLayers(Path modelZip) throws IOException {
+    File file = modelZip.toFile();
+    try {
+      return isGraph(file) ? ModelSerializer.restoreComputationGraph(file, false).getLayers()
+          : ModelSerializer.restoreMultiLayerNetwork(file, false).getLayers();
+    } catch (IOException | RuntimeException e) {
+      throw new IOException("cannot read " + modelZip + " as a DL4J model zip or a Keras HDF5 file: " + e.getMessage(), e);
+    }
   }
 
   private static boolean isGraph(File file) throws IOException {

@@ -1,18 +1,13 @@
 package org.netvlad.common.model;
 
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.api.ParamInitializer;
-import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -20,7 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Generalised-mean pooling with a learnable power p, then L2 normalisation ({@link PoolingMath}):
  * input {@code [batch, D, H, W]}, output {@code [batch, D]}; one parameter, {@code p}.
  */
-public class GemPoolingLayer extends BaseLayer {
+public class GemPoolingLayer extends DescriptorPoolingLayer {
   private static final long serialVersionUID = 1L;
   public static final String POWER = "p";
 
@@ -43,15 +38,13 @@ public class GemPoolingLayer extends BaseLayer {
   }
 
   @Override
-  public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
-      int layerIndex, INDArray paramsView, boolean initializeParams, DataType networkDataType) {
-    GemPoolingLayerImpl layer = new GemPoolingLayerImpl(conf, networkDataType);
-    layer.setListeners(listeners);
-    layer.setIndex(layerIndex);
-    layer.setParamsViewArray(paramsView);
-    layer.setParamTable(initializer().init(conf, paramsView, initializeParams));
-    layer.setConf(conf);
-    return layer;
+  protected org.deeplearning4j.nn.layers.AbstractLayer<?> newImplementation(NeuralNetConfiguration conf, DataType networkDataType) {
+    return new GemPoolingLayerImpl(conf, networkDataType);
+  }
+
+  @Override
+  protected String kind() {
+    return "GeM layer";
   }
 
   @Override
@@ -61,33 +54,11 @@ public class GemPoolingLayer extends BaseLayer {
 
   @Override
   public InputType getOutputType(int layerIndex, InputType inputType) {
-    if (!(inputType instanceof InputType.InputTypeConvolutional conv)) {
-      throw new IllegalStateException("GeM layer \"" + getLayerName() + "\" needs convolutional input, got " + inputType);
-    }
-    return InputType.feedForward(conv.getChannels());
+    return InputType.feedForward(convolutional(inputType).getChannels());
   }
 
   @Override
   public void setNIn(InputType inputType, boolean override) {}
-
-  @Override
-  public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
-    return null;
-  }
-
-  @Override
-  public boolean isPretrainParam(String paramName) {
-    return false;
-  }
-
-  @Override
-  public LayerMemoryReport getMemoryReport(InputType inputType) {
-    return new LayerMemoryReport.Builder(layerName, GemPoolingLayer.class, inputType, getOutputType(-1, inputType))
-        .standardMemory(1, getIUpdater() == null ? 0 : getIUpdater().stateSize(1))
-        .workingMemory(0, inputType.arrayElementsPerExample() * 2, 0, inputType.arrayElementsPerExample() * 4)
-        .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS)
-        .build();
-  }
 
   /** Builds a {@link GemPoolingLayer}. */
   public static class Builder extends BaseLayer.Builder<Builder> {

@@ -24,21 +24,13 @@ public class MaxPoolingLayer extends NoParamLayer {
   @Override
   public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
       int layerIndex, INDArray paramsView, boolean initializeParams, DataType networkDataType) {
-    MaxPoolingLayerImpl layer = new MaxPoolingLayerImpl(conf, networkDataType);
-    layer.setListeners(listeners);
-    layer.setIndex(layerIndex);
-    layer.setParamsViewArray(paramsView);
-    layer.setParamTable(initializer().init(conf, paramsView, initializeParams));
-    layer.setConf(conf);
-    return layer;
+    return DescriptorPoolingLayer.wire(new MaxPoolingLayerImpl(conf, networkDataType), initializer(), conf, listeners, layerIndex,
+        paramsView, initializeParams);
   }
 
   @Override
   public InputType getOutputType(int layerIndex, InputType inputType) {
-    if (!(inputType instanceof InputType.InputTypeConvolutional conv)) {
-      throw new IllegalStateException("max pooling layer \"" + getLayerName() + "\" needs convolutional input, got " + inputType);
-    }
-    return InputType.feedForward(conv.getChannels());
+    return InputType.feedForward(DescriptorPoolingLayer.convolutional(inputType, "max pooling layer", getLayerName()).getChannels());
   }
 
   @Override

@@ -1,17 +1,10 @@
 package org.netvlad.common.model;
 
-import java.util.Collection;
-import java.util.Map;
 import org.deeplearning4j.nn.api.ParamInitializer;
-import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Configuration of the NetVLAD pooling layer (see {@link NetVladMath} for the computation):
@@ -22,7 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Property names avoid {@code nIn}/{@code nOut}: DL4J's JSON mapper loses fields whose getter
  * name does not match (shared/STACK.md), and Spark training ships configurations as JSON.
  */
-public class NetVladLayer extends BaseLayer {
+public class NetVladLayer extends DescriptorPoolingLayer {
   private static final long serialVersionUID = 1L;
 
   private int clusterCount = 64;
@@ -69,16 +62,13 @@ public class NetVladLayer extends BaseLayer {
   }
 
   @Override
-  public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
-      int layerIndex, INDArray paramsView, boolean initializeParams, DataType networkDataType) {
-    NetVladLayerImpl layer = new NetVladLayerImpl(conf, networkDataType);
-    layer.setListeners(listeners);
-    layer.setIndex(layerIndex);
-    layer.setParamsViewArray(paramsView);
-    Map<String, INDArray> params = initializer().init(conf, paramsView, initializeParams);
-    layer.setParamTable(params);
-    layer.setConf(conf);
-    return layer;
+  protected org.deeplearning4j.nn.layers.AbstractLayer<?> newImplementation(NeuralNetConfiguration conf, DataType networkDataType) {
+    return new NetVladLayerImpl(conf, networkDataType);
+  }
+
+  @Override
+  protected String kind() {
+    return "NetVLAD layer";
   }
 
   @Override
@@ -88,42 +78,15 @@ public class NetVladLayer extends BaseLayer {
 
   @Override
   public InputType getOutputType(int layerIndex, InputType inputType) {
-    requireConvolutional(inputType);
-    return InputType.feedForward(clusterCount * ((InputType.InputTypeConvolutional) inputType).getChannels());
+    return InputType.feedForward(clusterCount * convolutional(inputType).getChannels());
   }
 
   @Override
   public void setNIn(InputType inputType, boolean override) {
-    requireConvolutional(inputType);
+    long depth = convolutional(inputType).getChannels();
     if (featureDepth <= 0 || override) {
-      featureDepth = ((InputType.InputTypeConvolutional) inputType).getChannels();
+      featureDepth = depth;
     }
-  }
-
-  private void requireConvolutional(InputType inputType) {
-    if (!(inputType instanceof InputType.InputTypeConvolutional)) {
-      throw new IllegalStateException("NetVLAD layer \"" + getLayerName() + "\" needs convolutional input [batch, depth, height, width], got " + inputType);
-    }
-  }
-
-  @Override
-  public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
-    return null;
-  }
-
-  @Override
-  public boolean isPretrainParam(String paramName) {
-    return false;
-  }
-
-  @Override
-  public LayerMemoryReport getMemoryReport(InputType inputType) {
-    long params = initializer().numParams(this);
-    return new LayerMemoryReport.Builder(layerName, NetVladLayer.class, inputType, getOutputType(-1, inputType))
-        .standardMemory(params, getIUpdater() == null ? 0 : getIUpdater().stateSize(params))
-        .workingMemory(0, inputType.arrayElementsPerExample() * 2, 0, inputType.arrayElementsPerExample() * 4)
-        .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS)
-        .build();
   }
 
   /** Builds a {@link NetVladLayer}. */

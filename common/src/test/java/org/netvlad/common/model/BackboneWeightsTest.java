@@ -103,4 +103,85 @@ class BackboneWeightsTest {
     var missing = assertThrows(java.io.IOException.class, () -> BackboneWeights.copyInto(ourVgg(""), dir.resolve("nope.zip")));
     assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
   }
+
+  /**
+   * Keras HDF5 model files written by h5py in Keras 2's layout (src/test/resources/keras/
+   * make_small_backbone_h5.py), functional and sequential: every weight lands where the formula
+   * that generated it says, and conv1's output equals a convolution computed here by hand from the
+   * formula (Keras's channels-last kernel [kh, kw, in, out] as cross-correlation, zero padding).
+   */
+  @Test
+  void kerasHdf5ModelsGiveTheirWeightsInDl4jLayout() throws Exception {
+    int[] channels = {3, 32, 64, 128, 128};
+    for (String file : List.of("small-backbone-functional.h5", "small-backbone-sequential.h5")) {
+      Path h5 = Path.of(getClass().getResource("/keras/" + file).toURI());
+      MultiLayerNetwork ours = Networks.create(new ModelSpec(Backbone.SMALL, Pooling.MAX, 64, SIDE, SIDE, 0.1, ""),
+          new Networks.Training(new Sgd(0.001), 0, 1), DataType.FLOAT);
+      assertEquals(4, BackboneWeights.copyInto(ours, h5), file);
+      for (int layer = 0; layer < 4; layer++) {
+        INDArray w = convolution(ours, layer).getParam("W");
+        INDArray b = convolution(ours, layer).getParam("b");
+        int in = channels[layer];
+        int out = channels[layer + 1];
+        assertArrayEquals(new long[] {out, in, 3, 3}, w.shape(), file);
+        for (int o = 0; o < out; o++) {
+          assertEquals(bias(layer, o), b.getFloat(o), 1e-7f, file + " bias " + layer + "/" + o);
+          for (int i = 0; i < in; i++) {
+            for (int kh = 0; kh < 3; kh++) {
+              for (int kw = 0; kw < 3; kw++) {
+                assertEquals(kernel(layer, kh, kw, i, o, in, out), w.getFloat(o, i, kh, kw), 1e-7f, file + " conv " + layer);
+              }
+            }
+          }
+        }
+      }
+      INDArray image = Nd4j.rand(DataType.FLOAT, 1, 3, SIDE, SIDE);
+      INDArray conv1 = ours.feedForwardToLayer(0, image, false).get(1);
+      for (int[] at : new int[][] {{0, 0}, {0, SIDE - 1}, {SIDE - 1, 5}, {7, 11}, {SIDE / 2, SIDE / 2}}) {
+        for (int o : new int[] {0, 9, 31}) {
+          double sum = bias(0, o);
+          for (int kh = 0; kh < 3; kh++) {
+            for (int kw = 0; kw < 3; kw++) {
+              int y = at[0] + kh - 1;
+              int x = at[1] + kw - 1;
+              if (y < 0 || x < 0 || y >= SIDE || x >= SIDE) {
+                continue;
+              }
+              for (int i = 0; i < 3; i++) {
+                sum += kernel(0, kh, kw, i, o, 3, 32) * image.getDouble(0, i, y, x);
+              }
+            }
+          }
+          assertEquals(Math.max(0, sum), conv1.getDouble(0, o, at[0], at[1]), 1e-5, file + " conv1 at " + at[0] + "," + at[1]);
+        }
+      }
+    }
+  }
+
+  @Test
+  void aKerasWeightsOnlyFileIsRefusedNamingIt() throws Exception {
+    Path h5 = Path.of(getClass().getResource("/keras/weights-only.h5").toURI());
+    var e = assertThrows(java.io.IOException.class, () -> BackboneWeights.copyInto(ourVgg(""), h5));
+    assertTrue(e.getMessage().contains("weights-only.h5") && e.getMessage().contains("model_config"), e.getMessage());
+  }
+
+  private static org.deeplearning4j.nn.api.Layer convolution(MultiLayerNetwork net, int index) {
+    int seen = 0;
+    for (org.deeplearning4j.nn.api.Layer l : net.getLayers()) {
+      if (l.conf().getLayer() instanceof ConvolutionLayer && seen++ == index) {
+        return l;
+      }
+    }
+    throw new AssertionError("no convolution " + index);
+  }
+
+  /** make_small_backbone_h5.py's kernel formula, flat index in Keras's [kh, kw, in, out] order. */
+  private static float kernel(int layer, int kh, int kw, int in, int out, int inChannels, int outChannels) {
+    long flat = ((long) (kh * 3 + kw) * inChannels + in) * outChannels + out;
+    return (float) (0.05 * Math.sin(0.37 * (layer + 1) + 0.011 * flat));
+  }
+
+  private static float bias(int layer, int out) {
+    return (float) (0.01 * Math.cos(0.5 * (layer + 1) + out));
+  }
 }

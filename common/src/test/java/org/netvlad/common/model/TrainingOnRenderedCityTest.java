@@ -42,7 +42,7 @@ class TrainingOnRenderedCityTest {
   private static final int TUPLES_PER_STEP = 4;
   private static final int NEGATIVES = 5;
   private static final int CANDIDATES = 100;
-  private static final int EPOCHS = Integer.getInteger("training.test.epochs", 6);
+  private static final int EPOCHS = Integer.getInteger("training.test.epochs", 5);
 
   /** The images of one part of the city, database and queries, with their positions. */
   static final class Part {
@@ -60,6 +60,7 @@ class TrainingOnRenderedCityTest {
 
   @Test
   void trainingLowersTheLossAndBeatsTheUntrainedNetworkOnHeldOutQueries() {
+    long startNs = System.nanoTime();
     City city = new City(11, 100, 20);
     StreetLayout layout = new StreetLayout(700, 400, 100, 12, 1, 1.0, 2.0, 11);
     Renderer renderer = new Renderer(city);
@@ -93,6 +94,8 @@ class TrainingOnRenderedCityTest {
     ClusterInit.initialise(net, ClusterInit.sampleFeatures(net, ImageTensors.batch(sample, WIDTH, HEIGHT), 50, random),
         ClusterInit.Variant.V1, 100, 5);
 
+    verbose("rendered %d training and %d held-out images, initialised the clusters", startNs,
+        train.dbImages.size() + train.queryImages.size(), heldOut.dbImages.size() + heldOut.queryImages.size());
     double recallBefore = recallAt5(net, heldOut);
     List<Tuple> fixed = chooseTuples(net, train, mined, trainQueries, new SplittableRandom(1));
     double lossBefore = meanLoss(net, train, fixed);
@@ -104,6 +107,7 @@ class TrainingOnRenderedCityTest {
       for (int start = 0; start + TUPLES_PER_STEP <= tuples.size(); start += TUPLES_PER_STEP) {
         net.fit(batch(train, tuples.subList(start, start + TUPLES_PER_STEP)));
       }
+      verbose("epoch %d trained on %d tuples", startNs, epoch + 1, tuples.size());
       if (Boolean.getBoolean("training.test.verbose")) {
         System.out.printf("epoch %d: loss %.4f, held-out Recall@5 %.3f%n", epoch + 1, meanLoss(net, train, fixed), recallAt5(net, heldOut));
       }
@@ -115,6 +119,12 @@ class TrainingOnRenderedCityTest {
         WIDTH, HEIGHT, LEARNING_RATE, trainQueries.size(), heldOut.queryPoints.size(), EPOCHS, lossBefore, lossAfter, recallBefore, recallAfter);
     assertTrue(lossAfter < 0.5 * lossBefore, "loss " + lossBefore + " -> " + lossAfter);
     assertTrue(recallAfter > recallBefore + 0.08, "Recall@5 " + recallBefore + " -> " + recallAfter);
+  }
+
+  private static void verbose(String format, long startNs, Object... args) {
+    if (Boolean.getBoolean("training.test.verbose")) {
+      System.out.printf("%.0f s: %s%n", (System.nanoTime() - startNs) / 1e9, String.format(format, args));
+    }
   }
 
   /** Per query: the best positive by descriptor distance and the hardest of random definite negatives. */

@@ -152,10 +152,12 @@ public final class EpochTrainer {
   }
 
   /**
-   * Tuple number s belongs to minibatch m = s / tuplesPerBatch; the minibatches are cut into
-   * {@code rounds} runs of consecutive ones as equal as can be (so that the last round is not left
-   * to one worker), and each round's run into {@code workers} consecutive shares, again as equal
-   * as can be. Share w of round r is partition r * workers + w.
+   * Tuple number s belongs to minibatch m = s / tuplesPerBatch. A round lasts as long as its
+   * largest share, so the rounds are cut to waste no worker time: each worker trains
+   * ceil(minibatches / workers) minibatches in the epoch, spread over the rounds as evenly as can
+   * be, and every round but the last holds a multiple of {@code workers} minibatches. Each round's
+   * minibatches are cut into {@code workers} consecutive shares, as equal as can be (so the last
+   * round is not left to one worker). Share w of round r is partition r * workers + w.
    */
   static final class SharePartitioner extends Partitioner {
     private static final long serialVersionUID = 1L;
@@ -179,7 +181,7 @@ public final class EpochTrainer {
     @Override
     public int getPartition(Object key) {
       long m = (Long) key / tuplesPerBatch;
-      int r = (int) ((m * rounds + rounds - 1) / minibatches);
+      int r = (int) Math.min(rounds - 1, m * rounds / minibatches);
       while (start(r) > m) {
         r--;
       }
@@ -191,9 +193,10 @@ public final class EpochTrainer {
       return r * workers + (int) w;
     }
 
-    /** The first minibatch of round r. */
+    /** The first minibatch of round r: workers x (round r's first minibatch per worker). */
     private long start(int r) {
-      return r * minibatches / rounds;
+      long perWorker = (minibatches + workers - 1) / workers;
+      return Math.min(minibatches, workers * (perWorker * r / rounds));
     }
 
     @Override

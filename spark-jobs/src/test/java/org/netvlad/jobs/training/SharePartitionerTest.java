@@ -8,7 +8,9 @@ import org.junit.jupiter.api.Test;
 /**
  * How an epoch's tuples are cut into rounds and workers' shares: every minibatch whole in one
  * share, shares in tuple order, no worker more than averaging-frequency minibatches a round, and
- * the rounds as even as can be (the last round is not left to one worker).
+ * no worker time wasted: a round lasts as long as its largest share, and the rounds together last
+ * ceil(minibatches / workers) minibatches, the least possible (a round's shares as even as can
+ * be, so the last round is not left to one worker).
  */
 class SharePartitionerTest {
   @Test
@@ -41,6 +43,7 @@ class SharePartitionerTest {
       }
       previous = share;
     }
+    long epochLength = 0;
     for (int r = 0; r < rounds; r++) {
       int min = Integer.MAX_VALUE;
       int max = 0;
@@ -51,6 +54,9 @@ class SharePartitionerTest {
         max = Math.max(max, b);
       }
       assertTrue(max - min <= 1, what + ": a round's shares differ by at most one minibatch");
+      assertTrue(max > 0, what + ": round " + r + " is empty");
+      epochLength += max;
     }
+    assertEquals((minibatches + workers - 1) / workers, epochLength, what + ": minibatches trained one after another by a worker");
   }
 }
