@@ -81,7 +81,8 @@ def write(path, config, with_input_layer_weights):
         f.attrs["backend"] = b"tensorflow"
         f.attrs["model_config"] = json.dumps(config).encode("utf8")
         weights = f.create_group("model_weights")
-        names = [config["name"] for _, config, _ in layers() if with_input_layer_weights or _ != "InputLayer"]
+        names = [config["name"] for class_name, config, _ in layers()
+                 if with_input_layer_weights or class_name != "InputLayer"]
         weights.attrs["layer_names"] = [n.encode("utf8") for n in names]
         weights.attrs["backend"] = b"tensorflow"
         weights.attrs["keras_version"] = KERAS_VERSION

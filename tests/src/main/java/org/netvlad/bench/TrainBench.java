@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -131,31 +132,33 @@ public final class TrainBench {
     int steps = 12;
     double[] stepsPerSecond = new double[3];
     for (int threads = 1; threads <= 2; threads++) {
-      List<Callable<Double>> jobs = new ArrayList<>();
+      CyclicBarrier start = new CyclicBarrier(threads);
+      List<Callable<Long>> jobs = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         long seed = t;
         jobs.add(() -> {
-          MultiLayerNetwork net = Networks.create(spec,
-              new Networks.Training(new Nesterovs(1e-4, 0.9), 1e-3, seed),
-              DataType.FLOAT);
-          DataSet step = new DataSet(
-              Nd4j.rand(DataType.FLOAT, STEP_IMAGES, 3, spec.heightPx(), spec.widthPx()),
+          MultiLayerNetwork net = Networks.create(spec, new Networks.Training(new Nesterovs(1e-4, 0.9), 1e-3, seed), DataType.FLOAT);
+          DataSet step = new DataSet(Nd4j.rand(DataType.FLOAT, STEP_IMAGES, 3, spec.heightPx(), spec.widthPx()),
               TupleBatch.labels(STEP_TUPLES, 1, IMAGES_PER_TUPLE - 2, DataType.FLOAT));
           for (int i = 0; i < 3; i++) {
             net.fit(step); // warm-up
           }
+          start.await(); // both threads time the same window
           long t0 = System.nanoTime();
           for (int i = 0; i < steps; i++) {
             net.fit(step);
           }
-          return (System.nanoTime() - t0) / 1e9;
+          return t0;
         });
       }
       ExecutorService pool = Executors.newFixedThreadPool(threads);
       try {
-        for (Future<Double> seconds : pool.invokeAll(jobs)) {
-          stepsPerSecond[threads] += steps / seconds.get();
+        long firstStart = Long.MAX_VALUE;
+        for (Future<Long> t0 : pool.invokeAll(jobs)) {
+          firstStart = Math.min(firstStart, t0.get());
         }
+        double wallSeconds = (System.nanoTime() - firstStart) / 1e9; // until the last thread finished
+        stepsPerSecond[threads] = threads * steps / wallSeconds;
       } finally {
         pool.shutdown();
       }

@@ -51,7 +51,7 @@ public final class ModelSettings {
           "empty, or the URI of a DL4J model zip or a Keras HDF5 model file",
           String::trim,
           "Backbone weights to start from: a DL4J model zip or a Keras HDF5 model file (Keras 2"
-              + " model.save, TensorFlow backend, e.g. keras.applications.VGG16(include_top=False,"
+              + " model.save(\"name.h5\"), TensorFlow backend, e.g. keras.applications.VGG16(include_top=False,"
               + " input_shape=(480, 640, 3))) whose convolutions match the backbone's in order. The"
               + " format is told by the file's content. Empty: random initialisation (the small"
               + " backbone's default).");

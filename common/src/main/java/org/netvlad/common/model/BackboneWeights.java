@@ -17,8 +17,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Copies pre-trained backbone weights (VGG16's, for the paper's network) from a model file the user
  * supplies: a DL4J model zip (a {@link MultiLayerNetwork} or a {@link ComputationGraph}, e.g. a
- * VGG16 saved from DL4J's model zoo) or a Keras HDF5 model file ({@code model.save(path)} in Keras
- * 2 with the TensorFlow backend, e.g. {@code keras.applications.VGG16(include_top=False,
+ * VGG16 saved from DL4J's model zoo) or a Keras HDF5 model file ({@code model.save("name.h5")} in
+ * Keras 2 with the TensorFlow backend, e.g. {@code keras.applications.VGG16(include_top=False,
  * input_shape=(480, 640, 3))}; {@link KerasBackbone}). The format is told by the file's first
  * bytes, not its name. Nothing is downloaded.
  *
@@ -82,7 +82,7 @@ public final class BackboneWeights {
       return isGraph(file) ? ModelSerializer.restoreComputationGraph(file, false).getLayers()
           : ModelSerializer.restoreMultiLayerNetwork(file, false).getLayers();
     } catch (IOException | RuntimeException e) {
-      throw new IOException("cannot read " + modelZip + " as a DL4J model zip or a Keras HDF5 file: " + e.getMessage(), e);
+      throw new IOException("cannot read " + modelZip + " as a DL4J model zip (nor is it an HDF5 file): " + e.getMessage(), e);
     }
   }
 

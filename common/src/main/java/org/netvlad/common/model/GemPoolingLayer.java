@@ -60,6 +60,17 @@ public class GemPoolingLayer extends DescriptorPoolingLayer {
   @Override
   public void setNIn(InputType inputType, boolean override) {}
 
+  // DL4J's (Lombok) equality of BaseLayer does not see this layer's own setting.
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof GemPoolingLayer o && super.equals(o) && initialPower == o.initialPower;
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(super.hashCode(), initialPower);
+  }
+
   /** Builds a {@link GemPoolingLayer}. */
   public static class Builder extends BaseLayer.Builder<Builder> {
     private double initialPower = 3.0;

@@ -9,13 +9,15 @@ import java.util.Arrays;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.modelimport.keras.Hdf5Archive;
-import org.deeplearning4j.nn.modelimport.keras.KerasModelImport;
+import org.deeplearning4j.nn.modelimport.keras.KerasModel;
 import org.deeplearning4j.nn.modelimport.keras.exceptions.InvalidKerasConfigurationException;
 import org.deeplearning4j.nn.modelimport.keras.exceptions.UnsupportedKerasConfigurationException;
+import org.deeplearning4j.nn.modelimport.keras.utils.KerasModelBuilder;
 
 /**
- * Reads a Keras HDF5 model file (architecture and weights, as {@code model.save(path)} writes it
- * in Keras 2) with DL4J's Keras import: a functional model ({@code Model} / {@code Functional},
+ * Reads a Keras HDF5 model file (architecture and weights, as {@code model.save("name.h5")} or
+ * {@code model.save(path, save_format="h5")} writes it in Keras 2; a plain path is a SavedModel
+ * folder, which this does not read) with DL4J's Keras import: a functional model ({@code Model} / {@code Functional},
  * as {@code keras.applications.VGG16}) as a graph, a {@code Sequential} one as a network. DL4J
  * turns TensorFlow's channels-last kernels {@code [kh, kw, in, out]} into its {@code [out, in, kh,
  * kw]}. A weights-only file (no {@code model_config}) is refused: it does not say which layer is
@@ -35,10 +37,11 @@ final class KerasBackbone {
   /** The model's layers, with their weights. */
   static Layer[] layers(Path file) throws IOException {
     String name = file.toAbsolutePath().toString();
-    try {
-      return isSequential(file, name)
-          ? KerasModelImport.importKerasSequentialModelAndWeights(name, false).getLayers()
-          : KerasModelImport.importKerasModelAndWeights(name, false).getLayers();
+    boolean sequential = isSequential(file, name);
+    // The builder closes the HDF5 file when a model is built; try-with-resources also when it fails.
+    try (KerasModelBuilder builder = new KerasModel().modelBuilder().modelHdf5Filename(name).enforceTrainingConfig(false)) {
+      return sequential ? builder.buildSequential().getMultiLayerNetwork().getLayers()
+          : builder.buildModel().getComputationGraph().getLayers();
     } catch (InvalidKerasConfigurationException | UnsupportedKerasConfigurationException | RuntimeException e) {
       throw new IOException("cannot import " + file + " as a Keras HDF5 model: " + e.getMessage(), e);
     }
@@ -48,11 +51,11 @@ final class KerasBackbone {
     try (Hdf5Archive archive = new Hdf5Archive(name)) {
       if (!archive.hasAttribute("model_config")) {
         throw new IOException(file + " is an HDF5 file without a Keras model_config attribute (a weights-only file?);"
-            + " save the whole model with model.save(path)");
+            + " save the whole model in HDF5, model.save(\"name.h5\")");
       }
       Map<?, ?> config = new ObjectMapper().readValue(archive.readAttributeAsJson("model_config").trim(), Map.class);
       return "Sequential".equals(config.get("class_name"));
-    } catch (UnsupportedKerasConfigurationException | RuntimeException e) {
+    } catch (UnsupportedKerasConfigurationException | com.fasterxml.jackson.core.JsonProcessingException | RuntimeException e) {
       throw new IOException("cannot read the Keras model_config of " + file + ": " + e.getMessage(), e);
     }
   }

@@ -89,6 +89,18 @@ public class NetVladLayer extends DescriptorPoolingLayer {
     }
   }
 
+  // DL4J's (Lombok) equality of BaseLayer does not see this layer's own settings.
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof NetVladLayer o && super.equals(o) && clusterCount == o.clusterCount && featureDepth == o.featureDepth
+        && hardAssignment == o.hardAssignment;
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(super.hashCode(), clusterCount, featureDepth, hardAssignment);
+  }
+
   /** Builds a {@link NetVladLayer}. */
   public static class Builder extends BaseLayer.Builder<Builder> {
     private int clusterCount = 64;

@@ -1,6 +1,7 @@
 package org.netvlad.common.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,12 +40,20 @@ class DescriptorPoolingLayerTest {
   @Test
   void memoryReportsCountTheParameters() {
     NetVladLayer netvlad = new NetVladLayer.Builder().clusterCount(4).featureDepth(12).build();
+    assertEquals(4 * 12 + 4 + 4 * 12, netvlad.getMemoryReport(FEATURES).getParameterSize()); // w [K, D], b [K], c [K, D]
+    assertEquals(NetVladLayer.class, netvlad.getMemoryReport(FEATURES).getLayerType());
     GemPoolingLayer gem = new GemPoolingLayer.Builder().build();
-    for (DescriptorPoolingLayer layer : List.of(netvlad, gem)) {
-      assertEquals(layer.initializer().numParams(layer), layer.getMemoryReport(FEATURES).getParameterSize(), layer.getClass().getName());
-      assertEquals(layer.getClass(), layer.getMemoryReport(FEATURES).getLayerType());
-    }
-    assertEquals(4 * 12 + 4 + 4 * 12, netvlad.initializer().numParams(netvlad)); // w [K, D], b [K], c [K, D]
-    assertEquals(1, gem.initializer().numParams(gem));
+    assertEquals(1, gem.getMemoryReport(FEATURES).getParameterSize()); // p
+    assertEquals(GemPoolingLayer.class, gem.getMemoryReport(FEATURES).getLayerType());
+  }
+
+  @Test
+  void equalityTakesEachLayersOwnSettings() {
+    assertEquals(new NetVladLayer.Builder().clusterCount(4).build(), new NetVladLayer.Builder().clusterCount(4).build());
+    assertEquals(new NetVladLayer.Builder().clusterCount(4).build().hashCode(), new NetVladLayer.Builder().clusterCount(4).build().hashCode());
+    assertNotEquals(new NetVladLayer.Builder().clusterCount(4).build(), new NetVladLayer.Builder().clusterCount(8).build());
+    assertNotEquals(new NetVladLayer.Builder().build(), new NetVladLayer.Builder().hardAssignment(true).build());
+    assertNotEquals(new GemPoolingLayer.Builder().initialPower(3).build(), new GemPoolingLayer.Builder().initialPower(4).build());
+    assertNotEquals(new NetVladLayer.Builder().build(), new GemPoolingLayer.Builder().build());
   }
 }

@@ -153,9 +153,9 @@ public final class EpochTrainer {
 
   /**
    * Tuple number s belongs to minibatch m = s / tuplesPerBatch. A round lasts as long as its
-   * largest share, so the rounds are cut to waste no worker time: each worker trains
-   * ceil(minibatches / workers) minibatches in the epoch, spread over the rounds as evenly as can
-   * be, and every round but the last holds a multiple of {@code workers} minibatches. Each round's
+   * largest share, so the rounds are cut to waste no worker time: the rounds' largest shares add
+   * up to ceil(minibatches / workers), the least possible, spread over the rounds as evenly as can
+   * be; every round but the last holds a multiple of {@code workers} minibatches. Each round's
    * minibatches are cut into {@code workers} consecutive shares, as equal as can be (so the last
    * round is not left to one worker). Share w of round r is partition r * workers + w.
    */
@@ -181,6 +181,9 @@ public final class EpochTrainer {
     @Override
     public int getPartition(Object key) {
       long m = (Long) key / tuplesPerBatch;
+      if (m < 0 || m >= minibatches) {
+        throw new IllegalArgumentException("tuple " + key + " is outside the epoch's " + minibatches + " minibatches");
+      }
       int r = (int) Math.min(rounds - 1, m * rounds / minibatches);
       while (start(r) > m) {
         r--;
