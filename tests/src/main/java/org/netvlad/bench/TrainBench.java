@@ -44,9 +44,9 @@ import org.netvlad.jobs.training.SplitData;
  * training steps without Spark in 1 thread and in 2 threads at once: how far 2 cores can go.
  */
 public final class TrainBench {
+  private static final int NEGATIVES = (int) (long) PipelineConfig.defaults().get(TrainSettings.NEGATIVES_PER_TUPLE);
   /** A query, its best positive and the default train.negatives-per-tuple negatives. */
-  private static final int IMAGES_PER_TUPLE = TupleBatch.rowsPerTuple(1,
-      (int) (long) PipelineConfig.defaults().get(TrainSettings.NEGATIVES_PER_TUPLE));
+  private static final int IMAGES_PER_TUPLE = TupleBatch.rowsPerTuple(1, NEGATIVES);
   private TrainBench() {}
 
   public static void main(String[] args) throws Exception {
@@ -139,7 +139,7 @@ public final class TrainBench {
         jobs.add(() -> {
           MultiLayerNetwork net = Networks.create(spec, new Networks.Training(new Nesterovs(1e-4, 0.9), 1e-3, seed), DataType.FLOAT);
           DataSet step = new DataSet(Nd4j.rand(DataType.FLOAT, STEP_IMAGES, 3, spec.heightPx(), spec.widthPx()),
-              TupleBatch.labels(STEP_TUPLES, 1, IMAGES_PER_TUPLE - 2, DataType.FLOAT));
+              TupleBatch.labels(STEP_TUPLES, 1, NEGATIVES, DataType.FLOAT));
           for (int i = 0; i < 3; i++) {
             net.fit(step); // warm-up
           }
