@@ -20,9 +20,10 @@ NETVLAD_JVM_FLAGS+=" -Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryRef
 read -r -a NETVLAD_JVM_ARGS <<< "$NETVLAD_JVM_FLAGS"
 NETVLAD_JVM_ARGS+=("-Dlog4j.configurationFile=$NETVLAD_ROOT/conf/log4j2.properties")
 
-# ND4J's OpenMP threads for a model run in this JVM (local mode): one per core measured fastest
-# for the default network on 2 cores (submit/bench model); a value already set wins.
-export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$(nproc 2>/dev/null || echo 2)}"
+# ND4J's OpenMP threads in a JVM started here (local mode: the driver is the executor): one per
+# task core, as spark.executorEnv.OMP_NUM_THREADS in conf/spark-defaults.conf says for executors
+# elsewhere; a value already set wins.
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 
 die() { echo "$(basename "$0"): $*" >&2; exit 2; }
 

@@ -31,7 +31,8 @@ import scala.runtime.AbstractFunction1;
  * {@code averagingFrequency} minibatches of {@code tuplesPerBatch} tuples, which it trains on its
  * copy of the model before the copies' parameters and updater states are averaged. Each worker's
  * share is one Spark partition, so the order of the minibatches, and the data a worker sees, are
- * fixed by the seed; the images are read by the task that trains on them.
+ * fixed by the seed; the images are read by the task that trains on them, a minibatch at a time
+ * (see {@link RoundTrainingMaster}).
  */
 public final class EpochTrainer {
   /** A training tuple: the query, its best positive and its negatives (image paths). */
@@ -82,7 +83,7 @@ public final class EpochTrainer {
     int rounds = (int) ((count + (long) perShare * plan.workers() - 1) / ((long) perShare * plan.workers()));
     SharePartitioner shares = new SharePartitioner(minibatches, plan.tuplesPerBatch(), rounds, plan.workers());
     JavaPairRDD<Long, Tuple> byShare = ordered.repartitionAndSortWithinPartitions(shares).persist(StorageLevel.MEMORY_AND_DISK_SER());
-    ParameterAveragingTrainingMaster master =
+    ParameterAveragingTrainingMaster.Builder settings =
         new ParameterAveragingTrainingMaster.Builder(plan.workers(), plan.rowsPerBatch())
             .batchSizePerWorker(plan.rowsPerBatch())
             .averagingFrequency(plan.averagingFrequency())
@@ -90,9 +91,9 @@ public final class EpochTrainer {
             .saveUpdater(true)
             .repartionData(Repartition.Never)
             .rddTrainingApproach(RDDTrainingApproach.Direct)
-            .storageLevel(StorageLevel.MEMORY_ONLY_SER())
-            .rngSeed(plan.seed() + plan.epoch())
-            .build();
+            .storageLevel(null)
+            .rngSeed(plan.seed() + plan.epoch());
+    ParameterAveragingTrainingMaster master = new RoundTrainingMaster(settings);
     SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(sc, net, master);
     double lossSum = 0;
     progress.accept(String.format("epoch %d: training on %d tuples in %d rounds of %d workers x %d minibatches of %d tuples",
@@ -105,7 +106,6 @@ public final class EpochTrainer {
       }
       JavaRDD<DataSet> batches = round(byShare, r, plan).mapPartitions(rows -> minibatches(rows, reader, plan));
       spark.fit(batches);
-      batches.unpersist(false);
       // DL4J's score adds the weight decay term; the loss alone is what a user follows.
       lossSum += spark.getScore() - spark.getNetwork().calcRegularizationScore(true);
     }
@@ -130,25 +130,33 @@ public final class EpochTrainer {
     return new JavaRDD<>(pruned, ClassTag$.MODULE$.apply(Tuple2.class));
   }
 
+  /** The share's minibatches, each built (its images read) only when training asks for it. */
   private static Iterator<DataSet> minibatches(Iterator<Tuple2<Long, Tuple>> rows, ImageReader reader, Plan plan) {
     TaskThreads.apply();
-    List<DataSet> out = new ArrayList<>();
-    List<float[]> images = new ArrayList<>();
-    int tuples = 0;
-    while (rows.hasNext()) {
-      for (String path : rows.next()._2().paths) {
-        images.add(reader.read(path));
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return rows.hasNext();
       }
-      tuples++;
-      if (tuples == plan.tuplesPerBatch() || !rows.hasNext()) {
-        out.add(new DataSet(
+
+      @Override
+      public DataSet next() {
+        List<float[]> images = new ArrayList<>();
+        int tuples = 0;
+        while (rows.hasNext() && tuples < plan.tuplesPerBatch()) {
+          for (String path : rows.next()._2().paths) {
+            images.add(reader.read(path));
+          }
+          tuples++;
+        }
+        if (tuples == 0) {
+          throw new java.util.NoSuchElementException();
+        }
+        return new DataSet(
             ImageTensors.batch(images, reader.widthPx(), reader.heightPx()),
-            TupleBatch.labels(tuples, 1, plan.negativesPerTuple(), DataType.FLOAT)));
-        images.clear();
-        tuples = 0;
+            TupleBatch.labels(tuples, 1, plan.negativesPerTuple(), DataType.FLOAT));
       }
-    }
-    return out.iterator();
+    };
   }
 
   /**

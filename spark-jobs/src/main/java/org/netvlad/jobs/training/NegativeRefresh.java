@@ -26,7 +26,7 @@ import scala.Tuple2;
  * <p>Bounded memory without a matrix of all queries x all negatives: database descriptors are
  * split into blocks by database index; each query sends one request per block it has candidates in
  * (its descriptor and those candidates' indices); each block scores the requests it receives; the
- * scores (a few per candidate) are grouped back by query.
+ * few candidates per block that can be chosen are grouped back by query.
  */
 public final class NegativeRefresh {
   private NegativeRefresh() {}
@@ -118,7 +118,7 @@ public final class NegativeRefresh {
             .mapToPair(row -> new Tuple2<>((int) Math.floorMod(row._1(), (long) blocks), row._2()))
             .partitionBy(byBlock);
     return database
-        .zipPartitions(requests, NegativeRefresh::score)
+        .zipPartitions(requests, (block, rs) -> score(block, rs, params.keep()))
         .mapToPair(s -> s)
         .reduceByKey(Scored::merge)
         .map(row -> select(row._1(), row._2(), params));
@@ -176,26 +176,55 @@ public final class NegativeRefresh {
     return h ^ (h >>> 33);
   }
 
+  /**
+   * Scores each request against its block. Only what can be chosen leaves the block: the block's
+   * best positive and its {@code keep} nearest negatives (ties to the lower database index, as in
+   * {@link #select}), so the shuffle back to the queries carries a few candidates per block, not
+   * every one of the ~1,000.
+   */
   private static Iterator<Tuple2<String, Scored>> score(
-      Iterator<Tuple2<Integer, Tuple2<SplitData.DbImage, float[]>>> block, Iterator<Tuple2<Integer, Request>> requests) {
+      Iterator<Tuple2<Integer, Tuple2<SplitData.DbImage, float[]>>> block, Iterator<Tuple2<Integer, Request>> requests, int keep) {
     Map<Long, Tuple2<SplitData.DbImage, float[]>> byIndex = new HashMap<>();
     block.forEachRemaining(row -> byIndex.put(row._2()._1().dbIndex, row._2()));
     List<Tuple2<String, Scored>> out = new ArrayList<>();
     while (requests.hasNext()) {
       Request r = requests.next()._2();
-      Scored s = new Scored();
-      s.queryPath = r.queryPath;
-      for (int i = 0; i < r.dbIndices.length; i++) {
+      int n = r.dbIndices.length;
+      double[] d2 = new double[n];
+      int bestPositive = -1;
+      List<Integer> negatives = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
         Tuple2<SplitData.DbImage, float[]> image = byIndex.get(r.dbIndices[i]);
         if (image == null) {
           throw new IllegalStateException("query " + r.queryId + " names database index " + r.dbIndices[i]
               + ", which panoramas/ does not hold: tuples/ and panoramas/ are from different mine-tuples runs");
         }
-        s.add(r.dbIndices[i], image._1().imageId, image._1().path, RecallAtN.squaredDistance(r.descriptor, image._2()), r.positive[i]);
+        d2[i] = RecallAtN.squaredDistance(r.descriptor, image._2());
+        if (!r.positive[i]) {
+          negatives.add(i);
+        } else if (bestPositive < 0 || nearer(d2, r.dbIndices, i, bestPositive)) {
+          bestPositive = i;
+        }
+      }
+      negatives.sort((a, b) -> a.equals(b) ? 0 : nearer(d2, r.dbIndices, a, b) ? -1 : 1);
+      List<Integer> kept = new ArrayList<>(negatives.subList(0, Math.min(keep, negatives.size())));
+      if (bestPositive >= 0) {
+        kept.add(bestPositive);
+      }
+      Scored s = new Scored();
+      s.queryPath = r.queryPath;
+      for (int i : kept) {
+        SplitData.DbImage image = byIndex.get(r.dbIndices[i])._1();
+        s.add(r.dbIndices[i], image.imageId, image.path, d2[i], r.positive[i]);
       }
       out.add(new Tuple2<>(r.queryId, s));
     }
     return out.iterator();
+  }
+
+  /** Whether candidate a is nearer than b: smaller distance, ties to the lower database index (a != b). */
+  private static boolean nearer(double[] d2, long[] dbIndices, int a, int b) {
+    return d2[a] != d2[b] ? Double.compare(d2[a], d2[b]) < 0 : dbIndices[a] < dbIndices[b];
   }
 
   /** The paper's choice for one query, ties broken by database index. */
