@@ -29,7 +29,7 @@ final class RoundTrainingMaster extends ParameterAveragingTrainingMaster {
     }
     doIteration(network, round, 1, 1);
     if (collectTrainingStats) {
-      stats.logFitEnd(round.getNumPartitions());
+      stats.logFitEnd(round.getNumPartitions()); // the shares: nothing counts the minibatches any more
     }
   }
 }
