@@ -17,6 +17,7 @@ import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.netvlad.common.model.ImageTensors;
 import org.netvlad.common.model.TupleBatch;
+import org.netvlad.jobs.io.Iterators;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
 import scala.Tuple2;
@@ -133,30 +134,19 @@ public final class EpochTrainer {
   /** The share's minibatches, each built (its images read) only when training asks for it. */
   private static Iterator<DataSet> minibatches(Iterator<Tuple2<Long, Tuple>> rows, ImageReader reader, Plan plan) {
     TaskThreads.apply();
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return rows.hasNext();
-      }
+    return Iterators.batched(rows, plan.tuplesPerBatch(), batch -> List.of(minibatch(batch, reader, plan)));
+  }
 
-      @Override
-      public DataSet next() {
-        List<float[]> images = new ArrayList<>();
-        int tuples = 0;
-        while (rows.hasNext() && tuples < plan.tuplesPerBatch()) {
-          for (String path : rows.next()._2().paths) {
-            images.add(reader.read(path));
-          }
-          tuples++;
-        }
-        if (tuples == 0) {
-          throw new java.util.NoSuchElementException();
-        }
-        return new DataSet(
-            ImageTensors.batch(images, reader.widthPx(), reader.heightPx()),
-            TupleBatch.labels(tuples, 1, plan.negativesPerTuple(), DataType.FLOAT));
+  private static DataSet minibatch(List<Tuple2<Long, Tuple>> tuples, ImageReader reader, Plan plan) {
+    List<float[]> images = new ArrayList<>();
+    for (Tuple2<Long, Tuple> t : tuples) {
+      for (String path : t._2().paths) {
+        images.add(reader.read(path));
       }
-    };
+    }
+    return new DataSet(
+        ImageTensors.batch(images, reader.widthPx(), reader.heightPx()),
+        TupleBatch.labels(tuples.size(), 1, plan.negativesPerTuple(), DataType.FLOAT));
   }
 
   /**
