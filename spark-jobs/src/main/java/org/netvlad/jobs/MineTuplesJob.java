@@ -152,12 +152,13 @@ public final class MineTuplesJob {
             s.get(Settings.NEGATIVE_RADIUS_M),
             positiveNeedsOtherDate);
     long accepted = ingest.rowsIn() - rejectedCount;
-    int partitions =
-        (int) Math.max(spark.sparkContext().defaultParallelism(), accepted / s.get(Settings.ROWS_PER_PARTITION) + 1);
+    int partitions = partitions(accepted, s.get(Settings.ROWS_PER_PARTITION), spark.sparkContext().defaultParallelism());
     MiningStats stats = new MiningStats();
     spark.sparkContext().register(stats, "mining statistics");
     TileMining.mine(panoramas, params, s.get(Settings.TILE_SIZE_M), partitions, databaseBySplit, stats)
         .write()
+        // Ids and index lists are mostly distinct: dictionary pages cost 40% of mining and then fall back.
+        .option("parquet.enable.dictionary", "false")
         .partitionBy("split")
         .parquet(new Path(staging, "tuples-by-split").toString());
     moveSplitFolders(run, new Path(staging, "tuples-by-split"), new Path(staging, "tuples"));
@@ -198,6 +199,15 @@ public final class MineTuplesJob {
             (Long) summary.get("queries_without_positive"),
             run.root()));
     return summary;
+  }
+
+  /**
+   * Mining tasks: about {@code rowsPerPartition} rows each, in whole waves of {@code cores} tasks (a
+   * last wave of one task would leave the other cores idle).
+   */
+  static int partitions(long rows, long rowsPerPartition, int cores) {
+    long waves = Math.max(1, Math.round((double) rows / rowsPerPartition / cores));
+    return (int) Math.min(Integer.MAX_VALUE, waves * cores);
   }
 
   /** Per-split counts and positives-per-query statistics, for the summary. */

@@ -1,20 +1,25 @@
 package org.netvlad.jobs.mining;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sequence;
+import static org.apache.spark.sql.functions.when;
 
-import java.sql.Date;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
+import org.netvlad.common.data.Split;
 import org.netvlad.common.mining.MiningParams;
 import org.netvlad.common.mining.QueryTuple;
 import org.netvlad.common.mining.SitePoint;
@@ -33,17 +38,10 @@ import org.netvlad.jobs.io.Tables;
  * per task is bounded by the tile's contents, not by the data set.
  */
 public final class TileMining {
-  static final StructType TILED_POINT =
-      new StructType()
-          .add("split", DataTypes.StringType, false)
-          .add("tile_x", DataTypes.LongType, false)
-          .add("tile_y", DataTypes.LongType, false)
-          .add("is_query", DataTypes.BooleanType, false)
-          .add("image_id", DataTypes.StringType, false)
-          .add("db_index", DataTypes.LongType, false)
-          .add("x_m", DataTypes.DoubleType, false)
-          .add("y_m", DataTypes.DoubleType, false)
-          .add("epoch_day", DataTypes.IntegerType, false);
+  /** Bits of a tile index in a tile key; indices are offset by half the range to stay positive. */
+  static final int TILE_BITS = 29;
+
+  static final long TILE_OFFSET = 1L << (TILE_BITS - 1);
 
   private TileMining() {}
 
@@ -62,57 +60,58 @@ public final class TileMining {
       int partitions,
       Map<String, Long> databaseCountBySplit,
       MiningStats stats) {
-    Dataset<Row> tiled =
-        panoramas
-            .select("image_id", "role", "split", "captured_at", "frame_easting_m", "frame_northing_m", "db_index")
-            .flatMap(new Tiler(tileSizeM, params.negativeRadiusM()), Encoders.row(TILED_POINT));
-    return tiled
-        .repartition(partitions, col("split"), col("tile_x"), col("tile_y"))
-        .sortWithinPartitions("split", "tile_x", "tile_y")
+    return tiled(panoramas, tileSizeM, params.negativeRadiusM())
+        .repartition(partitions, col("tile_key"))
+        .sortWithinPartitions("tile_key")
         .mapPartitions(
             new TileMiner(params, Map.copyOf(databaseCountBySplit), stats), Encoders.row(Tables.TUPLE));
   }
 
-  /** Assigns a query to its tile and a database image to every tile within reach. */
-  static final class Tiler implements FlatMapFunction<Row, Row> {
-    private static final long serialVersionUID = 1L;
-    private final double tileSizeM;
-    private final double reachM;
-
-    Tiler(double tileSizeM, double reachM) {
-      this.tileSizeM = tileSizeM;
-      this.reachM = reachM;
+  /**
+   * One row per (point, tile it belongs to), in Spark SQL expressions (no row objects): a query in
+   * its own tile, a database image in every tile within {@code reachM} of it. Columns: {@code
+   * tile_key} (split ordinal, tile_x and tile_y in one long: sorting on it is a cheap prefix sort),
+   * {@code tile_x}, {@code tile_y}, {@code is_query}, {@code
+   * image_id}, {@code db_index} (-1 for queries), {@code x_m}, {@code y_m}, {@code epoch_day}
+   * ({@link SitePoint#NO_DATE} without a date) and {@code split}.
+   */
+  static Dataset<Row> tiled(Dataset<Row> panoramas, double tileSizeM, double reachM) {
+    Column isQuery = col("role").equalTo(lit("query"));
+    Column reach = when(isQuery, lit(0.0)).otherwise(lit(reachM));
+    Column x = col("frame_easting_m");
+    Column y = col("frame_northing_m");
+    Column splitOrdinal = lit(-1L);
+    for (Split split : Split.values()) {
+      splitOrdinal = when(col("split").equalTo(lit(split.text())), lit((long) split.ordinal())).otherwise(splitOrdinal);
     }
-
-    @Override
-    public Iterator<Row> call(Row r) {
-      String imageId = r.getString(0);
-      boolean isQuery = "query".equals(r.getString(1));
-      String split = r.getString(2);
-      Object date = r.get(3); // java.sql.Date, or LocalDate where spark.sql.datetime.java8API.enabled
-      int epochDay =
-          date == null
-              ? SitePoint.NO_DATE
-              : (int) (date instanceof Date d ? d.toLocalDate() : (java.time.LocalDate) date).toEpochDay();
-      double x = r.getDouble(4);
-      double y = r.getDouble(5);
-      long dbIndex = r.isNullAt(6) ? -1 : r.getLong(6);
-      List<Row> out = new ArrayList<>(isQuery ? 1 : 4);
-      if (isQuery) {
-        out.add(RowFactory.create(split, tile(x), tile(y), true, imageId, dbIndex, x, y, epochDay));
-        return out.iterator();
-      }
-      for (long tx = tile(x - reachM); tx <= tile(x + reachM); tx++) {
-        for (long ty = tile(y - reachM); ty <= tile(y + reachM); ty++) {
-          out.add(RowFactory.create(split, tx, ty, false, imageId, dbIndex, x, y, epochDay));
-        }
-      }
-      return out.iterator();
-    }
-
-    private long tile(double v) {
-      return (long) Math.floor(v / tileSizeM);
-    }
+    return panoramas
+        .select(
+            splitOrdinal.as("split_ordinal"),
+            explode(sequence(floor(x.minus(reach).divide(tileSizeM)), floor(x.plus(reach).divide(tileSizeM)))).as("tile_x"),
+            sequence(floor(y.minus(reach).divide(tileSizeM)), floor(y.plus(reach).divide(tileSizeM))).as("tiles_y"),
+            isQuery.as("is_query"),
+            col("image_id"),
+            coalesce(col("db_index"), lit(-1L)).as("db_index"),
+            x.as("x_m"),
+            y.as("y_m"),
+            coalesce(expr("unix_date(captured_at)"), lit(SitePoint.NO_DATE)).as("epoch_day"),
+            col("split"))
+        .withColumn("tile_y", explode(col("tiles_y")))
+        .select(
+            col("split_ordinal")
+                .multiply(lit(1L << (2 * TILE_BITS)))
+                .plus(col("tile_x").plus(lit(TILE_OFFSET)).multiply(lit(1L << TILE_BITS)))
+                .plus(col("tile_y").plus(lit(TILE_OFFSET)))
+                .as("tile_key"),
+            col("tile_x"),
+            col("tile_y"),
+            col("is_query"),
+            col("image_id"),
+            col("db_index"),
+            col("x_m"),
+            col("y_m"),
+            col("epoch_day"),
+            col("split"));
   }
 
   /** Mines the tiles of one partition, one tile at a time (rows arrive sorted by tile). */
@@ -166,16 +165,16 @@ public final class TileMining {
       private Iterator<Row> mineNextTile() {
         Row first = pending != null ? pending : rows.next();
         pending = null;
-        String split = first.getString(0);
-        long tileX = first.getLong(1);
-        long tileY = first.getLong(2);
+        long tileKey = first.getLong(0);
+        String split = first.getString(9);
         database.clear();
         queries.clear();
         for (Row r = first; r != null; r = rows.hasNext() ? rows.next() : null) {
-          if (!split.equals(r.getString(0)) || tileX != r.getLong(1) || tileY != r.getLong(2)) {
+          if (tileKey != r.getLong(0)) {
             pending = r;
             break;
           }
+          checkTile(r);
           SitePoint p = new SitePoint(r.getString(4), r.getLong(5), r.getDouble(6), r.getDouble(7), r.getInt(8));
           (r.getBoolean(3) ? queries : database).add(p);
         }
@@ -190,6 +189,15 @@ public final class TileMining {
           }
         }
         return out.iterator();
+      }
+    }
+
+    /** Tiles so far from the frame's origin that their keys could collide are refused (none on Earth). */
+    private static void checkTile(Row r) {
+      if (Math.abs(r.getLong(1)) >= TILE_OFFSET || Math.abs(r.getLong(2)) >= TILE_OFFSET) {
+        throw new IllegalStateException(
+            "image " + r.getString(4) + " lies in tile (" + r.getLong(1) + ", " + r.getLong(2)
+                + "), too far from the mining frame's origin for mining.tile-size-m");
       }
     }
 

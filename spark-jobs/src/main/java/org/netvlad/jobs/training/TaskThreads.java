@@ -28,7 +28,7 @@ public final class TaskThreads {
       Nd4j.getEnvironment().setMaxThreads(threads);
       Nd4j.getEnvironment().setMaxMasterThreads(threads);
     }
-    if (task != null) {
+    if (task != null && !WARNED.get()) {
       String omp = mismatch(System.getenv("OMP_NUM_THREADS"), threads, Runtime.getRuntime().availableProcessors());
       if (omp != null && WARNED.compareAndSet(false, true)) {
         LoggerFactory.getLogger(TaskThreads.class).warn(omp);
