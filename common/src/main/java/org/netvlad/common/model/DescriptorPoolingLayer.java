@@ -18,6 +18,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * image, DL4J's wiring of a layer to its parameter views, no preprocessor, no pretraining.
  */
 public abstract class DescriptorPoolingLayer extends BaseLayer {
+  static {
+    OneDnn.enable(); // before DL4J builds this network's convolution and pooling layers
+  }
+
   private static final long serialVersionUID = 1L;
 
   /** For JSON. */

@@ -16,6 +16,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code [batch, D, H, W]}, output {@code [batch, D]}, no parameters.
  */
 public class MaxPoolingLayer extends NoParamLayer {
+  static {
+    OneDnn.enable(); // before DL4J builds this network's convolution and pooling layers
+  }
+
   private static final long serialVersionUID = 1L;
 
   /** For JSON and direct use. */

@@ -22,6 +22,10 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * network's output: the loss layer passes its input through).
  */
 public final class Networks {
+  static {
+    OneDnn.enable(); // before DL4J builds this network's convolution and pooling layers
+  }
+
   private Networks() {}
 
   /** How the network learns; the updater's learning rate schedule lives in the updater. */
