@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.nd4j.linalg.activations.Activation;
 
 /**
@@ -78,11 +77,7 @@ public enum Backbone {
             .build());
       }
       if (b < blocks.length - 1) {
-        layers.add(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
-            .name("pool" + (b + 1))
-            .kernelSize(2, 2)
-            .stride(2, 2)
-            .build());
+        layers.add(new MaxPooling2x2Layer("pool" + (b + 1)));
       }
     }
     return layers;

@@ -3,8 +3,9 @@ package org.netvlad.common.model;
 import org.deeplearning4j.config.DL4JSystemProperties;
 
 /**
- * DL4J's convolution and pooling layers on oneDNN (ND4J's {@code -onednn} build, see the parent
- * pom): about 3.5x faster training of the default network than DL4J's own Java im2col path.
+ * DL4J's convolution layers on oneDNN (ND4J's {@code -onednn} build, see the parent pom) instead
+ * of DL4J's own Java im2col path; the backbone's pooling runs libnd4j's own kernels
+ * ({@link MaxPooling2x2Layer}).
  *
  * <p>DL4J 1.0.0-M2.1 creates a layer's oneDNN helper only when the system property
  * {@value DL4JSystemProperties#DISABLE_HELPER_PROPERTY} is "false" (its default is "true") and its

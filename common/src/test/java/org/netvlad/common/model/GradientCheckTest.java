@@ -10,7 +10,6 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.AfterAll;
@@ -126,7 +125,7 @@ class GradientCheckTest {
   void wholeSmallNetwork() {
     MultiLayerNetwork net = network(InputType.convolutional(8, 8, 3), new TripletRankingLoss(0.5),
         conv(4, Activation.TANH),
-        new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build(),
+        new MaxPooling2x2Layer("pool"),
         conv(6, Activation.IDENTITY),
         new NetVladLayer.Builder().clusterCount(4).build());
     Nd4j.getRandom().setSeed(6);

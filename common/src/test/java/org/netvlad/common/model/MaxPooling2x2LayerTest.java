@@ -1,0 +1,117 @@
+package org.netvlad.common.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import java.util.Random;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The backbone's 2x2 max pooling on libnd4j's kernels equals a plain-Java max pooling, forward and
+ * backward (the gradient goes to each window's maximum), for even and odd sizes, in float and
+ * double, and survives DL4J's JSON round trip.
+ */
+class MaxPooling2x2LayerTest {
+  @Test
+  void equalsAPlainJavaMaxPoolingForwardAndBackward() {
+    Random random = new Random(3);
+    for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+      for (int[] size : new int[][] {{2, 3, 4, 6}, {3, 5, 7, 9}, {1, 2, 15, 20}, {48, 4, 10, 12}}) {
+        int n = size[0];
+        int c = size[1];
+        int h = size[2];
+        int w = size[3];
+        double[] x = distinct(n * c * h * w, random);
+        Layer layer = layer(h, w, c, type);
+        LayerWorkspaceMgr noWorkspaces = LayerWorkspaceMgr.noWorkspaces();
+        layer.setInput(Nd4j.create(x, new long[] {n, c, h, w}, type), noWorkspaces);
+        INDArray out = layer.activate(true, noWorkspaces);
+        int oh = h / 2;
+        int ow = w / 2;
+        assertArrayEquals(new long[] {n, c, oh, ow}, out.shape(), "output shape of " + n + "x" + c + "x" + h + "x" + w);
+
+        double[] eps = new double[n * c * oh * ow];
+        for (int i = 0; i < eps.length; i++) {
+          eps[i] = random.nextGaussian();
+        }
+        double[] expectedOut = new double[eps.length];
+        double[] expectedGrad = new double[x.length];
+        for (int b = 0; b < n * c; b++) {
+          for (int i = 0; i < oh; i++) {
+            for (int j = 0; j < ow; j++) {
+              int best = -1;
+              for (int di = 0; di < 2; di++) {
+                for (int dj = 0; dj < 2; dj++) {
+                  int at = (b * h + 2 * i + di) * w + 2 * j + dj;
+                  if (best < 0 || x[at] > x[best]) {
+                    best = at;
+                  }
+                }
+              }
+              int o = (b * oh + i) * ow + j;
+              expectedOut[o] = x[best];
+              expectedGrad[best] += eps[o];
+            }
+          }
+        }
+        String what = type + " " + n + "x" + c + "x" + h + "x" + w;
+        assertArrayEquals(expectedOut, out.castTo(DataType.DOUBLE).data().asDouble(), 1e-7, what + " forward");
+        INDArray grad = layer.backpropGradient(Nd4j.create(eps, new long[] {n, c, oh, ow}, type), noWorkspaces).getSecond();
+        assertArrayEquals(expectedGrad, grad.castTo(DataType.DOUBLE).data().asDouble(), 1e-6, what + " backward");
+      }
+    }
+  }
+
+  @Test
+  void survivesDl4jsJsonRoundTrip() {
+    MultiLayerConfiguration conf = configuration(6, 8, 2, DataType.FLOAT);
+    MultiLayerConfiguration back = MultiLayerConfiguration.fromJson(conf.toJson());
+    assertEquals(conf, back);
+    MultiLayerNetwork net = new MultiLayerNetwork(back);
+    net.init();
+    assertInstanceOf(MaxPooling2x2LayerImpl.class, net.getLayer(0));
+    assertEquals("pool", net.getLayer(0).conf().getLayer().getLayerName());
+  }
+
+  private static Layer layer(int h, int w, int c, DataType type) {
+    MultiLayerNetwork net = new MultiLayerNetwork(configuration(h, w, c, type));
+    net.init();
+    return net.getLayer(0);
+  }
+
+  private static MultiLayerConfiguration configuration(int h, int w, int c, DataType type) {
+    return new NeuralNetConfiguration.Builder()
+        .dataType(type)
+        .convolutionMode(ConvolutionMode.Truncate)
+        .list()
+        .layer(new MaxPooling2x2Layer("pool"))
+        .setInputType(InputType.convolutional(h, w, c))
+        .build();
+  }
+
+  /** Distinct values, so that every window has one maximum. */
+  private static double[] distinct(int count, Random random) {
+    double[] x = new double[count];
+    for (int i = 0; i < count; i++) {
+      x[i] = i * 0.5 - count / 4.0;
+    }
+    for (int i = count - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      double t = x[i];
+      x[i] = x[j];
+      x[j] = t;
+    }
+    return x;
+  }
+}
