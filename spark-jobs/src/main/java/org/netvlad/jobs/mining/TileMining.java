@@ -69,10 +69,10 @@ public final class TileMining {
 
   /**
    * One row per (point, tile it belongs to), in Spark SQL expressions (no row objects): a query in
-   * its own tile, a database image in every tile within {@code reachM} of it. Columns: {@code
-   * tile_key} (split ordinal, tile_x and tile_y in one long: sorting on it is a cheap prefix sort),
-   * {@code tile_x}, {@code tile_y}, {@code is_query}, {@code
-   * image_id}, {@code db_index} (-1 for queries), {@code x_m}, {@code y_m}, {@code epoch_day}
+   * its own tile, a database image in every tile within {@code reachM} of it. Columns:
+   * {@code tile_key} (split ordinal, tile_x and tile_y in one long: sorting on it is a cheap
+   * prefix sort), {@code tile_x}, {@code tile_y}, {@code is_query}, {@code image_id},
+   * {@code db_index} (-1 for queries), {@code x_m}, {@code y_m}, {@code epoch_day}
    * ({@link SitePoint#NO_DATE} without a date) and {@code split}.
    */
   static Dataset<Row> tiled(Dataset<Row> panoramas, double tileSizeM, double reachM) {
