@@ -73,7 +73,7 @@ public enum Backbone {
         layers.add(new ConvolutionLayer.Builder(3, 3)
             .name(names.get(conv++))
             .nOut(blocks[b][i])
-            .activation(last ? Activation.IDENTITY : Activation.RELU)
+            .activation(last ? Activation.IDENTITY.getActivationFunction() : new Relu())
             .build());
       }
       if (b < blocks.length - 1) {

@@ -10,8 +10,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The backbone's 2x2 max pooling (stride 2): DL4J's {@link SubsamplingLayer} in every respect
- * (configuration, JSON, output sizes) but computed by libnd4j's own pooling kernels instead of
- * oneDNN's ({@link MaxPooling2x2LayerImpl}).
+ * (configuration, JSON, output sizes) but computed by {@link MaxPool2x2} (float) or libnd4j's own
+ * pooling kernels instead of oneDNN's ({@link MaxPooling2x2LayerImpl}).
  *
  * <p>For NCHW arrays this oneDNN build has only its reference pooling kernel: on the first pooling
  * of the default network (48 x 32 x 120 x 160, 2 threads) it took 216 ms forward and 281 ms

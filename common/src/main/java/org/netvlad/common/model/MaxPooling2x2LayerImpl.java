@@ -1,5 +1,6 @@
 package org.netvlad.common.model;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.deeplearning4j.exception.DL4JInvalidInputException;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
@@ -17,12 +18,14 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.OpContext;
+import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * {@link MaxPooling2x2Layer} at run time: DL4J's subsampling layer whose max pooling, forward and
- * backward, runs libnd4j's {@code maxpool2d} and {@code maxpool2d_bp} with platform helpers
- * (oneDNN) not allowed. The arguments are the ones DL4J's own layer passes.
+ * backward, runs {@link MaxPool2x2} for float NCHW arrays pooled 2x2 with stride 2 (the
+ * backbone's), and otherwise libnd4j's {@code maxpool2d} and {@code maxpool2d_bp} with platform
+ * helpers (oneDNN) not allowed, with the arguments DL4J's own layer passes.
  */
 public class MaxPooling2x2LayerImpl extends SubsamplingLayer {
   private static final long serialVersionUID = 1L;
@@ -43,6 +46,13 @@ public class MaxPooling2x2LayerImpl extends SubsamplingLayer {
           + Arrays.toString(input.shape()) + "; expected rank 4. " + layerId());
     }
     INDArray in = input.castTo(dataType);
+    if (javaKernelApplies(in)) {
+      in = contiguous(in);
+      INDArray output = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, in.dataType(),
+          new long[] {in.size(0), in.size(1), in.size(2) / 2, in.size(3) / 2}, 'c');
+      MaxPool2x2.forward(floats(in), floats(output), planes(in), (int) in.size(2), (int) in.size(3), threads());
+      return output;
+    }
     int[] args = arguments(layerConf().getPadding());
     DynamicCustomOp shapeOnly = DynamicCustomOp.builder("maxpool2d").addInputs(in).addIntegerArguments(args).build();
     long[] shape = shapeOnly.calculateOutputShape().get(0).getShape();
@@ -59,6 +69,14 @@ public class MaxPooling2x2LayerImpl extends SubsamplingLayer {
     assertInputSet(true);
     INDArray in = input.castTo(dataType);
     INDArray eps = epsilon.castTo(dataType);
+    if (javaKernelApplies(in)) {
+      in = contiguous(in);
+      eps = contiguous(eps);
+      INDArray dInput = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, in.dataType(), in.shape(), 'c');
+      MaxPool2x2.backward(floats(in), floats(eps), floats(dInput), planes(in),
+          (int) in.size(2), (int) in.size(3), threads());
+      return new Pair<>(new DefaultGradient(), dInput);
+    }
     boolean nchw = layerConf().getCnn2dDataFormat() == CNN2DFormat.NCHW;
     int h = nchw ? 2 : 1;
     int w = nchw ? 3 : 2;
@@ -70,6 +88,43 @@ public class MaxPooling2x2LayerImpl extends SubsamplingLayer {
     INDArray dInput = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, in.dataType(), in.shape(), 'c');
     execWithoutHelpers("maxpool2d_bp", arguments(pad), dInput, in, eps);
     return new Pair<>(new DefaultGradient(), dInput);
+  }
+
+  /**
+   * Whether {@link MaxPool2x2} computes what this layer's configuration asks: float NCHW, 2x2
+   * windows with stride 2 and no dilation or padding, and sizes where the output is half the input
+   * rounded down (truncate mode, or even sizes).
+   */
+  private boolean javaKernelApplies(INDArray in) {
+    var conf = layerConf();
+    return in.dataType() == DataType.FLOAT && in.rank() == 4 && conf.getCnn2dDataFormat() == CNN2DFormat.NCHW
+        && Arrays.equals(conf.getKernelSize(), new int[] {2, 2}) && Arrays.equals(conf.getStride(), new int[] {2, 2})
+        && Arrays.equals(conf.getDilation(), new int[] {1, 1}) && Arrays.equals(conf.getPadding(), new int[] {0, 0})
+        && (convolutionMode == ConvolutionMode.Truncate || (in.size(2) % 2 == 0 && in.size(3) % 2 == 0))
+        && in.length() < Integer.MAX_VALUE;
+  }
+
+  /** The array itself when its elements lie in C order one after another, else a C-order copy. */
+  private static INDArray contiguous(INDArray a) {
+    return a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a) ? a : a.dup('c');
+  }
+
+  /**
+   * A contiguous array's elements as a buffer over its memory, from its first element. ND4J's own
+   * {@code asNioFloat()} starts at the buffer's first element and only positions the view's
+   * offset, which absolute reads ignore.
+   */
+  private static FloatBuffer floats(INDArray a) {
+    return a.data().asNioFloat().slice();
+  }
+
+  private static int planes(INDArray in) {
+    return (int) (in.size(0) * in.size(1));
+  }
+
+  /** As many threads as ND4J's own operations use. */
+  private static int threads() {
+    return Nd4j.getEnvironment().maxMasterThreads();
   }
 
   /** kernel, stride, padding, dilation, same mode, (unused), data format: as DL4J's layer gives them. */

@@ -1,5 +1,6 @@
 package org.netvlad.common.model;
 
+import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -8,14 +9,25 @@ import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The NetVLAD layer at run time: forward and backward by {@link NetVladMath}. Backward recomputes
- * the forward intermediates from the input rather than keeping them across DL4J's workspaces.
+ * The NetVLAD layer at run time: forward and backward by {@link NetVladMath}.
+ *
+ * <p>The backward pass needs the forward pass's intermediates. When the network caches forward
+ * values ({@code CacheMode}, which {@link Networks} sets) and DL4J has opened its forward-cache
+ * workspace (during {@code fit}), a training forward pass keeps them there, as DL4J's convolution
+ * layers keep their pre-activations; otherwise the backward pass runs the forward pass again.
  */
 public class NetVladLayerImpl extends BaseLayer<NetVladLayer> {
   private static final long serialVersionUID = 1L;
+
+  /** The last training forward pass, kept in the forward-cache workspace, and the input it ran on. */
+  private transient NetVladMath.Forward kept;
+  private transient INDArray keptInput;
+  /** Whether the last backward pass read a kept forward pass (for tests). */
+  private transient boolean lastBackwardReusedForward;
 
   public NetVladLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
     super(conf, dataType);
@@ -44,16 +56,36 @@ public class NetVladLayerImpl extends BaseLayer<NetVladLayer> {
     assertInputSet(false);
     checkInput();
     applyDropOutIfNecessary(training, workspaceMgr);
-    INDArray out = NetVladMath.forward(input, param(NetVladParams.ASSIGN_WEIGHTS), param(NetVladParams.ASSIGN_BIAS),
-        param(NetVladParams.CENTRES), hard()).output;
-    return workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, out);
+    kept = null;
+    keptInput = null;
+    if (training && canKeep(workspaceMgr)) {
+      try (MemoryWorkspace ws = workspaceMgr.notifyScopeBorrowed(ArrayType.FF_CACHE)) {
+        kept = forward();
+        keptInput = input;
+      }
+      return workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, kept.output);
+    }
+    return workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, forward().output);
+  }
+
+  private boolean canKeep(LayerWorkspaceMgr workspaceMgr) {
+    return cacheMode != null && cacheMode != CacheMode.NONE && workspaceMgr.hasConfiguration(ArrayType.FF_CACHE)
+        && workspaceMgr.isWorkspaceOpen(ArrayType.FF_CACHE);
+  }
+
+  private NetVladMath.Forward forward() {
+    return NetVladMath.forward(input, param(NetVladParams.ASSIGN_WEIGHTS), param(NetVladParams.ASSIGN_BIAS),
+        param(NetVladParams.CENTRES), hard());
   }
 
   @Override
   public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
     assertInputSet(true);
-    NetVladMath.Backward grads = NetVladMath.backward(input, param(NetVladParams.ASSIGN_WEIGHTS),
-        param(NetVladParams.ASSIGN_BIAS), param(NetVladParams.CENTRES), hard(), epsilon);
+    lastBackwardReusedForward = kept != null && keptInput == input;
+    NetVladMath.Forward f = lastBackwardReusedForward ? kept : forward();
+    kept = null;
+    keptInput = null;
+    NetVladMath.Backward grads = NetVladMath.backward(f, param(NetVladParams.ASSIGN_WEIGHTS), param(NetVladParams.CENTRES), hard(), epsilon);
     Gradient gradient = new DefaultGradient();
     if (!hard()) {
       gradient.setGradientFor(NetVladParams.ASSIGN_WEIGHTS, gradientViews.get(NetVladParams.ASSIGN_WEIGHTS).assign(grads.w()));
@@ -62,6 +94,17 @@ public class NetVladLayerImpl extends BaseLayer<NetVladLayer> {
     gradient.setGradientFor(NetVladParams.CENTRES, gradientViews.get(NetVladParams.CENTRES).assign(grads.c()));
     INDArray dInput = backpropDropOutIfPresent(workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, grads.input()));
     return new Pair<>(gradient, dInput);
+  }
+
+  boolean lastBackwardReusedForward() {
+    return lastBackwardReusedForward;
+  }
+
+  @Override
+  public void clear() {
+    super.clear();
+    kept = null;
+    keptInput = null;
   }
 
   private void checkInput() {

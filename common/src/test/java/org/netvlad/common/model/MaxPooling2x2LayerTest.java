@@ -16,11 +16,13 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * The backbone's 2x2 max pooling on libnd4j's kernels equals a plain-Java max pooling, forward and
- * backward (the gradient goes to each window's maximum), for even and odd sizes, in float and
- * double, and survives DL4J's JSON round trip.
+ * The backbone's 2x2 max pooling ({@link MaxPool2x2} for float, libnd4j's kernels for double)
+ * equals a plain-Java max pooling, forward and backward (the gradient goes to each window's
+ * maximum), for even and odd sizes, on arrays that start inside a larger buffer; gives ties to the
+ * first largest value; and survives DL4J's JSON round trip.
  */
 class MaxPooling2x2LayerTest {
   @Test
@@ -35,7 +37,7 @@ class MaxPooling2x2LayerTest {
         double[] x = distinct(n * c * h * w, random);
         Layer layer = layer(h, w, c, type);
         LayerWorkspaceMgr noWorkspaces = LayerWorkspaceMgr.noWorkspaces();
-        layer.setInput(Nd4j.create(x, new long[] {n, c, h, w}, type), noWorkspaces);
+        layer.setInput(atAnOffset(x, new long[] {n, c, h, w}, type), noWorkspaces);
         INDArray out = layer.activate(true, noWorkspaces);
         int oh = h / 2;
         int ow = w / 2;
@@ -67,7 +69,7 @@ class MaxPooling2x2LayerTest {
         }
         String what = type + " " + n + "x" + c + "x" + h + "x" + w;
         assertArrayEquals(expectedOut, out.castTo(DataType.DOUBLE).data().asDouble(), 1e-7, what + " forward");
-        INDArray grad = layer.backpropGradient(Nd4j.create(eps, new long[] {n, c, oh, ow}, type), noWorkspaces).getSecond();
+        INDArray grad = layer.backpropGradient(atAnOffset(eps, new long[] {n, c, oh, ow}, type), noWorkspaces).getSecond();
         assertArrayEquals(expectedGrad, grad.castTo(DataType.DOUBLE).data().asDouble(), 1e-6, what + " backward");
       }
     }
@@ -98,6 +100,35 @@ class MaxPooling2x2LayerTest {
         .layer(new MaxPooling2x2Layer("pool"))
         .setInputType(InputType.convolutional(h, w, c))
         .build();
+  }
+
+  @Test
+  void tiesGoToTheFirstLargestValueOfTheWindow() {
+    // windows (row-major within the window): all equal; top-right and bottom-left tie; bottom-right alone largest
+    double[] x = {1, 1, 0, 5, 2, 2,
+                  1, 1, 5, 0, 2, 3};
+    double[] expectedGrad = {10, 0, 0, 20, 0, 0,
+                             0, 0, 0, 0, 0, 30};
+    Layer layer = layer(2, 6, 1, DataType.FLOAT);
+    LayerWorkspaceMgr noWorkspaces = LayerWorkspaceMgr.noWorkspaces();
+    layer.setInput(Nd4j.create(x, new long[] {1, 1, 2, 6}, DataType.FLOAT), noWorkspaces);
+    assertArrayEquals(new double[] {1, 5, 3}, layer.activate(true, noWorkspaces).data().asDouble(), 0);
+    INDArray grad = layer.backpropGradient(Nd4j.create(new double[] {10, 20, 30}, new long[] {1, 1, 1, 3}, DataType.FLOAT),
+        noWorkspaces).getSecond();
+    assertArrayEquals(expectedGrad, grad.data().asDouble(), 0);
+  }
+
+  /**
+   * The values as a view into a larger array, starting past its first element, as DL4J's
+   * workspaces hand arrays over (a pooling that read from the buffer's start got these wrong).
+   */
+  private static INDArray atAnOffset(double[] values, long[] shape, DataType type) {
+    long[] larger = shape.clone();
+    larger[0]++;
+    INDArray view = Nd4j.zeros(type, larger).get(NDArrayIndex.interval(1, larger[0]), NDArrayIndex.all(), NDArrayIndex.all(),
+        NDArrayIndex.all());
+    view.assign(Nd4j.create(values, shape, type));
+    return view;
   }
 
   /** Distinct values, so that every window has one maximum. */

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.deeplearning4j.config.DL4JSystemProperties;
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.CacheMode;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
@@ -83,6 +86,36 @@ class OneDnnTest {
           moved.norm2Number().doubleValue(), java.params().amaxNumber().doubleValue());
     }
     assertClose(java.params(), fast.params(), 1e-3, "parameters after 6 steps");
+  }
+
+  @Test
+  void keepingForwardValuesForTheBackwardPassChangesNoStep() {
+    ModelSpec spec = Settings.modelSpec(PipelineConfig.load("", "test", List.of("model.width-px=64", "model.height-px=48", "model.clusters=16")));
+    MultiLayerNetwork cached = Networks.create(spec, new Networks.Training(new Nesterovs(1e-3, 0.9), 1e-3, 7), DataType.FLOAT);
+    assertEquals(CacheMode.DEVICE, cached.getLayerWiseConfigurations().getCacheMode());
+    for (NeuralNetConfiguration layer : cached.getLayerWiseConfigurations().getConfs()) {
+      assertEquals(CacheMode.DEVICE, layer.getCacheMode(), layer.getLayer().getLayerName());
+    }
+    MultiLayerConfiguration none = cached.getLayerWiseConfigurations().clone();
+    none.setCacheMode(CacheMode.NONE);
+    none.getConfs().forEach(c -> c.setCacheMode(CacheMode.NONE));
+    MultiLayerNetwork recomputed = new MultiLayerNetwork(none);
+    recomputed.init(cached.params().dup(), true);
+    Nd4j.getRandom().setSeed(6);
+    for (int step = 0; step < 4; step++) {
+      INDArray images = Nd4j.rand(DataType.FLOAT, 2 * TupleBatch.rowsPerTuple(1, 3), 3, spec.heightPx(), spec.widthPx());
+      org.nd4j.linalg.dataset.DataSet batch = new org.nd4j.linalg.dataset.DataSet(images, TupleBatch.labels(2, 1, 3, DataType.FLOAT));
+      recomputed.fit(batch);
+      cached.fit(batch);
+      assertEquals(recomputed.score(), cached.score(), 1e-9, "loss at step " + step);
+      assertTrue(netVlad(cached).lastBackwardReusedForward(), "step " + step + " kept the NetVLAD forward pass");
+      assertTrue(!netVlad(recomputed).lastBackwardReusedForward(), "step " + step + " ran the NetVLAD forward pass again");
+    }
+    assertClose(recomputed.params(), cached.params(), 1e-6, "parameters after 4 steps");
+  }
+
+  private static NetVladLayerImpl netVlad(MultiLayerNetwork net) {
+    return (NetVladLayerImpl) net.getLayer(Networks.descriptorLayerIndex(net));
   }
 
   private static MultiLayerNetwork withoutHelpers(MultiLayerNetwork net) {

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.SplittableRandom;
-import org.deeplearning4j.config.DL4JSystemProperties;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.netvlad.common.data.Role;
@@ -35,12 +34,11 @@ import org.nd4j.linalg.learning.config.Adam;
  * fixed set of training tuples and raise Recall@5 on held-out queries (the val and test streets,
  * geographically disjoint from training) clearly above the initialised-but-untrained network's.
  *
- * <p>It trains on DL4J's Java convolution path, not oneDNN (the default, {@link OneDnn}). Both
- * compute the same steps ({@link OneDnnTest}) and follow the same course for the first epochs, but
- * this small network's training is chaotic: from some seeds both settle on the plateau where every
- * distance is equal (loss ≈ negatives x margin = 0.5) and Recall@5 barely moves, and rounding
- * decides which seeds. This seed escapes the plateau on the Java path, not on oneDNN. Making the
- * test robust to that (and 3.5x faster on oneDNN) is open work.
+ * <p>Training first falls to the plateau where every distance is about equal (loss ≈ negatives x
+ * margin = 0.5) and Recall@5 barely moves, then leaves it after 4 to 6 epochs, depending on the
+ * network's seed ({@code -Dtraining.test.seed}). On oneDNN, seeds 1 and 3 reached Recall@5 0.802
+ * and 0.813 after 10 epochs (from 0.604 and 0.620), seed 5 0.743 after 6. After 5 epochs, as this
+ * test once trained, whether a run had left the plateau was a matter of rounding.
  */
 class TrainingOnRenderedCityTest {
   private static final int WIDTH = Integer.getInteger("training.test.width", 64);
@@ -50,7 +48,7 @@ class TrainingOnRenderedCityTest {
   private static final int TUPLES_PER_STEP = 4;
   private static final int NEGATIVES = 5;
   private static final int CANDIDATES = 100;
-  private static final int EPOCHS = Integer.getInteger("training.test.epochs", 5);
+  private static final int EPOCHS = Integer.getInteger("training.test.epochs", 10);
 
   /** The images of one part of the city, database and queries, with their positions. */
   static final class Part {
@@ -68,21 +66,6 @@ class TrainingOnRenderedCityTest {
 
   @Test
   void trainingLowersTheLossAndBeatsTheUntrainedNetworkOnHeldOutQueries() {
-    String helpers = System.getProperty(DL4JSystemProperties.DISABLE_HELPER_PROPERTY);
-    System.setProperty(DL4JSystemProperties.DISABLE_HELPER_PROPERTY, "true");
-    try {
-      trainAndCompare();
-    } finally {
-      if (helpers == null) {
-        System.clearProperty(DL4JSystemProperties.DISABLE_HELPER_PROPERTY);
-      } else {
-        System.setProperty(DL4JSystemProperties.DISABLE_HELPER_PROPERTY, helpers);
-      }
-      OneDnn.enable();
-    }
-  }
-
-  private static void trainAndCompare() {
     long startNs = System.nanoTime();
     City city = new City(11, 100, 20);
     StreetLayout layout = new StreetLayout(700, 400, 100, 12, 1, 1.0, 2.0, 11);
@@ -108,7 +91,7 @@ class TrainingOnRenderedCityTest {
     }
 
     ModelSpec spec = ModelSpec.defaults().withImageSize(HEIGHT, WIDTH);
-    MultiLayerNetwork net = Networks.create(spec, new Networks.Training(new Adam(LEARNING_RATE), 1e-3, 5), DataType.FLOAT);
+    MultiLayerNetwork net = Networks.create(spec, new Networks.Training(new Adam(LEARNING_RATE), 1e-3, Long.getLong("training.test.seed", 5)), DataType.FLOAT);
     Random random = new Random(5);
     List<float[]> sample = new ArrayList<>();
     for (int i = 0; i < 300; i++) {
