@@ -96,16 +96,20 @@ public final class MiningBench {
           .add("split", DataTypes.StringType)
           .add("captured_at", DataTypes.DateType);
 
+  /** A local[2] session on loopback without a UI. */
+  private static SparkSession localSession(String name) {
+    return SparkSession.builder()
+        .master("local[2]")
+        .appName(name)
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .getOrCreate();
+  }
+
   /** Writes the layout as a Parquet manifest (UTM 17T), in parallel over streets. */
   static long generate(StreetLayout layout, Path out) {
-    SparkSession spark =
-        SparkSession.builder()
-            .master("local[2]")
-            .appName("bench-layout")
-            .config("spark.ui.enabled", "false")
-            .config("spark.driver.host", "127.0.0.1")
-            .config("spark.driver.bindAddress", "127.0.0.1")
-            .getOrCreate();
+    SparkSession spark = localSession("bench-layout");
     try {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       List<Integer> streets = IntStream.range(0, layout.streetCount()).boxed().toList();
@@ -137,14 +141,7 @@ public final class MiningBench {
    * No job that writes its output in Spark can mine faster than this.
    */
   static double sparkFloor(Path manifest, Path out) {
-    SparkSession spark =
-        SparkSession.builder()
-            .master("local[2]")
-            .appName("bench-floor")
-            .config("spark.ui.enabled", "false")
-            .config("spark.driver.host", "127.0.0.1")
-            .config("spark.driver.bindAddress", "127.0.0.1")
-            .getOrCreate();
+    SparkSession spark = localSession("bench-floor");
     try {
       var panoramas = spark.read().parquet(manifest.toString()).persist();
       panoramas.count();
