@@ -72,13 +72,12 @@ class OneDnnTest {
 
   @Test
   void trainingStepsOnOneDnnFollowDl4jsJavaPath() {
-    ModelSpec spec = Settings.modelSpec(PipelineConfig.load("", "test", List.of("model.width-px=64", "model.height-px=48", "model.clusters=16")));
+    ModelSpec spec = smallSpec();
     MultiLayerNetwork fast = Networks.create(spec, new Networks.Training(new Nesterovs(1e-3, 0.9), 1e-3, 7), DataType.FLOAT);
     MultiLayerNetwork java = withoutHelpers(fast);
     Nd4j.getRandom().setSeed(5);
     for (int step = 0; step < 6; step++) {
-      INDArray images = Nd4j.rand(DataType.FLOAT, 2 * TupleBatch.rowsPerTuple(1, 3), 3, spec.heightPx(), spec.widthPx());
-      org.nd4j.linalg.dataset.DataSet batch = new org.nd4j.linalg.dataset.DataSet(images, TupleBatch.labels(2, 1, 3, DataType.FLOAT));
+      org.nd4j.linalg.dataset.DataSet batch = randomStep(spec);
       java.fit(batch);
       fast.fit(batch);
       INDArray moved = java.params().sub(fast.params());
@@ -90,7 +89,7 @@ class OneDnnTest {
 
   @Test
   void keepingForwardValuesForTheBackwardPassChangesNoStep() {
-    ModelSpec spec = Settings.modelSpec(PipelineConfig.load("", "test", List.of("model.width-px=64", "model.height-px=48", "model.clusters=16")));
+    ModelSpec spec = smallSpec();
     MultiLayerNetwork cached = Networks.create(spec, new Networks.Training(new Nesterovs(1e-3, 0.9), 1e-3, 7), DataType.FLOAT);
     assertEquals(CacheMode.DEVICE, cached.getLayerWiseConfigurations().getCacheMode());
     for (NeuralNetConfiguration layer : cached.getLayerWiseConfigurations().getConfs()) {
@@ -103,8 +102,7 @@ class OneDnnTest {
     recomputed.init(cached.params().dup(), true);
     Nd4j.getRandom().setSeed(6);
     for (int step = 0; step < 4; step++) {
-      INDArray images = Nd4j.rand(DataType.FLOAT, 2 * TupleBatch.rowsPerTuple(1, 3), 3, spec.heightPx(), spec.widthPx());
-      org.nd4j.linalg.dataset.DataSet batch = new org.nd4j.linalg.dataset.DataSet(images, TupleBatch.labels(2, 1, 3, DataType.FLOAT));
+      org.nd4j.linalg.dataset.DataSet batch = randomStep(spec);
       recomputed.fit(batch);
       cached.fit(batch);
       assertEquals(recomputed.score(), cached.score(), 1e-9, "loss at step " + step);
@@ -112,6 +110,16 @@ class OneDnnTest {
       assertTrue(!netVlad(recomputed).lastBackwardReusedForward(), "step " + step + " ran the NetVLAD forward pass again");
     }
     assertClose(recomputed.params(), cached.params(), 1e-6, "parameters after 4 steps");
+  }
+
+  private static ModelSpec smallSpec() {
+    return Settings.modelSpec(PipelineConfig.load("", "test", List.of("model.width-px=64", "model.height-px=48", "model.clusters=16")));
+  }
+
+  /** A training step of 2 tuples (1 query, 1 positive, 3 negatives) of random images. */
+  private static org.nd4j.linalg.dataset.DataSet randomStep(ModelSpec spec) {
+    INDArray images = Nd4j.rand(DataType.FLOAT, 2 * TupleBatch.rowsPerTuple(1, 3), 3, spec.heightPx(), spec.widthPx());
+    return new org.nd4j.linalg.dataset.DataSet(images, TupleBatch.labels(2, 1, 3, DataType.FLOAT));
   }
 
   private static NetVladLayerImpl netVlad(MultiLayerNetwork net) {
