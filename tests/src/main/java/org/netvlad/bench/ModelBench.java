@@ -38,8 +38,8 @@ import org.nd4j.linalg.learning.config.Nesterovs;
 
 /**
  * {@code submit/bench model}: the default network (small backbone + NetVLAD K=64, 3x120x160 input)
- * on rendered images. For each setting (OpenMP threads; glibc malloc as is, tuned to keep freed
- * memory instead of unmapping it, or tcmalloc preloaded when installed) a child JVM measures
+ * on rendered images. For each setting (OpenMP threads; glibc malloc as submit/lib/common.sh sets
+ * it by default, plain glibc, or tcmalloc preloaded when installed) a child JVM measures
  *
  * <ul>
  *   <li>forward (descriptor extraction) images/s, batches of 48;
@@ -54,6 +54,9 @@ public final class ModelBench {
   private static final int NEGATIVES = 10;
   private static final int BATCH = TUPLES * TupleBatch.rowsPerTuple(1, NEGATIVES);
 
+  /** OpenMP thread counts measured: -Dbench.threads=1,2 (the default). */
+  private static final List<String> THREADS = List.of(System.getProperty("bench.threads", "1,2").split(","));
+
   private ModelBench() {}
 
   public static void main(String[] args) throws Exception {
@@ -64,35 +67,113 @@ public final class ModelBench {
       return;
     }
     int seconds = Integer.parseInt(System.getProperty("bench.seconds", "20"));
-    List<String[]> settings = new ArrayList<>();
-    for (String allocator : TCMALLOC == null ? List.of("glibc", "tuned") : List.of("glibc", "tuned", "tcmalloc")) {
-      settings.add(new String[] {"1", allocator});
-      settings.add(new String[] {"2", allocator});
+    int rounds = Integer.parseInt(System.getProperty("bench.rounds", "1"));
+    String python = torchPython();
+    List<Setting> settings = new ArrayList<>();
+    for (String allocator : TCMALLOC == null ? List.of("default", "plain") : List.of("default", "plain", "tcmalloc")) {
+      for (String threads : THREADS) {
+        settings.add(new Setting(false, Integer.parseInt(threads), allocator));
+      }
     }
+    if (python != null) {
+      for (String allocator : TCMALLOC == null ? List.of("plain") : List.of("plain", "tcmalloc")) {
+        for (String threads : THREADS) {
+          settings.add(new Setting(true, Integer.parseInt(threads), allocator));
+        }
+      }
+    }
+    // Rounds interleave all settings, so that a slow spell of a shared machine hits each of them.
+    Map<Setting, List<Map<String, Double>>> results = new LinkedHashMap<>();
+    for (int round = 1; round <= rounds; round++) {
+      for (Setting setting : settings) {
+        Map<String, Double> r = setting.torch() ? torchChild(python, setting, seconds) : child(setting.threads(), setting.allocator(), seconds);
+        results.computeIfAbsent(setting, k -> new ArrayList<>()).add(r);
+        System.err.println("round " + round + " " + setting + ": " + r);
+      }
+    }
+
     List<String> lines = new ArrayList<>();
-    lines.add(String.format(Locale.ROOT, "%-8s %-9s %8s %10s %9s %9s %11s %9s", "threads", "malloc", "forward/s",
+    lines.add(String.format(Locale.ROOT, "%-8s %-14s %8s %10s %9s %9s %11s %9s", "threads", "malloc", "forward/s",
         "train/s", "netvlad%", "loss%", "gemm_gflops", "step_ms"));
-    for (String[] s : settings) {
-      Map<String, Double> r = child(Integer.parseInt(s[0]), s[1], seconds);
-      lines.add(String.format(Locale.ROOT, "%-8s %-9s %8.1f %10.1f %9.1f %9.1f %11.1f %9.1f", s[0], s[1],
-          num(r, "forward_images_per_s"), num(r, "train_images_per_s"), num(r, "netvlad_share_pct"), num(r, "loss_share_pct"),
-          num(r, "gemm_gflops"), num(r, "step_ms")));
-      System.err.println(lines.get(lines.size() - 1));
+    for (Setting setting : settings) {
+      List<Map<String, Double>> r = results.get(setting);
+      if (setting.torch()) {
+        lines.add(String.format(Locale.ROOT, "%-8s %-14s %8.1f %10.1f   (PyTorch %s, same network and step)", setting.threads(),
+            "torch/" + setting.allocator(), median(r, "forward_images_per_s"), median(r, "train_images_per_s"), python));
+      } else {
+        lines.add(String.format(Locale.ROOT, "%-8s %-14s %8.1f %10.1f %9.1f %9.1f %11.1f %9.1f", setting.threads(), setting.allocator(),
+            median(r, "forward_images_per_s"), median(r, "train_images_per_s"), median(r, "netvlad_share_pct"),
+            median(r, "loss_share_pct"), median(r, "gemm_gflops"), median(r, "step_ms")));
+      }
     }
-    lines.addAll(pytorchSideBySide(seconds));
+    if (python == null) {
+      lines.add("pytorch: not measured (no python3 with torch found; set NETVLAD_TORCH_PYTHON)");
+    } else {
+      for (String threads : THREADS) {
+        lines.add(ratioLine(results, Integer.parseInt(threads), "train_images_per_s", "training", rounds));
+        lines.add(ratioLine(results, Integer.parseInt(threads), "forward_images_per_s", "forward", rounds));
+      }
+    }
     System.out.println("model benchmark: small backbone + NetVLAD K=64, 3x120x160, training step = " + TUPLES
-        + " tuples x (1 query + 1 positive + " + NEGATIVES + " negatives) = " + BATCH + " images");
+        + " tuples x (1 query + 1 positive + " + NEGATIVES + " negatives) = " + BATCH + " images; "
+        + (rounds == 1 ? "one round" : "medians of " + rounds + " interleaved rounds"));
     lines.forEach(System.out::println);
   }
 
+  /** One measured configuration: ours or PyTorch's, OpenMP threads, allocator. */
+  private record Setting(boolean torch, int threads, String allocator) {
+    @Override
+    public String toString() {
+      return (torch ? "torch" : "ours") + " threads=" + threads + " malloc=" + allocator;
+    }
+  }
+
   /**
-   * The same network and step in PyTorch ({@code tests/bench/torch_model_bench.py}) when a Python
-   * with torch is found ({@code NETVLAD_TORCH_PYTHON}, else python3 on the PATH, else
-   * /usr/bin/python3), with 1 and 2 threads.
+   * Ours with our default allocator settings against PyTorch's best allocator, at the same thread
+   * count: the ratio in each round (both measured minutes apart at most), and its median.
    */
-  private static List<String> pytorchSideBySide(int seconds) throws Exception {
-    Path script = Path.of(System.getProperty("project.root", ".")).resolve("tests/bench/torch_model_bench.py");
-    String python = null;
+  private static String ratioLine(Map<Setting, List<Map<String, Double>>> results, int threads, String key, String what, int rounds) {
+    List<Double> ratios = new ArrayList<>();
+    for (int round = 0; round < rounds; round++) {
+      double torchBest = 0;
+      double ours = Double.NaN;
+      for (Map.Entry<Setting, List<Map<String, Double>>> e : results.entrySet()) {
+        if (e.getKey().threads() != threads) {
+          continue;
+        }
+        double value = e.getValue().get(round).getOrDefault(key, Double.NaN);
+        if (e.getKey().torch()) {
+          torchBest = Math.max(torchBest, Double.isNaN(value) ? 0 : value);
+        } else if (e.getKey().allocator().equals("default")) {
+          ours = value;
+        }
+      }
+      ratios.add(ours / torchBest);
+    }
+    StringBuilder perRound = new StringBuilder();
+    ratios.forEach(r -> perRound.append(String.format(Locale.ROOT, " %.2f", r)));
+    return String.format(Locale.ROOT, "%s, %d thread(s): ours (default malloc) / PyTorch's best = %.2f (median; rounds:%s)",
+        what, threads, medianOf(ratios), perRound);
+  }
+
+  private static double median(List<Map<String, Double>> results, String key) {
+    List<Double> values = new ArrayList<>();
+    results.forEach(r -> values.add(r.getOrDefault(key, Double.NaN)));
+    return medianOf(values);
+  }
+
+  private static double medianOf(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    sorted.sort(null);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  /**
+   * A Python with torch for the side-by-side ({@code tests/bench/torch_model_bench.py}):
+   * {@code NETVLAD_TORCH_PYTHON}, else python3 on the PATH, else /usr/bin/python3; null if none.
+   */
+  private static String torchPython() throws InterruptedException {
     List<String> candidates = new ArrayList<>();
     if (System.getenv("NETVLAD_TORCH_PYTHON") != null) {
       candidates.add(System.getenv("NETVLAD_TORCH_PYTHON"));
@@ -103,51 +184,36 @@ public final class ModelBench {
       try {
         if (new ProcessBuilder(candidate, "-c", "import torch").redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor() == 0) {
-          python = candidate;
-          break;
+          return candidate;
         }
       } catch (java.io.IOException e) {
         // not this one
       }
     }
-    List<String> out = new ArrayList<>();
-    if (python == null) {
-      out.add("pytorch: not measured (no python3 with torch found; set NETVLAD_TORCH_PYTHON)");
-      return out;
-    }
-    List<String[]> settings = new ArrayList<>();
-    for (String allocator : TCMALLOC == null ? List.of("glibc") : List.of("glibc", "tcmalloc")) {
-      settings.add(new String[] {"1", allocator});
-      settings.add(new String[] {"2", allocator});
-    }
-    for (String[] setting : settings) {
-      int threads = Integer.parseInt(setting[0]);
-      ProcessBuilder pb = new ProcessBuilder(python, script.toString(), setting[0], String.valueOf(seconds / 2.0))
-          .redirectError(ProcessBuilder.Redirect.DISCARD);
-      pb.environment().put("OMP_NUM_THREADS", setting[0]);
-      allocator(pb, setting[1]);
-      Process p = pb.start();
-      String result = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      if (p.waitFor() != 0 || !result.startsWith("RESULT ")) {
-        out.add("pytorch (" + threads + " threads): failed with exit code " + p.exitValue());
-        continue;
-      }
-      Map<String, Double> r = new LinkedHashMap<>();
-      for (String pair : result.substring(7).split(" ")) {
-        String[] kv = pair.split("=");
-        r.put(kv[0], Double.parseDouble(kv[1]));
-      }
-      out.add(String.format(Locale.ROOT, "%-8s %-14s %8.1f %10.1f   (PyTorch %s, same network and step)", threads, "torch/" + setting[1],
-          r.get("forward_images_per_s"), r.get("train_images_per_s"), python));
-    }
-    return out;
+    return null;
   }
 
-  private static double num(Map<String, Double> r, String key) {
-    return r.get(key);
+  /** The same network and step in PyTorch; empty values (NaN) if its run fails. */
+  private static Map<String, Double> torchChild(String python, Setting setting, int seconds) throws Exception {
+    Path script = Path.of(System.getProperty("project.root", ".")).resolve("tests/bench/torch_model_bench.py");
+    ProcessBuilder pb = new ProcessBuilder(python, script.toString(), String.valueOf(setting.threads()), String.valueOf(seconds / 2.0))
+        .redirectError(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().put("OMP_NUM_THREADS", String.valueOf(setting.threads()));
+    allocator(pb, setting.allocator());
+    Process p = pb.start();
+    String result = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    Map<String, Double> r = new LinkedHashMap<>();
+    if (p.waitFor() != 0 || !result.startsWith("RESULT ")) {
+      System.err.println("pytorch " + setting + ": failed with exit code " + p.exitValue());
+      return r;
+    }
+    for (String pair : result.substring(7).split(" ")) {
+      String[] kv = pair.split("=");
+      r.put(kv[0], Double.parseDouble(kv[1]));
+    }
+    return r;
   }
 
-  /** Runs the measurement in a fresh JVM: OpenMP and malloc settings only take effect at start. */
   /** tcmalloc, when installed (Debian: libtcmalloc-minimal4) or named by NETVLAD_TCMALLOC. */
   private static final String TCMALLOC = findTcmalloc();
 
@@ -157,18 +223,30 @@ public final class ModelBench {
     return java.nio.file.Files.isRegularFile(Path.of(path)) ? path : null;
   }
 
-  /** Sets the allocator of a child process: glibc as is, glibc tuned to keep freed memory, or tcmalloc preloaded. */
+  /** glibc malloc's settings that submit/lib/common.sh sets by default, as environment variables. */
+  private static final List<String> MALLOC_SETTINGS =
+      List.of("MALLOC_ARENA_MAX", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_");
+
+  /**
+   * Sets the allocator of a child process: glibc with the settings submit/ starts this benchmark
+   * with ("default"), glibc without them ("plain"), or tcmalloc preloaded.
+   */
   private static void allocator(ProcessBuilder pb, String allocator) {
-    if (allocator.equals("tuned")) {
-      // Keep large freed blocks in the heap rather than unmapping them: no page faults on reuse.
-      pb.environment().put("MALLOC_MMAP_THRESHOLD_", "1073741824");
-      pb.environment().put("MALLOC_TRIM_THRESHOLD_", "4294967296");
-      pb.environment().put("MALLOC_TOP_PAD_", "268435456");
-    } else if (allocator.equals("tcmalloc")) {
+    if (allocator.equals("default")) {
+      for (String name : MALLOC_SETTINGS) {
+        if (System.getenv(name) == null) {
+          throw new IllegalStateException(name + " is not set: run this benchmark through submit/bench");
+        }
+      }
+      return;
+    }
+    MALLOC_SETTINGS.forEach(pb.environment()::remove);
+    if (allocator.equals("tcmalloc")) {
       pb.environment().put("LD_PRELOAD", TCMALLOC);
     }
   }
 
+  /** Runs the measurement in a fresh JVM: OpenMP and malloc settings only take effect at start. */
   private static Map<String, Double> child(int threads, String allocator, int seconds) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

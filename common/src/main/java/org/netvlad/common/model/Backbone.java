@@ -62,7 +62,10 @@ public enum Backbone {
     return names;
   }
 
-  /** The layers, named; the last convolution has no activation. */
+  /**
+   * The layers, named; the first convolution is an {@link InputConvolutionLayer}, the last has no
+   * activation.
+   */
   List<Layer> layers() {
     List<Layer> layers = new ArrayList<>();
     List<String> names = convolutionNames();
@@ -70,11 +73,12 @@ public enum Backbone {
     for (int b = 0; b < blocks.length; b++) {
       for (int i = 0; i < blocks[b].length; i++) {
         boolean last = b == blocks.length - 1 && i == blocks[b].length - 1;
-        layers.add(new ConvolutionLayer.Builder(3, 3)
-            .name(names.get(conv++))
+        ConvolutionLayer.Builder convolution = new ConvolutionLayer.Builder(3, 3)
+            .name(names.get(conv))
             .nOut(blocks[b][i])
-            .activation(last ? Activation.IDENTITY.getActivationFunction() : new Relu())
-            .build());
+            .activation(last ? Activation.IDENTITY.getActivationFunction() : new Relu());
+        // the first convolution sees the images, which need no gradient
+        layers.add(conv++ == 0 ? new InputConvolutionLayer(convolution) : convolution.build());
       }
       if (b < blocks.length - 1) {
         layers.add(new MaxPooling2x2Layer("pool" + (b + 1)));

@@ -1,6 +1,8 @@
 package org.netvlad.common.model;
 
-import java.nio.FloatBuffer;
+import static org.netvlad.common.model.ContiguousArrays.contiguous;
+import static org.netvlad.common.model.ContiguousArrays.floats;
+
 import java.util.Arrays;
 import org.deeplearning4j.exception.DL4JInvalidInputException;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
@@ -18,7 +20,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.OpContext;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -102,20 +103,6 @@ public class MaxPooling2x2LayerImpl extends SubsamplingLayer {
         && Arrays.equals(conf.getDilation(), new int[] {1, 1}) && Arrays.equals(conf.getPadding(), new int[] {0, 0})
         && (convolutionMode == ConvolutionMode.Truncate || (in.size(2) % 2 == 0 && in.size(3) % 2 == 0))
         && in.length() < Integer.MAX_VALUE;
-  }
-
-  /** The array itself when its elements lie in C order one after another, else a C-order copy. */
-  private static INDArray contiguous(INDArray a) {
-    return a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a) ? a : a.dup('c');
-  }
-
-  /**
-   * A contiguous array's elements as a buffer over its memory, from its first element. ND4J's own
-   * {@code asNioFloat()} starts at the buffer's first element and only positions the view's
-   * offset, which absolute reads ignore.
-   */
-  private static FloatBuffer floats(INDArray a) {
-    return a.data().asNioFloat().slice();
   }
 
   private static int planes(INDArray in) {

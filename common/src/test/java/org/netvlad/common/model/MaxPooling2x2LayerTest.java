@@ -118,6 +118,23 @@ class MaxPooling2x2LayerTest {
     assertArrayEquals(expectedGrad, grad.data().asDouble(), 0);
   }
 
+  @Test
+  void aWindowWithANaNPoolsToNaN() {
+    // A NaN activation (a diverged step) shows in the output rather than hiding behind its window's
+    // other values; its window's gradient goes to the bottom-right element.
+    double[] x = {1, Double.NaN, 0, 5,
+                  2, 3, 5, 0};
+    double[] expectedGrad = {0, 0, 0, 20,
+                             0, 10, 0, 0};
+    Layer layer = layer(2, 4, 1, DataType.FLOAT);
+    LayerWorkspaceMgr noWorkspaces = LayerWorkspaceMgr.noWorkspaces();
+    layer.setInput(Nd4j.create(x, new long[] {1, 1, 2, 4}, DataType.FLOAT), noWorkspaces);
+    assertArrayEquals(new double[] {Double.NaN, 5}, layer.activate(true, noWorkspaces).data().asDouble(), 0);
+    INDArray grad = layer.backpropGradient(Nd4j.create(new double[] {10, 20}, new long[] {1, 1, 1, 2}, DataType.FLOAT),
+        noWorkspaces).getSecond();
+    assertArrayEquals(expectedGrad, grad.data().asDouble(), 0);
+  }
+
   /**
    * The values as a view into a larger array, starting past its first element, as DL4J's
    * workspaces hand arrays over (a pooling that read from the buffer's start got these wrong).

@@ -1,0 +1,52 @@
+package org.netvlad.common.model;
+
+import java.util.Collection;
+import java.util.Map;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.LayerValidation;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A network's first convolution, the one that sees the input images: DL4J's
+ * {@link ConvolutionLayer} in every respect (configuration, JSON, parameters, forward pass on
+ * oneDNN) except its backward pass ({@link InputConvolutionLayerImpl}), which computes no gradient
+ * for the input images, since nothing uses one, and computes the weight gradient itself.
+ *
+ * <p>oneDNN's backward pass computes the input gradient whether or not it is needed, and is slow on
+ * 3 input channels: on the default network's first convolution (48 x 3 x 120 x 160 to 32 channels,
+ * 2 threads) it took about 185 ms, against about 60 ms for the weight gradient as a product of
+ * image patches and deltas.
+ */
+public class InputConvolutionLayer extends ConvolutionLayer {
+  private static final long serialVersionUID = 1L;
+
+  /** For JSON. */
+  public InputConvolutionLayer() {}
+
+  /** The layer {@code builder} describes (checked as its own {@code build()} checks it). */
+  public InputConvolutionLayer(ConvolutionLayer.Builder builder) {
+    super(checked(builder));
+  }
+
+  private static ConvolutionLayer.Builder checked(ConvolutionLayer.Builder builder) {
+    builder.build();
+    return builder;
+  }
+
+  @Override
+  public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
+      int layerIndex, INDArray paramsView, boolean initializeParams, DataType networkDataType) {
+    LayerValidation.assertNInNOutSet("InputConvolutionLayer", getLayerName(), layerIndex, getNIn(), getNOut());
+    InputConvolutionLayerImpl layer = new InputConvolutionLayerImpl(conf, networkDataType);
+    layer.setListeners(listeners);
+    layer.setIndex(layerIndex);
+    layer.setParamsViewArray(paramsView);
+    Map<String, INDArray> params = initializer().init(conf, paramsView, initializeParams);
+    layer.setParamTable(params);
+    layer.setConf(conf);
+    return layer;
+  }
+}
