@@ -25,12 +25,13 @@ NETVLAD_JVM_ARGS+=("-Dlog4j.configurationFile=$NETVLAD_ROOT/conf/log4j2.properti
 # elsewhere; a value already set wins.
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 
-# glibc malloc for ND4J's native arrays (conf/spark-defaults.conf sets the same
-# for executors): one arena, and freed blocks kept rather than returned to the system. A training
-# step allocates and frees blocks of up to ~120 MB (activations, and oneDNN's copies of them in
-# its own layout). glibc serves such blocks in threads other than the first by mmap and unmaps
-# them on free, so every step faulted in ~400 MB of fresh zeroed pages: 2.6M page faults in 20 s of training, and
-# the step 1.25x slower (submit/bench model, malloc "plain" vs "default"). Values already set win.
+# glibc malloc for ND4J's native arrays (conf/spark-defaults.conf sets the same for executors):
+# one arena, and freed blocks kept rather than returned to the system. A training step allocates
+# and frees blocks of up to ~120 MB (activations, and oneDNN's copies of them in its own layout).
+# glibc serves such blocks in threads other than the first by mmap and unmaps them on free, so
+# every step faulted in ~400 MB of fresh zeroed pages: 2.6M page faults in 20 s of training, and
+# the step about 1.2x slower (submit/bench model, malloc "plain" against "default"). Values
+# already set win.
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-1}"
 export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-1073741824}"
 export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-4294967296}"

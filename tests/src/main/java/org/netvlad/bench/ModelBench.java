@@ -48,6 +48,10 @@ import org.nd4j.linalg.learning.config.Nesterovs;
  *       calls the network makes) and the loss;
  *   <li>raw ND4J float GEMM GFLOP/s on the same threads, as the machine's yardstick.
  * </ul>
+ *
+ * <p>PyTorch runs the same network and step when a Python with torch is found. With
+ * {@code -Dbench.rounds=N} all settings run in N interleaved rounds; the table gives medians, and
+ * for each thread count the ratio of ours (default malloc) to PyTorch's best, round by round.
  */
 public final class ModelBench {
   private static final int TUPLES = 4;

@@ -8,16 +8,17 @@ import java.util.stream.IntStream;
  * 2x2 max pooling with stride 2 over float planes in row-major order, forward and backward, in
  * plain Java; a last odd row or column is dropped (DL4J's truncate mode).
  *
- * <p>The backward pass gives the window's gradient to the first of its values that equals its
- * maximum, in the order top-left, top-right, bottom-left, bottom-right, and 0 to the others, so it writes every element of the input gradient. Planes are split over
- * {@code threads} threads of the common fork-join pool.
+ * <p>Each window pools to its largest value (NaN if it holds one). The backward pass gives the
+ * window's gradient to the first of its values that equals that maximum, in the order top-left,
+ * top-right, bottom-left, bottom-right, and 0 to the others, so it writes every element of the
+ * input gradient. Planes are split over {@code threads} threads of the common fork-join pool.
  *
  * <p>Each pair of input rows is copied into a Java array in one bulk read, pooled there, and the
- * result written back in one bulk write; the window's maximum is found with {@link Math#max} and
- * conditional moves rather than branches, which the CPU mispredicts on activations.
- * Reading element by element from the buffers, with branches, took 17% of a training step of the
- * default network (perf, 2 threads). libnd4j's {@code maxpool2d_bp}, which calls a
- * {@code std::function} per window, took 9%, its forward 4%.
+ * result written back in one bulk write; maxima come from {@link Math#max} and the backward pass
+ * selects between ints, instead of branching on float comparisons, which the CPU mispredicts on
+ * activations. Element-by-element reads from the buffers with such branches took 17% of a
+ * training step of the default network (perf, 2 threads); this takes about 9%. libnd4j's
+ * {@code maxpool2d_bp}, which calls a {@code std::function} per window, took 9%, its forward 4%.
  */
 final class MaxPool2x2 {
   private MaxPool2x2() {}
@@ -76,8 +77,7 @@ final class MaxPool2x2 {
   /**
    * Offset from {@code at} of the first of the window's four values (0, 1, w, w + 1) that equals
    * its maximum, in the order top-left, top-right, bottom-left, bottom-right; the bottom-right
-   * when the window holds a NaN. Each step selects between two ints, which the JIT compiles to a
-   * conditional move rather than a branch.
+   * when the window holds a NaN.
    */
   private static int argMax(float[] rows, int at, int w) {
     float max = max(rows, at, w);

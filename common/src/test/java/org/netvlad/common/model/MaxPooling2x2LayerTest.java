@@ -22,7 +22,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * The backbone's 2x2 max pooling ({@link MaxPool2x2} for float, libnd4j's kernels for double)
  * equals a plain-Java max pooling, forward and backward (the gradient goes to each window's
  * maximum), for even and odd sizes, on arrays that start inside a larger buffer; gives ties to the
- * first largest value; and survives DL4J's JSON round trip.
+ * first largest value; pools a window holding a NaN to NaN; and survives DL4J's JSON round trip.
  */
 class MaxPooling2x2LayerTest {
   @Test
