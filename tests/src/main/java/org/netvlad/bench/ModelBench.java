@@ -152,7 +152,7 @@ public final class ModelBench {
           ours = value;
         }
       }
-      ratios.add(ours / torchBest);
+      ratios.add(torchBest > 0 ? ours / torchBest : Double.NaN);
     }
     StringBuilder perRound = new StringBuilder();
     ratios.forEach(r -> perRound.append(String.format(Locale.ROOT, " %.2f", r)));

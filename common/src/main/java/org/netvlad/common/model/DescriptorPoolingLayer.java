@@ -15,7 +15,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * What the trainable pooling layers' configurations ({@link NetVladLayer}, {@link GemPoolingLayer})
  * share: convolutional input {@code [batch, depth, height, width]} pooled into one descriptor per
- * image, DL4J's wiring of a layer to its parameter views, no preprocessor, no pretraining.
+ * image, DL4J's wiring of a layer to its parameter views (also used by the backbone's own layers),
+ * no preprocessor, no pretraining.
  */
 public abstract class DescriptorPoolingLayer extends BaseLayer {
   static {

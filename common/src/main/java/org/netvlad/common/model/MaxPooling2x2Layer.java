@@ -1,7 +1,6 @@
 package org.netvlad.common.model;
 
 import java.util.Collection;
-import java.util.Map;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.optimize.api.TrainingListener;
@@ -30,13 +29,7 @@ public class MaxPooling2x2Layer extends SubsamplingLayer {
   @Override
   public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
       int layerIndex, INDArray paramsView, boolean initializeParams, DataType networkDataType) {
-    MaxPooling2x2LayerImpl layer = new MaxPooling2x2LayerImpl(conf, networkDataType);
-    layer.setListeners(listeners);
-    layer.setIndex(layerIndex);
-    layer.setParamsViewArray(paramsView);
-    Map<String, INDArray> params = initializer().init(conf, paramsView, initializeParams);
-    layer.setParamTable(params);
-    layer.setConf(conf);
-    return layer;
+    return DescriptorPoolingLayer.wire(new MaxPooling2x2LayerImpl(conf, networkDataType), initializer(), conf, listeners, layerIndex,
+        paramsView, initializeParams);
   }
 }
