@@ -30,8 +30,8 @@ export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 # and frees blocks of up to ~120 MB (activations, and oneDNN's copies of them in its own layout).
 # glibc serves such blocks in threads other than the first by mmap and unmaps them on free, so
 # every step faulted in ~400 MB of fresh zeroed pages: 2.6M page faults in 20 s of training, and
-# the step about 1.2x slower (submit/bench model, malloc "plain" against "default"). Values
-# already set win.
+# the step 1.1x to 1.6x slower (submit/bench model runs, malloc "plain" against "default").
+# Values already set win.
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-1}"
 export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-1073741824}"
 export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-4294967296}"
