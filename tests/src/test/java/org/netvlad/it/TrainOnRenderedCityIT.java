@@ -16,6 +16,9 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.netvlad.common.eval.RecallAtN;
 import org.netvlad.common.model.Descriptors;
 import org.netvlad.common.model.ImageTensors;
+import org.netvlad.common.model.TupleBatch;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.dataset.DataSet;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -80,6 +83,14 @@ class TrainOnRenderedCityIT extends SparkTestBase {
       assertTrue(trained > untrained + 0.05, "held-out Recall@5 clearly above the untrained network's");
     }
 
+    // One fit() step on the checkpoint just written, with rendered images, against finite differences.
+    Map<String, Double> stepErrors = FitStepCheck.relativeErrors(
+        ModelSerializer.restoreMultiLayerNetwork(root.resolve("model/epoch=" + EPOCHS + "/model.zip").toFile(), false),
+        violatingTuples(root, EPOCHS, 4), 1);
+    System.out.println("fit step on the epoch " + EPOCHS + " checkpoint, relative error per parameter block: " + stepErrors);
+    assertTrue(stepErrors.size() >= 9, "every convolution and NetVLAD's w, b and c: " + stepErrors.keySet());
+    stepErrors.forEach((block, error) -> assertTrue(error < 1e-2, "the fit step of " + block + " is off by " + error));
+
     for (int e = 0; e <= EPOCHS; e++) {
       assertTrue(Files.isRegularFile(root.resolve("model/epoch=" + e + "/model.zip")), "checkpoint of epoch " + e);
       Map<String, Object> sidecar = JobMain.fromJson(Files.readString(root.resolve("model/epoch=" + e + "/checkpoint.json")));
@@ -104,6 +115,27 @@ class TrainOnRenderedCityIT extends SparkTestBase {
     Map<String, Object> again = TrainNetVladJob.run(spark, config);
     assertEquals(summary.get("recall_at"), again.get("recall_at"), "a finished run is not trained again");
     assertEquals(modified, Files.getLastModifiedTime(root.resolve("model/epoch=" + EPOCHS + "/model.zip")).toMillis());
+  }
+
+  /** Training tuples of the epoch's negative cache that have a full set of violating negatives. */
+  private DataSet violatingTuples(Path root, int epoch, int count) throws Exception {
+    Map<String, String> paths = new java.util.HashMap<>();
+    for (Row r : spark.read().parquet(root.resolve("panoramas").toString()).select("image_id", "path").collectAsList()) {
+      paths.put(r.getString(0), r.getString(1));
+    }
+    List<float[]> images = new ArrayList<>();
+    int negatives = 5;
+    List<Row> rows = spark.read().parquet(root.resolve("negcache/epoch=" + epoch).toString())
+        .filter(org.apache.spark.sql.functions.size(col("hard_negative_ids")).equalTo(negatives)).orderBy("query_id").limit(count).collectAsList();
+    assertEquals(count, rows.size(), "tuples with " + negatives + " violating negatives");
+    for (Row r : rows) {
+      List<String> ids = new ArrayList<>(List.of(r.getString(r.fieldIndex("query_id")), r.getString(r.fieldIndex("best_positive_id"))));
+      ids.addAll(r.getList(r.fieldIndex("hard_negative_ids")));
+      for (String id : ids) {
+        images.add(ImageTensors.fromImage(ImageIO.read(root.resolve("city").resolve(paths.get(id)).toFile())));
+      }
+    }
+    return new DataSet(ImageTensors.batch(images, 64, 48), TupleBatch.labels(count, 1, negatives, DataType.FLOAT));
   }
 
   @SuppressWarnings("unchecked")

@@ -22,7 +22,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  *   <li>{@code y = u / ||u||} over the flattened K*D vector.
  * </ol>
  *
- * Norms below {@link #EPS} are clamped to it (as PyTorch's {@code F.normalize}).
+ * Every normalisation divides by {@code max(norm, eps)}, as PyTorch's {@code F.normalize}, and
+ * its backward pass is the exact derivative of that in both regimes ({@link L2Normalisation}): a
+ * cluster that no location is assigned to has a residual norm below the clamp.
  *
  * <p>Products with a transposed operand go through {@code Nd4j.gemm} with transpose flags:
  * {@code a.mmul(b.transpose())} took three times as long on the layer's sizes (ND4J M2.1).
@@ -41,23 +43,24 @@ public final class NetVladMath {
     final long locations;
     final long depth;
     final long clusters;
-    /** {@code [batch*N, 1]} norms of the input locations (clamped). */
-    final INDArray inputNorms;
+    /** {@code [batch*N, 1]} norms of the input locations. */
+    final L2Normalisation.Norms inputNorms;
     /** {@code [batch, N, D]} normalised locations. */
     final INDArray xn;
     /** {@code [batch, N, K]} assignments. */
     final INDArray assign;
-    /** {@code [batch, K, 1]} norms of the residual sums (clamped). */
-    final INDArray clusterNorms;
+    /** {@code [batch, K, 1]} norms of the residual sums. */
+    final L2Normalisation.Norms clusterNorms;
     /** {@code [batch, K, D]} intra-normalised residual sums. */
     final INDArray intra;
-    /** {@code [batch, 1]} norm of the flattened intra-normalised vector (clamped). */
-    final INDArray totalNorm;
+    /** {@code [batch, 1]} norm of the flattened intra-normalised vector. */
+    final L2Normalisation.Norms totalNorm;
     /** {@code [batch, K*D]} output descriptors. */
     public final INDArray output;
 
-    private Forward(long batch, long height, long width, long depth, long clusters, INDArray inputNorms, INDArray xn,
-        INDArray assign, INDArray clusterNorms, INDArray intra, INDArray totalNorm, INDArray output) {
+    private Forward(long batch, long height, long width, long depth, long clusters, L2Normalisation.Norms inputNorms,
+        INDArray xn, INDArray assign, L2Normalisation.Norms clusterNorms, INDArray intra, L2Normalisation.Norms totalNorm,
+        INDArray output) {
       this.batch = batch;
       this.height = height;
       this.width = width;
@@ -92,8 +95,7 @@ public final class NetVladMath {
 
   /** The L2 norm of each row, clamped below at {@link #EPS}, as a {@code [rows, 1]} column. */
   static INDArray rowNorms(INDArray rows) {
-    INDArray norms = rows.norm2(1).reshape(rows.size(0), 1);
-    return Transforms.max(norms, EPS, false);
+    return L2Normalisation.norms(rows, EPS).clamped();
   }
 
   public static Forward forward(INDArray x, INDArray w, INDArray b, INDArray c, boolean hardAssignment) {
@@ -102,8 +104,8 @@ public final class NetVladMath {
     long locations = x.size(2) * x.size(3);
     long clusters = c.size(0);
     INDArray rows = locationsAsRows(x);
-    INDArray inputNorms = rowNorms(rows);
-    INDArray xnRows = rows.divi(inputNorms);
+    L2Normalisation.Norms inputNorms = L2Normalisation.norms(rows, EPS);
+    INDArray xnRows = L2Normalisation.normaliseInPlace(rows, inputNorms);
 
     INDArray assignRows = hardAssignment ? nearestCentre(xnRows, c) : softAssign(xnRows, w, b);
     INDArray xn = xnRows.reshape('c', batch, locations, depth);
@@ -114,11 +116,11 @@ public final class NetVladMath {
     INDArray mass = assign.sum(1).reshape(batch, clusters, 1);
     vlad.subi(mass.mul(c.reshape(1, clusters, depth)));
 
-    INDArray clusterNorms = Transforms.max(vlad.norm2(2).reshape(batch, clusters, 1), EPS, false);
-    INDArray intra = vlad.divi(clusterNorms);
+    L2Normalisation.Norms clusterNorms = L2Normalisation.norms(vlad, EPS);
+    INDArray intra = L2Normalisation.normaliseInPlace(vlad, clusterNorms);
     INDArray flat = intra.reshape('c', batch, clusters * depth);
-    INDArray totalNorm = rowNorms(flat);
-    INDArray output = flat.div(totalNorm);
+    L2Normalisation.Norms totalNorm = L2Normalisation.norms(flat, EPS);
+    INDArray output = flat.div(totalNorm.clamped());
     return new Forward(batch, x.size(2), x.size(3), depth, clusters, inputNorms, xn, assign, clusterNorms, intra, totalNorm, output);
   }
 
@@ -157,12 +159,11 @@ public final class NetVladMath {
     long depth = f.depth;
     long locations = f.locations;
 
-    // y = u / ||u||: du = (g - y (y.g)) / ||u||
+    // y = u / ||u||, then u_k = V_k / ||V_k||
     INDArray g = dOut.reshape('c', batch, clusters * depth);
-    INDArray du = g.sub(f.output.mul(f.output.mul(g).sum(1).reshape(batch, 1))).divi(f.totalNorm);
-    // u_k = V_k / ||V_k||: dV_k = (du_k - u_k (u_k.du_k)) / ||V_k||
+    INDArray du = L2Normalisation.backward(f.output, f.totalNorm, g);
     INDArray du3 = du.reshape('c', batch, clusters, depth);
-    INDArray dVlad = du3.sub(f.intra.mul(f.intra.mul(du3).sum(2).reshape(batch, clusters, 1))).divi(f.clusterNorms);
+    INDArray dVlad = L2Normalisation.backward(f.intra, f.clusterNorms, du3);
 
     // V = a^T xn - mass * c
     INDArray mass = f.assign.sum(1).reshape(batch, clusters, 1);
@@ -186,8 +187,8 @@ public final class NetVladMath {
       Nd4j.gemm(dLogits, w, dXnRows, false, false, 1.0, 1.0); // dXnRows += dLogits w
     }
 
-    // xn = x / ||x||: dx = (dxn - xn (xn.dxn)) / ||x||
-    INDArray dRows = dXnRows.sub(xnRows.mul(xnRows.mul(dXnRows).sum(1).reshape(batch * locations, 1))).divi(f.inputNorms);
+    // xn = x / ||x||
+    INDArray dRows = L2Normalisation.backward(xnRows, f.inputNorms, dXnRows);
     INDArray dInput = rowsAsFeatureMaps(dRows, batch, depth, f.height, f.width);
     return new Backward(dInput, dW, dB, dC);
   }

@@ -15,16 +15,15 @@ public final class PoolingMath {
 
   private PoolingMath() {}
 
-  /** Row-wise {@code y = f / ||f||}. */
+  /** Row-wise {@code y = f / max(||f||, eps)}. */
   static INDArray l2Normalise(INDArray f) {
-    return f.div(NetVladMath.rowNorms(f));
+    return L2Normalisation.normalised(f, NetVladMath.EPS);
   }
 
-  /** Gradient through row-wise L2 normalisation: {@code (g - y (y.g)) / ||f||}. */
+  /** Gradient through row-wise L2 normalisation, exact above and below the clamp. */
   static INDArray l2NormaliseBackward(INDArray f, INDArray g) {
-    INDArray norms = NetVladMath.rowNorms(f);
-    INDArray y = f.div(norms);
-    return g.sub(y.mul(y.mul(g).sum(1).reshape(f.size(0), 1))).divi(norms);
+    L2Normalisation.Norms norms = L2Normalisation.norms(f, NetVladMath.EPS);
+    return L2Normalisation.backward(f.div(norms.clamped()), norms, g);
   }
 
   private static INDArray flatLocations(INDArray x) {

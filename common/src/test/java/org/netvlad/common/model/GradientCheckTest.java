@@ -84,6 +84,17 @@ class GradientCheckTest {
   }
 
   @Test
+  void netvladLayerWithEmptyClusters() {
+    // 3 locations for 8 clusters and alpha in the hundreds, as at small inputs after k-means initialisation
+    MultiLayerNetwork net = network(InputType.convolutional(1, 3, 2), new LossMSE(),
+        conv(4, Activation.TANH), new NetVladLayer.Builder().clusterCount(8).build());
+    Nd4j.getRandom().setSeed(7);
+    INDArray w = net.getLayer(1).getParam(NetVladParams.ASSIGN_WEIGHTS);
+    w.diviColumnVector(w.norm2(1).reshape(8, 1)).muli(300);
+    check(net, Nd4j.randn(DataType.DOUBLE, 2, 2, 1, 3), Nd4j.randn(DataType.DOUBLE, 2, 32));
+  }
+
+  @Test
   void vladWithHardAssignment() {
     MultiLayerNetwork net = network(InputType.convolutional(3, 4, 2), new LossMSE(),
         conv(5, Activation.TANH), new NetVladLayer.Builder().clusterCount(4).hardAssignment(true).build());

@@ -11,6 +11,34 @@ final class NetVladReference {
   static double[] descriptor(double[][][] x, double[][] w, double[] b, double[][] c, boolean hard) {
     int depth = x.length;
     int clusters = c.length;
+    double[][] vlad = residualSums(x, w, b, c, hard);
+    double[] out = new double[clusters * depth];
+    for (int k = 0; k < clusters; k++) {
+      normalise(vlad[k]);
+      System.arraycopy(vlad[k], 0, out, k * depth, depth);
+    }
+    normalise(out);
+    return out;
+  }
+
+  /** ||V_k|| per cluster of soft assignment, before intra-normalisation. */
+  static double[] residualNorms(double[][][] x, double[][] w, double[] b, double[][] c) {
+    double[][] vlad = residualSums(x, w, b, c, false);
+    double[] norms = new double[vlad.length];
+    for (int k = 0; k < vlad.length; k++) {
+      double sum = 0;
+      for (double e : vlad[k]) {
+        sum += e * e;
+      }
+      norms[k] = Math.sqrt(sum);
+    }
+    return norms;
+  }
+
+  /** V[k] = sum_i a_k(x_i) (x_i / ||x_i|| - c_k). */
+  private static double[][] residualSums(double[][][] x, double[][] w, double[] b, double[][] c, boolean hard) {
+    int depth = x.length;
+    int clusters = c.length;
     double[][] vlad = new double[clusters][depth];
     for (int h = 0; h < x[0].length; h++) {
       for (int col = 0; col < x[0][0].length; col++) {
@@ -27,13 +55,7 @@ final class NetVladReference {
         }
       }
     }
-    double[] out = new double[clusters * depth];
-    for (int k = 0; k < clusters; k++) {
-      normalise(vlad[k]);
-      System.arraycopy(vlad[k], 0, out, k * depth, depth);
-    }
-    normalise(out);
-    return out;
+    return vlad;
   }
 
   private static double[] softmax(double[] xi, double[][] w, double[] b) {
