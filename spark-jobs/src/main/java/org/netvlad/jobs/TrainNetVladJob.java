@@ -20,6 +20,7 @@ import org.netvlad.common.config.PipelineConfig;
 import org.netvlad.common.config.Settings;
 import org.netvlad.common.config.TrainSettings;
 import org.netvlad.common.model.BackboneWeights;
+import org.netvlad.common.model.ClassicalMomentum;
 import org.netvlad.common.model.ClusterInit;
 import org.netvlad.common.model.ModelBytes;
 import org.netvlad.common.model.ModelSpec;
@@ -214,11 +215,12 @@ public final class TrainNetVladJob {
 
   static IUpdater updater(PipelineConfig s) {
     double lr = s.get(TrainSettings.LEARNING_RATE);
-    if (s.get(TrainSettings.OPTIMIZER).equals("adam")) {
-      return new Adam(lr);
-    }
     double momentum = s.get(TrainSettings.MOMENTUM);
-    return momentum > 0 ? new Nesterovs(lr, momentum) : new Sgd(lr);
+    return switch (s.get(TrainSettings.OPTIMIZER)) {
+      case "adam" -> new Adam(lr);
+      case "nesterov" -> momentum > 0 ? new Nesterovs(lr, momentum) : new Sgd(lr);
+      default -> momentum > 0 ? new ClassicalMomentum(lr, momentum) : new Sgd(lr);
+    };
   }
 
   private static EpochTrainer.Tuple tuple(NegativeRefresh.Entry e) {

@@ -58,7 +58,13 @@ public final class TrainSettings {
               + " negatives (the paper: 1,000).");
 
   public static final Setting<String> OPTIMIZER =
-      Setting.choice("train.optimizer", "sgd", List.of("sgd", "adam"), "sgd (with momentum, the paper's) or adam.");
+      Setting.choice(
+          "train.optimizer",
+          "sgd",
+          List.of("sgd", "nesterov", "adam"),
+          "sgd: SGD with classical (heavy-ball) momentum, the paper's (MatConvNet's; PyTorch's"
+              + " SGD(momentum=...) too): v = momentum v - lr g, w = w + v. nesterov: SGD with"
+              + " Nesterov's momentum (DL4J's Nesterovs). adam: Adam.");
 
   public static final Setting<Double> LEARNING_RATE =
       Setting.decimal("train.learning-rate", 1e-4, 1e-9, 10, "", "Learning rate of the first epoch (the paper: 1e-4 for VGG16).");
@@ -67,7 +73,7 @@ public final class TrainSettings {
       Setting.whole("train.lr-halving-epochs", 5, 1, 100_000, "epochs", "The learning rate halves every this many epochs.");
 
   public static final Setting<Double> MOMENTUM =
-      Setting.decimal("train.momentum", 0.9, 0, 0.999, "", "SGD momentum (ignored by adam).");
+      Setting.decimal("train.momentum", 0.9, 0, 0.999, "", "Momentum of sgd and nesterov (ignored by adam); 0: plain SGD.");
 
   public static final Setting<Double> WEIGHT_DECAY =
       Setting.decimal("train.weight-decay", 1e-3, 0, 1, "", "Weight decay (L2 on the weights).");
