@@ -146,7 +146,7 @@ public final class TrainNetVladJob {
         progress.say("early stop: validation Recall@5 has not improved for " + patience + " epochs (best: epoch " + history.bestEpoch() + ")");
         break;
       }
-      double lr = s.get(TrainSettings.LEARNING_RATE) * Math.pow(0.5, (epoch - 1) / s.get(TrainSettings.LR_HALVING_EPOCHS));
+      double lr = TrainSettings.learningRate(s) * Math.pow(0.5, (epoch - 1) / s.get(TrainSettings.LR_HALVING_EPOCHS));
       net.setLearningRate(lr);
       long tRefresh = System.nanoTime();
       Broadcast<byte[]> model = sc.broadcast(ModelBytes.of(net, false));
@@ -214,7 +214,7 @@ public final class TrainNetVladJob {
   }
 
   static IUpdater updater(PipelineConfig s) {
-    double lr = s.get(TrainSettings.LEARNING_RATE);
+    double lr = TrainSettings.learningRate(s);
     double momentum = s.get(TrainSettings.MOMENTUM);
     return switch (s.get(TrainSettings.OPTIMIZER)) {
       case "adam" -> new Adam(lr);
@@ -319,8 +319,10 @@ public final class TrainNetVladJob {
     Map<String, String> was = (Map<String, String>) sidecar.get("settings");
     List<String> changed = new ArrayList<>();
     for (Map.Entry<String, String> e : s.asText().entrySet()) {
-      if (e.getKey().startsWith("model.") && was != null && !e.getValue().equals(was.get(e.getKey()))) {
-        changed.add(e.getKey() + " (checkpoint: " + was.get(e.getKey()) + ", now: " + e.getValue() + ")");
+      // a setting newer than the checkpoint had its default then
+      String then = was == null ? null : was.getOrDefault(e.getKey(), Settings.byKey(e.getKey(), "").defaultText());
+      if (e.getKey().startsWith("model.") && then != null && !e.getValue().equals(then)) {
+        changed.add(e.getKey() + " (checkpoint: " + then + ", now: " + e.getValue() + ")");
       }
     }
     if (!changed.isEmpty()) {

@@ -18,7 +18,17 @@ class UpdaterChoiceTest {
 
   @Test
   void theDefaultIsThePapersClassicalMomentum() {
-    assertEquals(new ClassicalMomentum(1e-4, 0.9), updater());
+    assertEquals(new ClassicalMomentum(1e-3, 0.9), updater());
+  }
+
+  @Test
+  void theAutomaticRateFineTunesVgg16AtThePapersRate() {
+    String vgg = "model.backbone=vgg16";
+    String weights = "model.backbone-weights=file:///vgg16.h5";
+    assertEquals(new ClassicalMomentum(1e-4, 0.9), updater(vgg, weights));
+    assertEquals(new Adam(1e-5), updater(vgg, weights, "train.optimizer=adam"));
+    assertEquals(new Adam(1e-4), updater("train.optimizer=adam"));
+    assertEquals(new Nesterovs(1e-3, 0.9), updater("train.optimizer=nesterov"));
   }
 
   @Test

@@ -35,6 +35,19 @@ public final class ModelSettings {
   public static final Setting<Double> MARGIN =
       Setting.decimal("model.margin", 0.1, 0, 100, "squared descriptor distance", "m, the margin of the triplet ranking loss.");
 
+  public static final Setting<Double> INTRA_NORM_EPS =
+      Setting.decimal(
+          "model.intra-norm-eps",
+          1e-12,
+          1e-12,
+          10,
+          "residual norm",
+          "NetVLAD's intra-normalisation divides each cluster's residual sum V_k by max(|V_k|,"
+              + " this). 1e-12 is pytorch-NetVlad's F.normalize: a cluster with almost no location"
+              + " assigned still counts fully, its direction set by whichever location is nearest."
+              + " A larger value weighs clusters whose residual sum is below it in proportion to"
+              + " it.");
+
   public static final Setting<String> TRAIN_FROM =
       Setting.text(
           "model.train-from",
@@ -93,6 +106,7 @@ public final class ModelSettings {
           HEIGHT_PX,
           WIDTH_PX,
           MARGIN,
+          INTRA_NORM_EPS,
           TRAIN_FROM,
           BACKBONE_WEIGHTS,
           INIT_VARIANT,

@@ -302,7 +302,8 @@ public final class Settings {
         Math.toIntExact(config.get(ModelSettings.HEIGHT_PX)),
         Math.toIntExact(config.get(ModelSettings.WIDTH_PX)),
         config.get(ModelSettings.MARGIN),
-        config.get(ModelSettings.TRAIN_FROM));
+        config.get(ModelSettings.TRAIN_FROM),
+        config.get(ModelSettings.INTRA_NORM_EPS));
   }
 
   private static String zoneOrAuto(String text) {

@@ -66,8 +66,15 @@ public final class TrainSettings {
               + " SGD(momentum=...) too): v = momentum v - lr g, w = w + v. nesterov: SGD with"
               + " Nesterov's momentum (DL4J's Nesterovs). adam: Adam.");
 
-  public static final Setting<Double> LEARNING_RATE =
-      Setting.decimal("train.learning-rate", 1e-4, 1e-9, 10, "", "Learning rate of the first epoch (the paper: 1e-4 for VGG16).");
+  public static final Setting<String> LEARNING_RATE =
+      Setting.text(
+          "train.learning-rate",
+          "auto",
+          "auto, or a number in [1e-9, 10]",
+          TrainSettings::autoOrRate,
+          "Learning rate of the first epoch. auto: for vgg16 the paper's 1e-4 (sgd, nesterov) and"
+              + " pytorch-NetVlad's 1e-5 (adam), which fine-tune ImageNet weights; for the small"
+              + " backbone, trained from scratch, 1e-3 (sgd, nesterov) and 1e-4 (adam).");
 
   public static final Setting<Long> LR_HALVING_EPOCHS =
       Setting.whole("train.lr-halving-epochs", 5, 1, 100_000, "epochs", "The learning rate halves every this many epochs.");
@@ -134,6 +141,34 @@ public final class TrainSettings {
           MAX_QUERIES_PER_EPOCH,
           DESCRIPTOR_BATCH,
           RECALL_AT);
+
+  /** The first epoch's learning rate {@link #LEARNING_RATE} gives, with auto resolved. */
+  public static double learningRate(PipelineConfig config) {
+    String text = config.get(LEARNING_RATE);
+    if (!text.equals("auto")) {
+      return Double.parseDouble(text);
+    }
+    boolean fineTuning = config.get(ModelSettings.BACKBONE).equals("vgg16");
+    boolean adam = config.get(OPTIMIZER).equals("adam");
+    return (fineTuning ? 1e-4 : 1e-3) * (adam ? 0.1 : 1);
+  }
+
+  private static String autoOrRate(String text) {
+    String t = text.trim();
+    if (t.equals("auto")) {
+      return t;
+    }
+    double rate;
+    try {
+      rate = Double.parseDouble(t);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("neither auto nor a number");
+    }
+    if (!(rate >= 1e-9 && rate <= 10)) {
+      throw new IllegalArgumentException("outside [1e-9, 10]");
+    }
+    return t;
+  }
 
   /** The N list of {@link #RECALL_AT}. */
   public static int[] recallAt(PipelineConfig config) {

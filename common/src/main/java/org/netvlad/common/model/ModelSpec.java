@@ -9,9 +9,19 @@ package org.netvlad.common.model;
  * @param margin the triplet ranking loss margin m
  * @param trainFrom the first backbone convolution that trains (e.g. {@code conv5_1}, as the paper
  *     trains VGG16); the ones before it are frozen. Empty: every layer trains.
+ * @param intraNormEps the clamp of NetVLAD's intra-normalisation (and VLAD's)
  */
-public record ModelSpec(Backbone backbone, Pooling pooling, int clusters, int heightPx, int widthPx, double margin, String trainFrom) {
+public record ModelSpec(
+    Backbone backbone, Pooling pooling, int clusters, int heightPx, int widthPx, double margin, String trainFrom, double intraNormEps) {
+  /** With pytorch-NetVlad's intra-normalisation clamp. */
+  public ModelSpec(Backbone backbone, Pooling pooling, int clusters, int heightPx, int widthPx, double margin, String trainFrom) {
+    this(backbone, pooling, clusters, heightPx, widthPx, margin, trainFrom, NetVladMath.EPS);
+  }
+
   public ModelSpec {
+    if (!(intraNormEps >= NetVladMath.EPS)) {
+      throw new IllegalArgumentException("the intra-normalisation clamp must be at least " + NetVladMath.EPS + ", got " + intraNormEps);
+    }
     if (clusters < 1) {
       throw new IllegalArgumentException("cluster count must be at least 1, got " + clusters);
     }
@@ -32,15 +42,19 @@ public record ModelSpec(Backbone backbone, Pooling pooling, int clusters, int he
   }
 
   public ModelSpec withPooling(Pooling p) {
-    return new ModelSpec(backbone, p, clusters, heightPx, widthPx, margin, trainFrom);
+    return new ModelSpec(backbone, p, clusters, heightPx, widthPx, margin, trainFrom, intraNormEps);
   }
 
   public ModelSpec withClusters(int k) {
-    return new ModelSpec(backbone, pooling, k, heightPx, widthPx, margin, trainFrom);
+    return new ModelSpec(backbone, pooling, k, heightPx, widthPx, margin, trainFrom, intraNormEps);
   }
 
   public ModelSpec withImageSize(int height, int width) {
-    return new ModelSpec(backbone, pooling, clusters, height, width, margin, trainFrom);
+    return new ModelSpec(backbone, pooling, clusters, height, width, margin, trainFrom, intraNormEps);
+  }
+
+  public ModelSpec withIntraNormEps(double eps) {
+    return new ModelSpec(backbone, pooling, clusters, heightPx, widthPx, margin, trainFrom, eps);
   }
 
   public long descriptorLength() {

@@ -21,6 +21,7 @@ public class NetVladLayer extends DescriptorPoolingLayer {
   private int clusterCount = 64;
   private long featureDepth;
   private boolean hardAssignment;
+  private double intraNormEps = NetVladMath.EPS;
 
   /** For JSON. */
   public NetVladLayer() {}
@@ -30,6 +31,7 @@ public class NetVladLayer extends DescriptorPoolingLayer {
     this.clusterCount = builder.clusterCount;
     this.featureDepth = builder.featureDepth;
     this.hardAssignment = builder.hardAssignment;
+    this.intraNormEps = builder.intraNormEps;
   }
 
   public int getClusterCount() {
@@ -55,6 +57,15 @@ public class NetVladLayer extends DescriptorPoolingLayer {
 
   public void setHardAssignment(boolean hardAssignment) {
     this.hardAssignment = hardAssignment;
+  }
+
+  /** The clamp of the intra-normalisation: each residual sum is divided by max(its norm, this). */
+  public double getIntraNormEps() {
+    return intraNormEps;
+  }
+
+  public void setIntraNormEps(double intraNormEps) {
+    this.intraNormEps = intraNormEps;
   }
 
   public long descriptorLength() {
@@ -93,12 +104,12 @@ public class NetVladLayer extends DescriptorPoolingLayer {
   @Override
   public boolean equals(Object other) {
     return other instanceof NetVladLayer o && super.equals(o) && clusterCount == o.clusterCount && featureDepth == o.featureDepth
-        && hardAssignment == o.hardAssignment;
+        && hardAssignment == o.hardAssignment && intraNormEps == o.intraNormEps;
   }
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(super.hashCode(), clusterCount, featureDepth, hardAssignment);
+    return java.util.Objects.hash(super.hashCode(), clusterCount, featureDepth, hardAssignment, intraNormEps);
   }
 
   /** Builds a {@link NetVladLayer}. */
@@ -106,6 +117,7 @@ public class NetVladLayer extends DescriptorPoolingLayer {
     private int clusterCount = 64;
     private long featureDepth;
     private boolean hardAssignment;
+    private double intraNormEps = NetVladMath.EPS;
 
     /** K, the number of clusters (default 64). */
     public Builder clusterCount(int clusters) {
@@ -125,6 +137,15 @@ public class NetVladLayer extends DescriptorPoolingLayer {
     /** Plain VLAD: hard nearest-centre assignment, only the centres as parameters. */
     public Builder hardAssignment(boolean hard) {
       this.hardAssignment = hard;
+      return this;
+    }
+
+    /** The intra-normalisation clamp (default pytorch-NetVlad's 1e-12). */
+    public Builder intraNormEps(double eps) {
+      if (!(eps >= NetVladMath.EPS)) {
+        throw new IllegalArgumentException("NetVLAD intra-normalisation clamp must be at least " + NetVladMath.EPS + ", got " + eps);
+      }
+      this.intraNormEps = eps;
       return this;
     }
 

@@ -75,7 +75,7 @@ public class NetVladLayerImpl extends BaseLayer<NetVladLayer> {
 
   private NetVladMath.Forward forward() {
     return NetVladMath.forward(input, param(NetVladParams.ASSIGN_WEIGHTS), param(NetVladParams.ASSIGN_BIAS),
-        param(NetVladParams.CENTRES), hard());
+        param(NetVladParams.CENTRES), hard(), layerConf().getIntraNormEps());
   }
 
   @Override

@@ -99,6 +99,11 @@ public final class NetVladMath {
   }
 
   public static Forward forward(INDArray x, INDArray w, INDArray b, INDArray c, boolean hardAssignment) {
+    return forward(x, w, b, c, hardAssignment, EPS);
+  }
+
+  /** The forward pass with another clamp for the intra-normalisation than {@link #EPS}. */
+  public static Forward forward(INDArray x, INDArray w, INDArray b, INDArray c, boolean hardAssignment, double intraNormEps) {
     long batch = x.size(0);
     long depth = x.size(1);
     long locations = x.size(2) * x.size(3);
@@ -116,7 +121,7 @@ public final class NetVladMath {
     INDArray mass = assign.sum(1).reshape(batch, clusters, 1);
     vlad.subi(mass.mul(c.reshape(1, clusters, depth)));
 
-    L2Normalisation.Norms clusterNorms = L2Normalisation.norms(vlad, EPS);
+    L2Normalisation.Norms clusterNorms = L2Normalisation.norms(vlad, intraNormEps);
     INDArray intra = L2Normalisation.normaliseInPlace(vlad, clusterNorms);
     INDArray flat = intra.reshape('c', batch, clusters * depth);
     L2Normalisation.Norms totalNorm = L2Normalisation.norms(flat, EPS);

@@ -55,7 +55,7 @@ public final class Networks {
       }
       list.layer(frozen ? new FrozenLayer(layer) : layer);
     }
-    list.layer(spec.pooling().layer(spec.clusters()));
+    list.layer(spec.pooling().layer(spec.clusters(), spec.intraNormEps()));
     list.layer(new LossLayer.Builder(new TripletRankingLoss(spec.margin())).name("loss").activation(Activation.IDENTITY).build());
     list.setInputType(InputType.convolutional(spec.heightPx(), spec.widthPx(), 3));
     return list.build();

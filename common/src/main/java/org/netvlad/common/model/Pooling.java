@@ -40,10 +40,11 @@ public enum Pooling {
     return hasClusters() ? (long) clusters * featureDepth : featureDepth;
   }
 
-  Layer layer(int clusters) {
+  Layer layer(int clusters, double intraNormEps) {
     return switch (this) {
-      case NETVLAD -> new NetVladLayer.Builder().name(DESCRIPTOR_LAYER).clusterCount(clusters).build();
-      case VLAD -> new NetVladLayer.Builder().name(DESCRIPTOR_LAYER).clusterCount(clusters).hardAssignment(true).build();
+      case NETVLAD -> new NetVladLayer.Builder().name(DESCRIPTOR_LAYER).clusterCount(clusters).intraNormEps(intraNormEps).build();
+      case VLAD ->
+          new NetVladLayer.Builder().name(DESCRIPTOR_LAYER).clusterCount(clusters).hardAssignment(true).intraNormEps(intraNormEps).build();
       case MAX -> {
         MaxPoolingLayer max = new MaxPoolingLayer();
         max.setLayerName(DESCRIPTOR_LAYER);

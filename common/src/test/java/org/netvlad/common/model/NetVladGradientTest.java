@@ -30,6 +30,8 @@ class NetVladGradientTest {
     final double[] b;
     final double[][] c;
     final double[][] r;
+    double intraEps = EPS;
+    boolean hard;
 
     Problem(double[][][][] x, double[][] w, double[] b, double[][] c, double[][] r) {
       this.x = x;
@@ -43,7 +45,7 @@ class NetVladGradientTest {
     double loss() {
       double sum = 0;
       for (int n = 0; n < x.length; n++) {
-        double[] y = NetVladReference.descriptor(x[n], w, b, c, false);
+        double[] y = NetVladReference.descriptor(x[n], w, b, c, hard, intraEps);
         for (int i = 0; i < y.length; i++) {
           sum += r[n][i] * y[i];
         }
@@ -58,8 +60,10 @@ class NetVladGradientTest {
 
     NetVladMath.Backward backward(DataType type) {
       INDArray dOut = Nd4j.create(r).castTo(type);
-      return NetVladMath.backward(Nd4j.create(x).castTo(type), Nd4j.create(w).castTo(type), Nd4j.create(b).castTo(type),
-          Nd4j.create(c).castTo(type), false, dOut);
+      INDArray cc = Nd4j.create(c).castTo(type);
+      NetVladMath.Forward f = NetVladMath.forward(Nd4j.create(x).castTo(type), Nd4j.create(w).castTo(type),
+          Nd4j.create(b).castTo(type), cc, hard, intraEps);
+      return NetVladMath.backward(f, Nd4j.create(w).castTo(type), cc, hard, dOut);
     }
   }
 
@@ -127,6 +131,21 @@ class NetVladGradientTest {
     assertMatchesFiniteDifferences(p, DataType.DOUBLE, 1e-6);
   }
 
+  @ParameterizedTest(name = "intra-normalisation clamp {0}")
+  @ValueSource(doubles = {0.01, 0.3})
+  void aLargerIntraNormalisationClampIsDifferentiatedExactlyToo(double intraEps) {
+    Problem p = problem(5, 2, 5, 2, 2, 6, 30);
+    p.intraEps = intraEps;
+    int below = 0;
+    for (int n = 0; n < 2; n++) {
+      for (int k = 0; k < 6; k++) {
+        below += p.residualNorm(n, k) < intraEps ? 1 : 0;
+      }
+    }
+    assertTrue(below >= 2 && below <= 10, "the case needs clusters on both sides of the clamp: " + below + " of 12 below");
+    assertMatchesFiniteDifferences(p, DataType.DOUBLE, 1e-6);
+  }
+
   @ParameterizedTest(name = "||V_k|| = {0} eps, float")
   @ValueSource(doubles = {0.5, 2})
   void inFloatTheGradientIsTheSame(double timesEps) {
@@ -148,6 +167,17 @@ class NetVladGradientTest {
     for (INDArray a : new INDArray[] {g.input(), g.w(), g.b(), g.c()}) {
       assertTrue(java.util.Arrays.stream(a.reshape(-1).toDoubleVector()).allMatch(Double::isFinite), a.toString());
     }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"DOUBLE", "FLOAT"})
+  void vladWithEmptyClusters(String type) {
+    Problem p = problem(6, 2, 5, 1, 3, 8, 1); // 3 locations for 8 centres: at least 5 clusters empty per image
+    p.hard = true;
+    NetVladMath.Backward g = p.backward(DataType.valueOf(type));
+    double tolerance = type.equals("FLOAT") ? 1e-4 : 1e-7;
+    assertBlock("dL/dx", g.input(), numeric(p, q -> flatten(q.x), (q, i, v) -> set(q.x, i, v)), tolerance);
+    assertBlock("dL/dc", g.c(), numeric(p, q -> flatten(q.c), (q, i, v) -> q.c[i / q.c[0].length][i % q.c[0].length] = v), tolerance);
   }
 
   private static void assertMatchesFiniteDifferences(Problem p, DataType type, double tolerance) {

@@ -9,12 +9,17 @@ final class NetVladReference {
   private NetVladReference() {}
 
   static double[] descriptor(double[][][] x, double[][] w, double[] b, double[][] c, boolean hard) {
+    return descriptor(x, w, b, c, hard, 1e-12);
+  }
+
+  /** With {@code intraEps} as the clamp of the intra-normalisation. */
+  static double[] descriptor(double[][][] x, double[][] w, double[] b, double[][] c, boolean hard, double intraEps) {
     int depth = x.length;
     int clusters = c.length;
     double[][] vlad = residualSums(x, w, b, c, hard);
     double[] out = new double[clusters * depth];
     for (int k = 0; k < clusters; k++) {
-      normalise(vlad[k]);
+      normalise(vlad[k], intraEps);
       System.arraycopy(vlad[k], 0, out, k * depth, depth);
     }
     normalise(out);
@@ -98,11 +103,15 @@ final class NetVladReference {
   }
 
   static void normalise(double[] v) {
+    normalise(v, 1e-12);
+  }
+
+  static void normalise(double[] v, double eps) {
     double sum = 0;
     for (double e : v) {
       sum += e * e;
     }
-    double norm = Math.max(Math.sqrt(sum), 1e-12);
+    double norm = Math.max(Math.sqrt(sum), eps);
     for (int i = 0; i < v.length; i++) {
       v[i] /= norm;
     }

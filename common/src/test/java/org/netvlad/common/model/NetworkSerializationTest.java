@@ -25,7 +25,7 @@ class NetworkSerializationTest {
   private static final Networks.Training TRAINING = new Networks.Training(new Nesterovs(0.01, 0.9), 1e-3, 42);
 
   private static ModelSpec small(Pooling pooling) {
-    return new ModelSpec(Backbone.SMALL, pooling, 5, 24, 32, 0.15, "conv2");
+    return new ModelSpec(Backbone.SMALL, pooling, 5, 24, 32, 0.15, "conv2", 0.25);
   }
 
   @ParameterizedTest
@@ -53,12 +53,23 @@ class NetworkSerializationTest {
     NetVladLayer layer = (NetVladLayer) back.getConf(pool).getLayer();
     assertEquals(5, layer.getClusterCount());
     assertEquals(128, layer.getFeatureDepth());
+    assertEquals(0.25, layer.getIntraNormEps());
     TripletRankingLoss loss = (TripletRankingLoss) ((org.deeplearning4j.nn.conf.layers.LossLayer) back.getConf(pool + 1).getLayer()).getLossFn();
     assertEquals(0.15, loss.getMargin());
     // conv1 and pool1 frozen, conv2 on trains
     assertInstanceOf(FrozenLayer.class, back.getConf(0).getLayer());
     assertInstanceOf(FrozenLayer.class, back.getConf(1).getLayer());
     assertTrue(!(back.getConf(2).getLayer() instanceof FrozenLayer));
+  }
+
+  @Test
+  void aConfigurationWrittenBeforeTheIntraNormalisationClampWasASettingReadsAsPytorchNetVlads() {
+    MultiLayerNetwork net = Networks.create(small(Pooling.NETVLAD), TRAINING, DataType.FLOAT);
+    String json = net.getLayerWiseConfigurations().toJson();
+    String older = json.replaceAll(",?\\s*\"intraNormEps\"\\s*:\\s*[0-9.Ee-]+", "");
+    assertTrue(!older.contains("intraNormEps") && json.contains("intraNormEps"), "the field is in the JSON");
+    int pool = Networks.descriptorLayerIndex(net);
+    assertEquals(NetVladMath.EPS, ((NetVladLayer) MultiLayerConfiguration.fromJson(older).getConf(pool).getLayer()).getIntraNormEps());
   }
 
   @Test

@@ -49,6 +49,7 @@ class TrainingOnRenderedCityTest {
   private static final int NEGATIVES = 5;
   private static final int CANDIDATES = 100;
   private static final int EPOCHS = Integer.getInteger("training.test.epochs", 10);
+  private static final double INTRA_NORM_EPS = Double.parseDouble(System.getProperty("training.test.intra-norm-eps", "1e-12"));
 
   /** The images of one part of the city, database and queries, with their positions. */
   static final class Part {
@@ -90,7 +91,7 @@ class TrainingOnRenderedCityTest {
       }
     }
 
-    ModelSpec spec = ModelSpec.defaults().withImageSize(HEIGHT, WIDTH);
+    ModelSpec spec = ModelSpec.defaults().withImageSize(HEIGHT, WIDTH).withIntraNormEps(INTRA_NORM_EPS);
     MultiLayerNetwork net = Networks.create(spec, new Networks.Training(new Adam(LEARNING_RATE), 1e-3, Long.getLong("training.test.seed", 5)), DataType.FLOAT);
     Random random = new Random(5);
     List<float[]> sample = new ArrayList<>();
@@ -103,6 +104,9 @@ class TrainingOnRenderedCityTest {
     verbose("rendered %d training and %d held-out images, initialised the clusters", startNs,
         train.dbImages.size() + train.queryImages.size(), heldOut.dbImages.size() + heldOut.queryImages.size());
     double recallBefore = recallAt5(net, heldOut);
+    if (Boolean.getBoolean("training.test.verbose")) {
+      System.out.printf("epoch 0: held-out Recall@1 %.3f Recall@5 %.3f%n", recall(net, heldOut, 1, 5)[0], recallBefore);
+    }
     List<Tuple> fixed = chooseTuples(net, train, mined, trainQueries, new SplittableRandom(1));
     double lossBefore = meanLoss(net, train, fixed);
 
@@ -115,7 +119,8 @@ class TrainingOnRenderedCityTest {
       }
       verbose("epoch %d trained on %d tuples", startNs, epoch + 1, tuples.size());
       if (Boolean.getBoolean("training.test.verbose")) {
-        System.out.printf("epoch %d: loss %.4f, held-out Recall@5 %.3f%n", epoch + 1, meanLoss(net, train, fixed), recallAt5(net, heldOut));
+        double[] recall = recall(net, heldOut, 1, 5);
+        System.out.printf("epoch %d: loss %.4f, held-out Recall@1 %.3f Recall@5 %.3f%n", epoch + 1, meanLoss(net, train, fixed), recall[0], recall[1]);
       }
     }
     double lossAfter = meanLoss(net, train, fixed);
@@ -188,8 +193,12 @@ class TrainingOnRenderedCityTest {
   }
 
   private static double recallAt5(MultiLayerNetwork net, Part part) {
+    return recall(net, part, 5)[0];
+  }
+
+  private static double[] recall(MultiLayerNetwork net, Part part, int... n) {
     float[][] db = Descriptors.compute(net, part.dbImages, WIDTH, HEIGHT, 32);
     float[][] q = Descriptors.compute(net, part.queryImages, WIDTH, HEIGHT, 32);
-    return RecallAtN.recall(q, part.xy(part.queryPoints), db, part.xy(part.dbPoints), new int[] {5}, 25)[0];
+    return RecallAtN.recall(q, part.xy(part.queryPoints), db, part.xy(part.dbPoints), n, 25);
   }
 }
