@@ -141,6 +141,50 @@ class ExtractAndEvaluateIT extends SparkTestBase {
     }
   }
 
+  /**
+   * A spectrum like a network's descriptors (unit length, a large common part, variances falling
+   * over five decades): on the Gram route every eigenvalue, down to the smallest, must be right
+   * relative to itself, since whitening divides by its square root. A Gram matrix of float32
+   * products lost them below about 1e-5 of the largest.
+   */
+  @Test
+  void theGramRouteKeepsTheSmallEigenvaluesWhiteningDividesBy() {
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    int n = 80;
+    int dims = 600;
+    Random random = new Random(3);
+    double[][] basis = new double[n][dims];
+    for (double[] b : basis) {
+      for (int t = 0; t < dims; t++) {
+        b[t] = random.nextGaussian() / Math.sqrt(dims);
+      }
+    }
+    List<PcaFit.Keyed> rows = new ArrayList<>();
+    double[][] x = new double[n][dims];
+    for (int i = 0; i < n; i++) {
+      double[] z = new double[n];
+      for (int k = 0; k < n; k++) {
+        z[k] = Math.pow(10, -2.5 * k / n) * random.nextGaussian() * 0.03;
+      }
+      float[] d = new float[dims];
+      for (int t = 0; t < dims; t++) {
+        double v = 0.04; // the common part
+        for (int k = 0; k < n; k++) {
+          v += z[k] * basis[k][t];
+        }
+        d[t] = (float) v;
+        x[i][t] = d[t]; // the test's reference uses the float32 values the fit sees
+      }
+      rows.add(new PcaFit.Keyed("img" + i, d));
+    }
+    Pca pca = PcaFit.fit(sc, sc.parallelize(rows, 3), dims, 10_000, n - 1, 1);
+    double[] lambdas = new EigenDecomposition(new Array2DRowRealMatrix(centredGram(x))).getRealEigenvalues(); // n x n: the covariance's non-zero spectrum
+    assertTrue(lambdas[n - 2] < 1e-4 * lambdas[0], "the case needs a steep spectrum: " + lambdas[n - 2] / lambdas[0]);
+    for (int k = 0; k < n - 1; k++) {
+      assertEquals(lambdas[k], pca.eigenvalues()[k], 1e-3 * lambdas[k], "eigenvalue " + k + " of " + (n - 1));
+    }
+  }
+
   private static final int[] NS = {1, 5, 10, 20};
 
   private Map<String, Object> evaluate(String run, boolean overwrite, String... settings) {
@@ -274,6 +318,30 @@ class ExtractAndEvaluateIT extends SparkTestBase {
       }
       assertEquals(mean[i % dims], writtenMean.get(i % dims).doubleValue(), 1e-5, "mean entry " + i % dims);
     }
+  }
+
+  /** (1/n) Xc Xc^T of rows x, in double. */
+  private static double[][] centredGram(double[][] x) {
+    int n = x.length;
+    int d = x[0].length;
+    double[] mean = new double[d];
+    for (double[] row : x) {
+      for (int t = 0; t < d; t++) {
+        mean[t] += row[t] / n;
+      }
+    }
+    double[][] g = new double[n][n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j <= i; j++) {
+        double sum = 0;
+        for (int t = 0; t < d; t++) {
+          sum += (x[i][t] - mean[t]) * (x[j][t] - mean[t]);
+        }
+        g[i][j] = sum / n;
+        g[j][i] = sum / n;
+      }
+    }
+    return g;
   }
 
   private static double[][] covariance(double[][] x) {

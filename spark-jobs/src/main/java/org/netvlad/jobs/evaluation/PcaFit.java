@@ -132,14 +132,14 @@ public final class PcaFit {
       int size = (int) n;
       double[] gram = new double[size * size];
       // each unordered pair of blocks once; the driver receives the n x n Gram matrix in pieces
-      List<Tuple2<long[], Tuple2<long[], float[]>>> pieces = blocks.cartesian(blocks)
+      List<Tuple2<long[], Tuple2<long[], double[]>>> pieces = blocks.cartesian(blocks)
           .filter(p -> p._1().indices()[0] <= p._2().indices()[0])
           .map(p -> new Tuple2<>(p._1().indices(), new Tuple2<>(p._2().indices(), product(p._1(), p._2()))))
           .collect();
-      for (Tuple2<long[], Tuple2<long[], float[]>> piece : pieces) {
+      for (Tuple2<long[], Tuple2<long[], double[]>> piece : pieces) {
         long[] rows = piece._1();
         long[] cols = piece._2()._1();
-        float[] values = piece._2()._2();
+        double[] values = piece._2()._2();
         for (int r = 0; r < rows.length; r++) {
           for (int c = 0; c < cols.length; c++) {
             double v = values[r * cols.length + c];
@@ -170,11 +170,14 @@ public final class PcaFit {
     }
   }
 
-  /** {@code a b^T} of two blocks' rows, row-major. */
-  private static float[] product(BlockTopN.Block a, BlockTopN.Block b) {
-    INDArray x = Nd4j.create(a.flat(), new long[] {a.rows(), a.dims()}, DataType.FLOAT);
-    INDArray y = Nd4j.create(b.flat(), new long[] {b.rows(), b.dims()}, DataType.FLOAT);
-    return x.mmul(y.transpose()).dup('c').data().asFloat();
+  /**
+   * {@code a b^T} of two blocks' rows, row-major, in double: whitening divides by the square roots
+   * of the smallest eigenvalues, which float32 products lose below about 1e-5 of the largest.
+   */
+  private static double[] product(BlockTopN.Block a, BlockTopN.Block b) {
+    INDArray x = Nd4j.create(a.flat(), new long[] {a.rows(), a.dims()}, DataType.FLOAT).castTo(DataType.DOUBLE);
+    INDArray y = Nd4j.create(b.flat(), new long[] {b.rows(), b.dims()}, DataType.FLOAT).castTo(DataType.DOUBLE);
+    return x.mmul(y.transpose()).dup('c').data().asDouble();
   }
 
   /** {@code [components * dims]}: for each component c, sum over the block's rows i of v_c[index_i] * row_i. */
