@@ -108,17 +108,25 @@ public final class ExtractAndEvaluateJob {
     // PCA whitening, fitted on database descriptors across the cluster
     long t1 = System.nanoTime();
     Pca pca = null;
+    String fitSplit = EvalSettings.pcaFitSplit(s);
     if (s.get(EvalSettings.PCA)) {
-      JavaRDD<PcaFit.Keyed> keyed = dbRaw.filter(r -> r._2().ok()).map(r -> new PcaFit.Keyed(r._1().imageId, r._2().descriptor));
+      long sample = s.get(EvalSettings.PCA_SAMPLE);
+      long seed = s.get(TrainSettings.SEED);
+      JavaRDD<PcaFit.Keyed> keyed = fitSplit.equals(split)
+          ? dbRaw.filter(r -> r._2().ok()).map(r -> new PcaFit.Keyed(r._1().imageId, r._2().descriptor))
+          : fitDescriptors(sc, spark, run, fitSplit, sample, seed, weights, reader, batch);
       try {
-        pca = PcaFit.fit(sc, keyed, (int) model.descriptorLength(), s.get(EvalSettings.PCA_SAMPLE), Math.toIntExact(s.get(EvalSettings.PCA_DIMS)),
-            s.get(TrainSettings.SEED));
+        pca = PcaFit.fit(sc, keyed, (int) model.descriptorLength(), sample, Math.toIntExact(s.get(EvalSettings.PCA_DIMS)), seed);
       } catch (IllegalArgumentException e) {
-        throw new JobFailure("PCA whitening (eval.pca): " + e.getMessage(), e);
+        throw new JobFailure("PCA whitening (eval.pca, eval.pca-fit-split = " + fitSplit + "): " + e.getMessage(), e);
+      } finally {
+        if (!fitSplit.equals(split)) {
+          keyed.unpersist(false);
+        }
       }
       EvaluationFiles.writePca(spark, pca, new Path(staging, "pca"), out);
-      progress.say(String.format("PCA whitening fitted on %d database descriptors: %d -> %d dims in %.1f s",
-          pca.sampleCount(), pca.inputDims(), pca.outputDims(), seconds(t1)));
+      progress.say(String.format("PCA whitening fitted on %d database descriptors of the %s split: %d -> %d dims in %.1f s",
+          pca.sampleCount(), fitSplit, pca.inputDims(), pca.outputDims(), seconds(t1)));
     }
     Broadcast<Pca> pcaB = sc.broadcast(pca);
     JavaRDD<Evaluated.Row> db = Evaluated.rows(dbRaw, pcaB, batch).persist(StorageLevel.MEMORY_AND_DISK_SER());
@@ -161,12 +169,13 @@ public final class ExtractAndEvaluateJob {
     summary.put("descriptor_dims", model.descriptorLength());
     summary.put("pca_dims", pca == null ? 0 : pca.outputDims());
     summary.put("pca_sample", pca == null ? 0 : pca.sampleCount());
+    summary.put("pca_fit_split", pca == null ? "" : fitSplit);
     summary.put("success_radius_m", radiusM);
     summary.put("extract_seconds", round(extractSeconds));
     summary.put("search_seconds", round(searchSeconds));
     summary.put("settings", s.asText());
     EvaluationReport.Entry self = new EvaluationReport.Entry(model.label(), curve, model.about() + ", " + split + " split, "
-        + (pca == null ? "no PCA" : "PCA-whitened to " + pca.outputDims() + " dims"));
+        + (pca == null ? "no PCA" : "PCA-whitened to " + pca.outputDims() + " dims, fitted on the " + fitSplit + " database"));
     List<EvaluationReport.Entry> entries = new ArrayList<>();
     entries.add(self);
     entries.addAll(compared);
@@ -182,6 +191,23 @@ public final class ExtractAndEvaluateJob {
     progress.say(String.format("Recall@N on the %s split (%d queries, %d database images): %s; search %.1f s; report %s",
         split, counts.queries(), counts.database(), EvaluationFiles.recallText(ns, curve), searchSeconds, out.resolve("evaluation/report.html")));
     return summary;
+  }
+
+  /**
+   * Descriptors of the sample PCA is fitted on from another split's database: only the images the
+   * seeded hash picks are read. Unreadable ones are left out of the sample.
+   */
+  private static JavaRDD<PcaFit.Keyed> fitDescriptors(JavaSparkContext sc, SparkSession spark, RunFolder run, String split, long sample,
+      long seed, Broadcast<byte[]> weights, ImageReader reader, int batch) {
+    JavaRDD<SplitImages.Image> database = SplitImages.read(spark, run, split).database;
+    JavaRDD<SplitImages.Image> picked = database.filter(PcaFit.sampled(database.map(i -> i.imageId), sample, seed));
+    long count = picked.count();
+    if (count == 0) {
+      throw new JobFailure("eval.pca-fit-split = " + split + ": the " + split + " split has no database images in " + run.resolve("panoramas"));
+    }
+    JavaPairRDD<SplitImages.Image, String> paths = TrainNetVladJob.spread(picked.mapToPair(i -> new Tuple2<>(i, i.path)), count, sc);
+    return DescriptorPass.computeOrReject(paths, weights, reader, batch).filter(r -> r._2().ok())
+        .map(r -> new PcaFit.Keyed(r._1().imageId, r._2().descriptor)).persist(StorageLevel.MEMORY_AND_DISK_SER());
   }
 
   /** Descriptors (or reasons) of images spread over enough tasks for every core and ~2,000 images each. */

@@ -78,6 +78,7 @@ class ExtractAndEvaluateIT extends SparkTestBase {
 
     // the trained network with PCA whitening, compared with the untrained evaluation
     Map<String, Object> trained = evaluate(run, false, "eval.checkpoint=1", "eval.compare=before training=" + untrainedOut.toUri());
+    assertEquals("test", trained.get("pca_fit_split"));
     List<Row> db = spark.read().parquet(root.resolve("descriptors/database").toString()).orderBy("index").collectAsList();
     List<Row> queries = spark.read().parquet(root.resolve("descriptors/queries").toString()).orderBy("image_id").collectAsList();
     int n = db.size();
@@ -93,6 +94,15 @@ class ExtractAndEvaluateIT extends SparkTestBase {
     assertTrue(Files.size(root.resolve("evaluation/recall.png")) > 1000);
     assertEquals(0, spark.read().parquet(root.resolve("rejected-images").toString()).count());
     System.out.printf("test split Recall@N: untrained %s, after one short epoch %s%n", untrained.get("recall_at"), trained.get("recall_at"));
+
+    // whitening fitted on the training database, as the paper, and applied to the test split
+    Map<String, Object> trainFitted = evaluate(run, false, "eval.checkpoint=1", "eval.pca-fit-split=train",
+        "eval.output=" + dir.resolve("train-fitted").toUri());
+    long trainDatabase = spark.read().parquet(root.resolve("panoramas").toString()).filter("split = 'train' AND role = 'database'").count();
+    assertEquals("train", trainFitted.get("pca_fit_split"));
+    assertEquals(trainDatabase, ((Number) trainFitted.get("pca_sample")).longValue(), "every training database image (fewer than 10,000)");
+    assertEquals(Math.min(2048, trainDatabase - 1), ((Number) trainFitted.get("pca_dims")).longValue());
+    assertEquals(trained.get("queries"), trainFitted.get("queries"), "the test split is evaluated all the same");
 
     // a finished evaluation is left alone
     long modified = Files.getLastModifiedTime(root.resolve("evaluation/metrics.json")).toMillis();

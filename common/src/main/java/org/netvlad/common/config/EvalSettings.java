@@ -33,6 +33,15 @@ public final class EvalSettings {
           "Output dimension of PCA whitening (the paper: 4,096), capped by the descriptor length"
               + " and by the sample size minus one.");
 
+  public static final Setting<String> PCA_FIT_SPLIT =
+      Setting.choice(
+          "eval.pca-fit-split",
+          "evaluated",
+          List.of("evaluated", "train", "val", "test"),
+          "The split whose database images PCA whitening is fitted on: evaluated, the database of"
+              + " eval.split itself; train, as the paper and its reference code (addPCA on dbTrain),"
+              + " applied to every evaluated split.");
+
   public static final Setting<Long> PCA_SAMPLE =
       Setting.whole(
           "eval.pca-sample",
@@ -92,7 +101,13 @@ public final class EvalSettings {
               + " holding its evaluation/ (a run folder or an eval.output folder), e.g."
               + " \"untrained=hdfs:///runs/a/untrained; max pooling=hdfs:///runs/b\".");
 
-  static final List<Setting<?>> ALL = List.of(CHECKPOINT, SPLIT, PCA, PCA_DIMS, PCA_SAMPLE, MAX_REJECTED_FRACTION, BLOCK_ROWS, OUTPUT, LABEL, COMPARE);
+  /** The split PCA is fitted on, with evaluated resolved. */
+  public static String pcaFitSplit(PipelineConfig config) {
+    String fit = config.get(PCA_FIT_SPLIT);
+    return fit.equals("evaluated") ? config.get(SPLIT) : fit;
+  }
+
+  static final List<Setting<?>> ALL = List.of(CHECKPOINT, SPLIT, PCA, PCA_DIMS, PCA_FIT_SPLIT, PCA_SAMPLE, MAX_REJECTED_FRACTION, BLOCK_ROWS, OUTPUT, LABEL, COMPARE);
 
   /** The label to folder pairs of {@link #COMPARE}, in order. */
   public static Map<String, String> compareList(String text) {

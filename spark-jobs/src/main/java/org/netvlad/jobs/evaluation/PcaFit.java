@@ -52,8 +52,7 @@ public final class PcaFit {
   }
 
   public static Pca fit(JavaSparkContext sc, JavaRDD<Keyed> database, int dims, long sampleSize, int outputDims, long seed) {
-    // the sampleSize smallest hashes; only the hashes (8 bytes each) reach the driver
-    List<Long> smallest = database.map(k -> rank(seed, k.imageId())).takeOrdered((int) Math.min(sampleSize, Integer.MAX_VALUE));
+    List<Long> smallest = smallestRanks(database.map(Keyed::imageId), sampleSize, seed);
     if (smallest.size() < 2) {
       throw new IllegalArgumentException("PCA needs at least 2 database descriptors, the split has " + smallest.size());
     }
@@ -199,6 +198,22 @@ public final class PcaFit {
       a[i] += b[i];
     }
     return a;
+  }
+
+  /** The sampleSize smallest ranks of these ids; only the ranks (8 bytes each) reach the driver. */
+  private static List<Long> smallestRanks(JavaRDD<String> imageIds, long sampleSize, long seed) {
+    return imageIds.map(id -> rank(seed, id)).takeOrdered((int) Math.min(sampleSize, Integer.MAX_VALUE));
+  }
+
+  /**
+   * A filter keeping the images {@link #fit} samples out of these ids, so that only those need a
+   * descriptor. Keeps nothing when there are no ids.
+   */
+  public static org.apache.spark.api.java.function.Function<SplitImages.Image, Boolean> sampled(JavaRDD<String> imageIds,
+      long sampleSize, long seed) {
+    List<Long> smallest = smallestRanks(imageIds, sampleSize, seed);
+    long threshold = smallest.isEmpty() ? Long.MIN_VALUE : Collections.max(smallest);
+    return image -> rank(seed, image.imageId) <= threshold;
   }
 
   /** Where an image falls in the seeded sampling order (independent of partitioning; a rare tie adds an image). */
