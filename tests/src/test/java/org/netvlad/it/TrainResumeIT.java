@@ -29,7 +29,8 @@ import org.netvlad.jobs.cli.JobMain;
 class TrainResumeIT extends SparkTestBase {
   static final List<String> SETTINGS = List.of(
       "model.width-px=64", "model.height-px=48", "model.clusters=16", "model.init-images=60", "train.epochs=2", "train.workers=1",
-      "train.negative-candidates=60", "train.negatives-per-tuple=4", "train.averaging-frequency=2", "train.optimizer=adam",
+      "train.negative-candidates=60", "train.negatives-per-tuple=4", "train.tuples-per-batch=2", "train.averaging-frequency=1",
+      "train.optimizer=adam",
       "train.max-queries-per-epoch=24");
 
   @TempDir Path dir;
@@ -48,8 +49,9 @@ class TrainResumeIT extends SparkTestBase {
     assertEquals(0, uninterrupted.exitValue(), Files.readString(dir.resolve("a.err")));
 
     Process killed = start(b);
+    // Killed as soon as epoch 2 starts: its 12 rounds (a Spark job and an averaging each) take
+    // seconds, where one round of many minibatches once finished before a fixed 1.5 s sleep.
     waitForLine(killed, "epoch 2: training on");
-    Thread.sleep(1500);
     killed.descendants().forEach(ProcessHandle::destroyForcibly);
     killed.destroyForcibly();
     killed.waitFor(1, TimeUnit.MINUTES);
@@ -96,7 +98,7 @@ class TrainResumeIT extends SparkTestBase {
         return;
       }
       assertTrue(p.isAlive(), "the run ended before \"" + text + "\":\n" + (Files.exists(err) ? Files.readString(err) : ""));
-      Thread.sleep(200);
+      Thread.sleep(20);
     }
     throw new AssertionError("no \"" + text + "\" in time");
   }
