@@ -142,6 +142,10 @@ public final class ExtractAndEvaluateJob {
             .persist(StorageLevel.MEMORY_AND_DISK_SER());
     long[] rankCounts = EvaluationFiles.writePerQuery(spark, top, queries, db, ns[ns.length - 1], new Path(staging, "evaluation/per_query"));
     double[] curve = EvaluationFiles.curve(rankCounts, counts.queries());
+    // the paper reports both: the network's descriptors searched as they are, beside the whitened ones
+    double[] unwhitenedCurve = pca == null ? curve : EvaluationFiles.curve(EvaluationFiles.rankCounts(DistributedRecall.topN(
+        queries.map(Evaluated.Row::unwhitenedItem), db.map(Evaluated.Row::unwhitenedItem), ns[ns.length - 1], radiusM, blockRows),
+        ns[ns.length - 1]), counts.queries());
     double searchSeconds = seconds(t2);
     top.unpersist(false);
     db.unpersist(false);
@@ -151,13 +155,11 @@ public final class ExtractAndEvaluateJob {
     weights.destroy();
     pcaB.destroy();
 
-    Map<String, Object> recallAt = new LinkedHashMap<>();
-    for (int n : ns) {
-      recallAt.put(Integer.toString(n), curve[n - 1]);
-    }
     Map<String, Object> summary = new LinkedHashMap<>();
-    summary.put("recall_at", recallAt);
+    summary.put("recall_at", recallAt(ns, curve));
     summary.put("recall_curve", curve);
+    summary.put("recall_at_unwhitened", recallAt(ns, unwhitenedCurve));
+    summary.put("recall_curve_unwhitened", unwhitenedCurve);
     summary.put("label", model.label());
     summary.put("model", model.id());
     summary.put("checkpoint", model.folder().toString());
@@ -178,6 +180,10 @@ public final class ExtractAndEvaluateJob {
         + (pca == null ? "no PCA" : "PCA-whitened to " + pca.outputDims() + " dims, fitted on the " + fitSplit + " database"));
     List<EvaluationReport.Entry> entries = new ArrayList<>();
     entries.add(self);
+    if (pca != null) {
+      entries.add(new EvaluationReport.Entry(model.label() + " (unwhitened)", unwhitenedCurve, model.about() + ", " + split
+          + " split, the network's descriptors without PCA"));
+    }
     entries.addAll(compared);
     EvaluationFiles.writeReport(out, new Path(staging, "evaluation"), summary, entries, ns);
     out.writeText(new Path(staging, RunFolder.summaryPath(NAME)), JobMain.toJson(summary));
@@ -188,9 +194,19 @@ public final class ExtractAndEvaluateJob {
       EvaluationFiles.delete(out, out.resolve("pca"));
     }
     out.commit(NAME, staging, outputs);
-    progress.say(String.format("Recall@N on the %s split (%d queries, %d database images): %s; search %.1f s; report %s",
-        split, counts.queries(), counts.database(), EvaluationFiles.recallText(ns, curve), searchSeconds, out.resolve("evaluation/report.html")));
+    progress.say(String.format("Recall@N on the %s split (%d queries, %d database images): %s%s; search %.1f s; report %s",
+        split, counts.queries(), counts.database(), EvaluationFiles.recallText(ns, curve),
+        pca == null ? "" : " whitened, " + EvaluationFiles.recallText(ns, unwhitenedCurve) + " unwhitened", searchSeconds,
+        out.resolve("evaluation/report.html")));
     return summary;
+  }
+
+  private static Map<String, Object> recallAt(int[] ns, double[] curve) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (int n : ns) {
+      out.put(Integer.toString(n), curve[n - 1]);
+    }
+    return out;
   }
 
   /**

@@ -85,12 +85,17 @@ class ExtractAndEvaluateIT extends SparkTestBase {
     assertEquals(test.dbXy.size(), n);
     assertEquals(Math.min(4096, n - 1), ((Number) trained.get("pca_dims")).intValue(), "PCA dims capped by the sample");
     checkPcaAgainstIndependentEigendecomposition(root, db);
-    double[] written = recallOverWritten(db, queries);
+    double[] written = recallOverWritten(db, queries, "descriptor");
+    double[] writtenUnwhitened = recallOverWritten(db, queries, "network_descriptor");
     for (int k = 0; k < 4; k++) {
       assertEquals(written[k], recall(trained, NS[k]), 1e-12, "trained Recall@" + NS[k] + " against brute force on the written descriptors");
+      assertEquals(writtenUnwhitened[k], recall(trained, "recall_at_unwhitened", NS[k]), 1e-12,
+          "trained Recall@" + NS[k] + " without whitening against brute force on the network's descriptors");
     }
+    assertEquals(untrained.get("recall_at"), untrained.get("recall_at_unwhitened"), "without PCA the two are one");
     String report = Files.readString(root.resolve("evaluation/report.html"));
     assertTrue(report.contains("before training") && report.contains("NetVLAD, epoch 1"), "both evaluations in the report");
+    assertTrue(report.contains("NetVLAD, epoch 1 (unwhitened)"), "the whitened and the unwhitened search side by side");
     assertTrue(Files.size(root.resolve("evaluation/recall.png")) > 1000);
     assertEquals(0, spark.read().parquet(root.resolve("rejected-images").toString()).count());
     System.out.printf("test split Recall@N: untrained %s, after one short epoch %s%n", untrained.get("recall_at"), trained.get("recall_at"));
@@ -201,9 +206,13 @@ class ExtractAndEvaluateIT extends SparkTestBase {
     return ExtractAndEvaluateJob.run(spark, new ExtractAndEvaluateJob.Config(run, PipelineConfig.load("", "t", List.of(settings)), overwrite));
   }
 
-  @SuppressWarnings("unchecked")
   private static double recall(Map<String, Object> summary, int n) {
-    return ((Number) ((Map<String, Object>) summary.get("recall_at")).get(Integer.toString(n))).doubleValue();
+    return recall(summary, "recall_at", n);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static double recall(Map<String, Object> summary, String key, int n) {
+    return ((Number) ((Map<String, Object>) summary.get(key)).get(Integer.toString(n))).doubleValue();
   }
 
   /** Every test-split image, database and query, in image id order. */
@@ -240,13 +249,13 @@ class ExtractAndEvaluateIT extends SparkTestBase {
   }
 
   /** Brute-force Recall@N (double distances, ties to the lower index) over the descriptors the job wrote. */
-  private static double[] recallOverWritten(List<Row> db, List<Row> queries) {
+  private static double[] recallOverWritten(List<Row> db, List<Row> queries, String column) {
     int[] hits = new int[NS.length];
     for (Row q : queries) {
-      float[] qd = floats(q.getList(q.fieldIndex("descriptor")));
+      float[] qd = floats(q.getList(q.fieldIndex(column)));
       List<double[]> ranked = new ArrayList<>(); // {d2, index, within}
       for (Row d : db) {
-        float[] dd = floats(d.getList(d.fieldIndex("descriptor")));
+        float[] dd = floats(d.getList(d.fieldIndex(column)));
         double d2 = 0;
         for (int t = 0; t < qd.length; t++) {
           d2 += ((double) qd[t] - dd[t]) * ((double) qd[t] - dd[t]);

@@ -31,6 +31,11 @@ public final class Evaluated {
     public DistributedRecall.Item item() {
       return new DistributedRecall.Item(image.index, searched, image.eastingM, image.northingM);
     }
+
+    /** The network's descriptor as it came out, for the search without whitening. */
+    public DistributedRecall.Item unwhitenedItem() {
+      return new DistributedRecall.Item(image.index, raw, image.eastingM, image.northingM);
+    }
   }
 
   /** The readable images, whitened in batches of {@code batch} by the broadcast PCA (when there is one), streamed. */

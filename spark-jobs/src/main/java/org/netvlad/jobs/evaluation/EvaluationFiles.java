@@ -141,6 +141,11 @@ public final class EvaluationFiles {
               list.firstCorrectRank());
         });
     spark.createDataFrame(rows, PER_QUERY).write().parquet(target.toString());
+    return rankCounts(top, n);
+  }
+
+  /** How many queries have each first correct rank, index = rank (0 = none of the N within the radius). */
+  public static long[] rankCounts(JavaPairRDD<Long, TopList> top, int n) {
     Map<Integer, Long> byRank = top.map(t -> t._2().firstCorrectRank()).countByValue();
     long[] counts = new long[n + 1];
     byRank.forEach((rank, count) -> counts[rank] += count);
@@ -182,8 +187,14 @@ public final class EvaluationFiles {
         if (curve == null) {
           throw new JobFailure("eval.compare: " + metrics + " has no recall_curve; is it an extract-and-evaluate metrics.json?");
         }
-        out.add(new EvaluationReport.Entry(e.getKey(), curve.stream().mapToDouble(Number::doubleValue).toArray(),
-            m.get("label") + " (" + e.getValue() + ", " + m.get("split") + " split, " + m.get("queries") + " queries)"));
+        String about = m.get("label") + " (" + e.getValue() + ", " + m.get("split") + " split, " + m.get("queries") + " queries)";
+        out.add(new EvaluationReport.Entry(e.getKey(), curve.stream().mapToDouble(Number::doubleValue).toArray(), about));
+        @SuppressWarnings("unchecked")
+        List<Number> unwhitened = (List<Number>) m.get("recall_curve_unwhitened");
+        if (unwhitened != null && ((Number) m.getOrDefault("pca_dims", 0)).intValue() > 0) {
+          out.add(new EvaluationReport.Entry(e.getKey() + " (unwhitened)", unwhitened.stream().mapToDouble(Number::doubleValue).toArray(),
+              about + ", without PCA"));
+        }
       } catch (IOException | RuntimeException ex) {
         if (ex instanceof JobFailure f) {
           throw f;
@@ -199,6 +210,7 @@ public final class EvaluationFiles {
     Map<String, Object> withoutSettings = new LinkedHashMap<>(metrics);
     withoutSettings.remove("settings");
     withoutSettings.remove("recall_curve");
+    withoutSettings.remove("recall_curve_unwhitened");
     out.writeText(new Path(folder, "metrics.json"), JobMain.toJson(metrics));
     try (OutputStream png = out.fs().create(new Path(folder, "recall.png"), true)) {
       png.write(EvaluationReport.curvePng(entries));
