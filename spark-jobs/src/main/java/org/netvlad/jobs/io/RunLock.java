@@ -99,7 +99,12 @@ public final class RunLock implements AutoCloseable {
   /** Releases the lock; a failure to mark it released leaves it to be taken over as stale. */
   @Override
   public void close() {
-    heartbeat.shutdownNow();
+    heartbeat.shutdown(); // no interrupt: an HDFS call in flight is let finish
+    try {
+      heartbeat.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     try {
       claims.release(number);
     } catch (IOException e) {
