@@ -21,6 +21,7 @@ import org.netvlad.common.model.ModelBytes;
 import org.netvlad.jobs.cli.JobArgs;
 import org.netvlad.jobs.cli.JobConfigs;
 import org.netvlad.jobs.cli.JobFailure;
+import org.netvlad.jobs.cli.JobIoFailure;
 import org.netvlad.jobs.cli.JobMain;
 import org.netvlad.jobs.cli.Progress;
 import org.netvlad.jobs.evaluation.EvaluationFiles;
@@ -29,7 +30,10 @@ import org.netvlad.jobs.evaluation.Evaluated;
 import org.netvlad.jobs.evaluation.ModelChoice;
 import org.netvlad.jobs.evaluation.PcaFit;
 import org.netvlad.jobs.evaluation.SplitImages;
+import org.netvlad.jobs.io.Lineage;
 import org.netvlad.jobs.io.RunFolder;
+import org.netvlad.jobs.io.RunLock;
+import org.netvlad.jobs.training.Checkpoints;
 import org.netvlad.jobs.training.DescriptorPass;
 import org.netvlad.jobs.training.DistributedRecall;
 import org.netvlad.jobs.training.ImageReader;
@@ -58,17 +62,60 @@ public final class ExtractAndEvaluateJob {
     return new Config(args.value("--run"), JobConfigs.load(args, spark.sparkContext().hadoopConfiguration()), args.overwrite());
   }
 
+  /**
+   * Runs the job under the locks of its output folder and of the run folder it reads (without the
+   * latter when that is read-only and the output goes elsewhere); returns its summary.
+   */
   public static Map<String, Object> run(SparkSession spark, Config config) {
     Progress progress = new Progress(NAME);
+    PipelineConfig s = config.settings();
+    RunFolder run = new RunFolder(config.runUri(), spark.sparkContext().hadoopConfiguration());
+    String outputUri = s.get(EvalSettings.OUTPUT);
+    RunFolder out = outputUri.isEmpty() ? run : new RunFolder(outputUri, spark.sparkContext().hadoopConfiguration());
+    try (RunLock outLock = out.lock(NAME, Settings.lockStaleAfter(s), progress::say);
+        RunLock runLock = out.sameFolderAs(run) ? null : readLock(run, s, progress)) {
+      Map<String, Object> finished = Lineage.finishedSummary(out, NAME);
+      if (finished != null && !config.overwrite()) {
+        requireUpToDate(finished, run, out, s);
+        progress.say("already finished in " + out.root() + "; nothing to do (--overwrite to evaluate again)");
+        return finished;
+      }
+      return evaluate(spark, config, run, out, progress);
+    }
+  }
+
+  /** The settings this job's outputs depend on (not eval.output: that is where they are). */
+  static boolean readsSetting(String key) {
+    return key.startsWith("eval.") && !key.equals(EvalSettings.OUTPUT.key())
+        || List.of(TrainSettings.DESCRIPTOR_BATCH.key(), TrainSettings.SEED.key(), Settings.NEGATIVE_RADIUS_M.key()).contains(key);
+  }
+
+  /** The run folder's lock while this job reads it; none when it is read-only to this job (its output goes elsewhere). */
+  private static RunLock readLock(RunFolder run, PipelineConfig s, Progress progress) {
+    try {
+      return run.lock(NAME, Settings.lockStaleAfter(s), progress::say);
+    } catch (JobIoFailure e) {
+      progress.say("reading " + run.root() + " without its lock, as it cannot be written here (" + e.getMessage() + ")");
+      return null;
+    }
+  }
+
+  /** Refuses a finished evaluation's summary when the run's outputs, the chosen checkpoint or the settings changed since. */
+  private static void requireUpToDate(Map<String, Object> finished, RunFolder run, RunFolder out, PipelineConfig s) {
+    Map<String, String> upstream = new LinkedHashMap<>();
+    upstream.put(MineTuplesJob.NAME, Lineage.idOf(run, MineTuplesJob.NAME));
+    Map<String, Object> sameAs = new LinkedHashMap<>();
+    if (new Checkpoints(run).newest().isPresent()) {
+      ModelChoice model = ModelChoice.resolve(run, s.get(EvalSettings.CHECKPOINT), s.get(EvalSettings.LABEL));
+      upstream.put(TrainNetVladJob.NAME, model.trainingId());
+      sameAs.put("model", model.id());
+    }
+    Lineage.requireUpToDate(NAME, out.root(), finished, upstream, sameAs, s.asText(), ExtractAndEvaluateJob::readsSetting);
+  }
+
+  private static Map<String, Object> evaluate(SparkSession spark, Config config, RunFolder run, RunFolder out, Progress progress) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     PipelineConfig s = config.settings();
-    RunFolder run = new RunFolder(config.runUri(), sc.hadoopConfiguration());
-    String outputUri = s.get(EvalSettings.OUTPUT);
-    RunFolder out = outputUri.isEmpty() ? run : new RunFolder(outputUri, sc.hadoopConfiguration());
-    if (out.isFinished(NAME) && !config.overwrite()) {
-      progress.say("already finished in " + out.root() + "; nothing to do (--overwrite to evaluate again)");
-      return JobMain.fromJson(out.readText(out.resolve(RunFolder.summaryPath(NAME))));
-    }
     if (!run.isFinished(MineTuplesJob.NAME)) {
       throw new JobFailure("no finished mine-tuples in " + run.root() + " (no " + RunFolder.summaryPath(MineTuplesJob.NAME) + "): run mine-tuples first");
     }
@@ -155,7 +202,10 @@ public final class ExtractAndEvaluateJob {
     weights.destroy();
     pcaB.destroy();
 
-    Map<String, Object> summary = new LinkedHashMap<>();
+    Map<String, String> builtFrom = new LinkedHashMap<>();
+    builtFrom.put(MineTuplesJob.NAME, Lineage.idOf(run, MineTuplesJob.NAME));
+    builtFrom.put(TrainNetVladJob.NAME, model.trainingId());
+    Map<String, Object> summary = new LinkedHashMap<>(Lineage.fields(Lineage.newId(), builtFrom));
     summary.put("recall_at", recallAt(ns, curve));
     summary.put("recall_curve", curve);
     summary.put("recall_at_unwhitened", recallAt(ns, unwhitenedCurve));
@@ -187,13 +237,7 @@ public final class ExtractAndEvaluateJob {
     entries.addAll(compared);
     EvaluationFiles.writeReport(out, new Path(staging, "evaluation"), summary, entries, ns);
     out.writeText(new Path(staging, RunFolder.summaryPath(NAME)), JobMain.toJson(summary));
-    List<String> outputs = new ArrayList<>(List.of("descriptors", "evaluation", "rejected-images"));
-    if (pca != null) {
-      outputs.add("pca");
-    } else {
-      EvaluationFiles.delete(out, out.resolve("pca"));
-    }
-    out.commit(NAME, staging, outputs);
+    out.commit(NAME, staging, List.of("descriptors", "evaluation", "rejected-images", "pca")); // no pca/ without PCA
     progress.say(String.format("Recall@N on the %s split (%d queries, %d database images): %s%s; search %.1f s; report %s",
         split, counts.queries(), counts.database(), EvaluationFiles.recallText(ns, curve),
         pca == null ? "" : " whitened, " + EvaluationFiles.recallText(ns, unwhitenedCurve) + " unwhitened", searchSeconds,

@@ -28,8 +28,11 @@ import org.netvlad.jobs.cli.JobMain;
 import org.netvlad.jobs.cli.JvmMemory;
 import org.netvlad.jobs.cli.Progress;
 import org.netvlad.jobs.ingest.Ingest;
+import org.netvlad.jobs.io.IoFailures;
+import org.netvlad.jobs.io.Lineage;
 import org.netvlad.jobs.io.ManifestReader;
 import org.netvlad.jobs.io.RunFolder;
+import org.netvlad.jobs.io.RunLock;
 import org.netvlad.jobs.mining.MiningStats;
 import org.netvlad.jobs.mining.TileMining;
 
@@ -84,14 +87,28 @@ public final class MineTuplesJob {
     return new Config(args.value("--run"), inputs, images, settings, args.overwrite());
   }
 
-  /** Runs the job; returns its summary (also written to {@code summary/mine-tuples.json}). */
+  /** Runs the job under the run folder's lock; returns its summary (also written to {@code summary/mine-tuples.json}). */
   public static Map<String, Object> run(SparkSession spark, Config config) {
     Progress progress = new Progress(NAME);
     RunFolder run = new RunFolder(config.runUri(), spark.sparkContext().hadoopConfiguration());
-    if (run.isFinished(NAME) && !config.overwrite()) {
-      progress.say("already finished in " + run.root() + "; nothing to do (--overwrite to redo)");
-      return JobMain.fromJson(run.readText(run.resolve(RunFolder.summaryPath(NAME))));
+    try (RunLock lock = run.lock(NAME, Settings.lockStaleAfter(config.settings()), progress::say)) {
+      Map<String, Object> finished = Lineage.finishedSummary(run, NAME);
+      if (finished != null && !config.overwrite()) {
+        Lineage.requireUpToDate(NAME, run.root(), finished, Map.of(), Map.of("inputs", config.inputs(), "images", config.imagesUri()),
+            config.settings().asText(), MineTuplesJob::readsSetting);
+        progress.say("already finished in " + run.root() + "; nothing to do (--overwrite to redo)");
+        return finished;
+      }
+      return mine(spark, config, run, progress);
     }
+  }
+
+  /** The settings this job's outputs depend on. */
+  static boolean readsSetting(String key) {
+    return key.startsWith("ingest.") || key.startsWith("geo.") || key.startsWith("mining.");
+  }
+
+  private static Map<String, Object> mine(SparkSession spark, Config config, RunFolder run, Progress progress) {
     PipelineConfig s = config.settings();
     progress.say("settings: " + s.asText());
     Path staging = run.newStaging(NAME);
@@ -125,7 +142,8 @@ public final class MineTuplesJob {
     Dataset<Row> panoramas = ingest.panoramas().persist();
     Map<String, Long> rejectedByReason = Ingest.countByReason(rejected);
     long rejectedCount = sumOf(rejectedByReason);
-    rejected.write().mode(SaveMode.ErrorIfExists).parquet(new Path(staging, "rejected").toString());
+    Path rejectedPath = new Path(staging, "rejected");
+    IoFailures.writing(rejectedPath, () -> rejected.write().mode(SaveMode.ErrorIfExists).parquet(rejectedPath.toString()));
     double rejectedShare = (double) rejectedCount / ingest.rowsIn();
     progress.say(
         String.format(
@@ -135,7 +153,8 @@ public final class MineTuplesJob {
     if (rejectedShare > maxShare) {
       throw new JobFailure(tooManyRejected(ingest.rowsIn(), rejectedCount, rejectedShare, maxShare, rejectedByReason, rejected, staging));
     }
-    panoramas.write().parquet(new Path(staging, "panoramas").toString());
+    Path panoramasPath = new Path(staging, "panoramas");
+    IoFailures.writing(panoramasPath, () -> panoramas.write().parquet(panoramasPath.toString()));
     progress.say("ingest: panoramas written");
     timingsMs.put("ingest", (System.nanoTime() - t0) / 1_000_000);
 
@@ -155,13 +174,14 @@ public final class MineTuplesJob {
     int partitions = partitions(accepted, s.get(Settings.ROWS_PER_PARTITION), spark.sparkContext().defaultParallelism());
     MiningStats stats = new MiningStats();
     spark.sparkContext().register(stats, "mining statistics");
-    TileMining.mine(panoramas, params, s.get(Settings.TILE_SIZE_M), partitions, databaseBySplit, stats)
+    Path bySplitPath = new Path(staging, "tuples-by-split");
+    IoFailures.writing(bySplitPath, () -> TileMining.mine(panoramas, params, s.get(Settings.TILE_SIZE_M), partitions, databaseBySplit, stats)
         .write()
         // Ids and index lists are mostly distinct: dictionary encoding took a fifth of mining's
         // CPU (JFR samples at 1M panoramas) before falling back to plain pages.
         .option("parquet.enable.dictionary", "false")
         .partitionBy("split")
-        .parquet(new Path(staging, "tuples-by-split").toString());
+        .parquet(bySplitPath.toString()));
     moveSplitFolders(run, new Path(staging, "tuples-by-split"), new Path(staging, "tuples"));
     Map<String, Object> bySplit = splitStatistics(stats.value(), databaseBySplit, queriesBySplit);
     timingsMs.put("mining", (System.nanoTime() - t1) / 1_000_000);
@@ -169,6 +189,7 @@ public final class MineTuplesJob {
 
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("job", NAME);
+    summary.put(Lineage.ID, Lineage.newId());
     summary.put("run", run.root().toString());
     summary.put("inputs", config.inputs());
     summary.put("images", config.imagesUri());
@@ -268,7 +289,7 @@ public final class MineTuplesJob {
       }
       run.fs().delete(bySplit, true);
     } catch (IOException e) {
-      throw new JobFailure("cannot lay out " + tuples + ": " + e.getMessage(), e);
+      throw IoFailures.failure("laying out", tuples, e, e);
     }
   }
 

@@ -30,8 +30,11 @@ import org.netvlad.jobs.cli.JobConfigs;
 import org.netvlad.jobs.cli.JobFailure;
 import org.netvlad.jobs.cli.JobMain;
 import org.netvlad.jobs.cli.Progress;
+import org.netvlad.jobs.io.IoFailures;
+import org.netvlad.jobs.io.Lineage;
 import org.netvlad.jobs.io.ManifestReader;
 import org.netvlad.jobs.io.RunFolder;
+import org.netvlad.jobs.io.RunLock;
 import org.netvlad.jobs.render.CityImage;
 
 /**
@@ -68,14 +71,28 @@ public final class RenderCityJob {
         args.value("--run"), args.value("--input"), JobConfigs.load(args, spark.sparkContext().hadoopConfiguration()), args.overwrite());
   }
 
+  /** Runs the job under the run folder's lock; returns its summary. */
   public static Map<String, Object> run(SparkSession spark, Config config) {
     Progress progress = new Progress(NAME);
-    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    RunFolder run = new RunFolder(config.runUri(), hadoop);
-    if (run.isFinished(NAME) && !config.overwrite()) {
-      progress.say("already finished in " + run.root() + "; nothing to do (--overwrite to redo)");
-      return JobMain.fromJson(run.readText(run.resolve(RunFolder.summaryPath(NAME))));
+    RunFolder run = new RunFolder(config.runUri(), spark.sparkContext().hadoopConfiguration());
+    try (RunLock lock = run.lock(NAME, Settings.lockStaleAfter(config.settings()), progress::say)) {
+      Map<String, Object> finished = Lineage.finishedSummary(run, NAME);
+      if (finished != null && !config.overwrite()) {
+        Lineage.requireUpToDate(NAME, run.root(), finished, Map.of(), Map.of("layout", layout(config)), config.settings().asText(),
+            key -> key.startsWith("render."));
+        progress.say("already finished in " + run.root() + "; nothing to do (--overwrite to redo)");
+        return finished;
+      }
+      return render(spark, config, run, progress);
     }
+  }
+
+  private static String layout(Config config) {
+    return config.dbStructUri() == null ? "street-grid" : config.dbStructUri();
+  }
+
+  private static Map<String, Object> render(SparkSession spark, Config config, RunFolder run, Progress progress) {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     PipelineConfig s = config.settings();
     long seed = s.get(Settings.RENDER_SEED);
     int width = s.get(Settings.RENDER_WIDTH_PX).intValue();
@@ -102,11 +119,11 @@ public final class RenderCityJob {
     String root = imagesRoot.toString();
     int slices = (int) Math.max(1, (toRender.size() + s.get(Settings.RENDER_IMAGES_PER_TASK) - 1) / s.get(Settings.RENDER_IMAGES_PER_TASK));
     long t0 = System.nanoTime();
-    long bytes =
+    long bytes = IoFailures.writingResult(imagesRoot, () ->
         JavaSparkContext.fromSparkContext(spark.sparkContext())
             .parallelize(toRender, slices)
             .mapPartitions(part -> List.of(renderAll(part, city, seed, width, height, root, conf.value())).iterator())
-            .fold(0L, Long::sum);
+            .fold(0L, Long::sum));
     double seconds = (System.nanoTime() - t0) / 1e9;
     StringBuilder manifest = new StringBuilder(header).append('\n');
     images.forEach(i -> manifest.append(i.manifestLine).append('\n'));
@@ -114,8 +131,9 @@ public final class RenderCityJob {
 
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("job", NAME);
+    summary.put(Lineage.ID, Lineage.newId());
     summary.put("run", run.root().toString());
-    summary.put("layout", config.dbStructUri() == null ? "street-grid" : config.dbStructUri());
+    summary.put("layout", layout(config));
     summary.put("images", toRender.size());
     summary.put("manifest_rows", images.size());
     summary.put("manifest", run.resolve("city/manifest.csv").toString());

@@ -1,9 +1,9 @@
 package org.netvlad.jobs;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -32,7 +32,9 @@ import org.netvlad.jobs.cli.JobFailure;
 import org.netvlad.jobs.cli.JobMain;
 import org.netvlad.jobs.cli.JvmMemory;
 import org.netvlad.jobs.cli.Progress;
+import org.netvlad.jobs.io.Lineage;
 import org.netvlad.jobs.io.RunFolder;
+import org.netvlad.jobs.io.RunLock;
 import org.netvlad.jobs.training.Checkpoints;
 import org.netvlad.jobs.training.ClusterSampling;
 import org.netvlad.jobs.training.DescriptorPass;
@@ -44,6 +46,7 @@ import org.netvlad.jobs.training.NegativeCacheTable;
 import org.netvlad.jobs.training.NegativeRefresh;
 import org.netvlad.jobs.training.SplitData;
 import org.netvlad.jobs.training.TrainingHistory;
+import org.netvlad.jobs.training.TrainingOutputs;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -74,25 +77,37 @@ public final class TrainNetVladJob {
     return new Config(args.value("--run"), JobConfigs.load(args, spark.sparkContext().hadoopConfiguration()), args.overwrite());
   }
 
+  /** Runs the job under the run folder's lock; returns its summary. */
   public static Map<String, Object> run(SparkSession spark, Config config) {
     Progress progress = new Progress(NAME);
-    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    RunFolder run = new RunFolder(config.runUri(), sc.hadoopConfiguration());
-    if (run.isFinished(NAME) && !config.overwrite()) {
-      progress.say("already finished in " + run.root() + "; nothing to do (--overwrite to train again)");
-      return JobMain.fromJson(run.readText(run.resolve(RunFolder.summaryPath(NAME))));
-    }
-    if (!run.isFinished(MineTuplesJob.NAME)) {
-      throw new JobFailure("no finished mine-tuples in " + run.root() + " (no " + RunFolder.summaryPath(MineTuplesJob.NAME) + "): run mine-tuples first");
-    }
-    if (config.overwrite()) {
-      for (String old : List.of("model", "negcache", "training", RunFolder.summaryPath(NAME))) {
-        delete(run, run.resolve(old));
+    RunFolder run = new RunFolder(config.runUri(), spark.sparkContext().hadoopConfiguration());
+    try (RunLock lock = run.lock(NAME, Settings.lockStaleAfter(config.settings()), progress::say)) {
+      Map<String, String> upstream = new LinkedHashMap<>();
+      upstream.put(MineTuplesJob.NAME, Lineage.idOf(run, MineTuplesJob.NAME));
+      Map<String, Object> finished = Lineage.finishedSummary(run, NAME);
+      if (finished != null && !config.overwrite()) {
+        Lineage.requireUpToDate(NAME, run.root(), finished, upstream, Map.of(), config.settings().asText(), TrainNetVladJob::readsSetting);
+        progress.say("already finished in " + run.root() + "; nothing to do (--overwrite to train again)");
+        return finished;
       }
+      if (!run.isFinished(MineTuplesJob.NAME)) {
+        throw new JobFailure("no finished mine-tuples in " + run.root() + " (no " + RunFolder.summaryPath(MineTuplesJob.NAME) + "): run mine-tuples first");
+      }
+      return train(spark, config, run, upstream, progress);
     }
+  }
+
+  /** The settings this job's outputs depend on. */
+  static boolean readsSetting(String key) {
+    return key.startsWith("model.") || key.startsWith("train.") || key.equals(TrainSettings.RECALL_AT.key())
+        || key.equals(Settings.NEGATIVE_RADIUS_M.key());
+  }
+
+  private static Map<String, Object> train(SparkSession spark, Config config, RunFolder run, Map<String, String> upstream, Progress progress) {
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     PipelineConfig s = config.settings();
     ModelSpec spec = Settings.modelSpec(s);
-    String imagesRoot = (String) JobMain.fromJson(run.readText(run.resolve(RunFolder.summaryPath(MineTuplesJob.NAME)))).get("images");
+    String imagesRoot = (String) Lineage.finishedSummary(run, MineTuplesJob.NAME).get("images");
     ImageReader reader = new ImageReader(imagesRoot, spec.widthPx(), spec.heightPx(), sc.hadoopConfiguration());
     int workers = (int) (s.get(TrainSettings.WORKERS) > 0 ? s.get(TrainSettings.WORKERS) : sc.defaultParallelism());
     int keep = Math.toIntExact(s.get(TrainSettings.NEGATIVES_PER_TUPLE));
@@ -114,18 +129,23 @@ public final class TrainNetVladJob {
 
     Path staging = run.newStaging(NAME);
     Checkpoints checkpoints = new Checkpoints(run);
-    OptionalInt newest = checkpoints.newest();
+    // --overwrite starts afresh, but the previous training stays until the new one has its first checkpoint
+    OptionalInt newest = config.overwrite() ? OptionalInt.empty() : checkpoints.newest();
     MultiLayerNetwork net;
     TrainingHistory history;
+    Map<String, Object> lineage;
     if (newest.isPresent()) {
       int epoch = newest.getAsInt();
       Map<String, Object> sidecar = checkpoints.sidecar(epoch);
       checkSameModel(sidecar, s, checkpoints.folder(epoch));
+      checkSameUpstream(sidecar, upstream, checkpoints.folder(epoch));
+      lineage = Lineage.fields(sidecar.get(Lineage.ID) instanceof String id ? id : Lineage.newId(), upstream);
       net = checkpoints.load(epoch);
       history = TrainingHistory.fromSidecar(sidecar, recallAt);
       progress.say("resuming from checkpoint " + checkpoints.folder(epoch) + " (epoch " + epoch + ", iteration "
           + net.getIterationCount() + "); nothing is re-initialised");
     } else {
+      lineage = Lineage.fields(Lineage.newId(), upstream);
       net = Networks.create(spec, new Networks.Training(updater(s), s.get(TrainSettings.WEIGHT_DECAY), seed), DataType.FLOAT);
       loadBackboneWeights(net, s, run, progress);
       initialiseClusters(sc, net, spec, train, trainCounts, reader, s, progress);
@@ -133,8 +153,10 @@ public final class TrainNetVladJob {
       long t = System.nanoTime();
       double[] recall = validate(sc, net, val, valCounts, reader, descriptorBatch, recallAt, radiusM);
       history.add(0, Double.NaN, Double.NaN, 0, 0, recall, 0, 0, secondsSince(t), JvmMemory.heapAfterGcMb());
-      checkpoints.save(0, net, history.sidecar(0, net, s), staging);
-      writeTraining(run, history, staging);
+      Path staged = checkpoints.stage(0, net, sidecar(history, 0, net, s, lineage), staging);
+      TrainingOutputs.replacePrevious(run, NAME, staging, progress);
+      checkpoints.publish(0, staged);
+      TrainingOutputs.writeMetrics(run, history, staging);
       progress.say("epoch 0 (initialised, untrained): val " + history.recallText(0));
     }
 
@@ -181,8 +203,8 @@ public final class TrainNetVladJob {
       double driverHeapMb = JvmMemory.heapAfterGcMb();
       history.add(epoch, outcome.meanLoss(), (double) violating / trainCounts.queries, trainCounts.queries - violating, outcome.tuples(), recall,
           refreshSeconds, trainSeconds, secondsSince(tVal), driverHeapMb);
-      checkpoints.save(epoch, net, history.sidecar(epoch, net, s), staging);
-      writeTraining(run, history, staging);
+      checkpoints.save(epoch, net, sidecar(history, epoch, net, s, lineage), staging);
+      TrainingOutputs.writeMetrics(run, history, staging);
       double epochSeconds = refreshSeconds + trainSeconds + secondsSince(tVal);
       progress.say(String.format(
           "epoch %d/%d: lr %.3g, refresh %.1f s (%d of %d queries have violating negatives, the others sit out), training %.1f s"
@@ -192,7 +214,8 @@ public final class TrainNetVladJob {
           history.bestRecallAt5(), history.bestEpoch(), driverHeapMb, eta(epochSeconds * (epochs - epoch))));
     }
 
-    Map<String, Object> summary = history.summary();
+    Map<String, Object> summary = new LinkedHashMap<>(lineage);
+    summary.putAll(history.summary());
     summary.put("train_queries", trainCounts.queries);
     summary.put("train_database_images", trainCounts.database);
     summary.put("val_queries", valCounts.queries);
@@ -331,31 +354,19 @@ public final class TrainNetVladJob {
     }
   }
 
-  private static void writeTraining(RunFolder run, TrainingHistory history, Path staging) {
-    Path tmp = new Path(staging, "training");
-    Path target = run.resolve("training");
-    try {
-      run.fs().delete(tmp, true);
-      run.fs().mkdirs(tmp);
-      run.writeText(new Path(tmp, "metrics.json"), JobMain.toJson(history.rows()));
-      run.writeText(new Path(tmp, "metrics.csv"), history.csv());
-      try (OutputStream out = run.fs().create(new Path(tmp, "curve.png"))) {
-        out.write(history.curvePng());
-      }
-      run.fs().delete(target, true);
-      if (!run.fs().rename(tmp, target)) {
-        throw new IOException("rename " + tmp + " -> " + target + " failed");
-      }
-    } catch (IOException e) {
-      throw new JobFailure("cannot write " + target + ": " + e.getMessage(), e);
-    }
+  /** A checkpoint's sidecar: the history so far, the settings, and the training's lineage. */
+  private static Map<String, Object> sidecar(TrainingHistory history, int epoch, MultiLayerNetwork net, PipelineConfig s,
+      Map<String, Object> lineage) {
+    Map<String, Object> sidecar = history.sidecar(epoch, net, s);
+    sidecar.putAll(lineage);
+    return sidecar;
   }
 
-  private static void delete(RunFolder run, Path path) {
-    try {
-      run.fs().delete(path, true);
-    } catch (IOException e) {
-      throw new JobFailure("cannot remove " + path + ": " + e.getMessage(), e);
+  private static void checkSameUpstream(Map<String, Object> sidecar, Map<String, String> upstream, Path folder) {
+    List<String> changed = Lineage.changedUpstream(sidecar.get(Lineage.BUILT_FROM), upstream);
+    if (!changed.isEmpty()) {
+      throw new JobFailure("cannot resume from checkpoint " + folder + ", which was trained on earlier outputs: " + String.join("; ", changed)
+          + ". Use --overwrite to train again from the start");
     }
   }
 

@@ -135,6 +135,49 @@ class BadInputIT extends SparkTestBase {
   }
 
   @Test
+  void rowsThatAreNotUtf8AreRejectedNotMangled() throws Exception {
+    byte[] latin1 = "caf\u00e9".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1); // "caf" then the single byte 0xE9
+    Path csv = dir.resolve("in/enc.csv");
+    Files.createDirectories(csv.getParent());
+    try (var out = Files.newOutputStream(csv)) {
+      out.write("image_id,path,lat,lon,role\na,a.jpg,40.44,-79.99,database\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      out.write(latin1);
+      out.write(",x.jpg,40.44001,-79.99,database\nb,caf\u00e9/b.jpg,40.44003,-79.99,query\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    Path jsonl = dir.resolve("in/enc.jsonl");
+    try (var out = Files.newOutputStream(jsonl)) {
+      out.write("{\"image_id\":\"j1\",\"path\":\"".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      out.write(latin1);
+      out.write(".jpg\",\"lat\":40.44,\"lon\":-79.99}\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    String run = dir.resolve("run-enc").toUri().toString();
+    Map<String, Object> summary = Jobs.mine(spark, run, List.of(csv.toString(), jsonl.toString()), false, "ingest.max-rejected-fraction=1");
+    Map<String, String> reasons = new HashMap<>();
+    for (Row r : spark.read().parquet(run + "/rejected").collectAsList()) {
+      String file = ((String) r.getAs("source")).replaceAll(".*/", "");
+      reasons.put(file + ":" + r.getAs("row_number"), r.getAs("reason") + " " + r.getAs("detail"));
+    }
+    assertEquals(Map.of("enc.csv:3", "not_utf8 not UTF-8: byte 0xE9 at byte 4 of the line",
+        "enc.jsonl:1", "not_utf8 not UTF-8: byte 0xE9 at byte 29 of the line"), reasons);
+    assertEquals(1L, summary.get("queries_kept"), "the rows around them, UTF-8 \u00e9 included, are read as written");
+    List<Row> kept = spark.read().parquet(run + "/panoramas").orderBy("image_id").collectAsList();
+    assertEquals(List.of("a.jpg", "caf\u00e9/b.jpg"), kept.stream().map(r -> (String) r.getAs("path")).toList());
+  }
+
+  @Test
+  void manifestsWithoutASingleRowFailClearly() throws Exception {
+    Path empty = Files.write(dir.resolve("empty.jsonl"), new byte[0]);
+    Path blank = Files.writeString(dir.resolve("blank.jsonl"), "\n  \n");
+    for (Path p : List.of(empty, blank)) {
+      JobFailure e = assertThrows(JobFailure.class, () -> Jobs.mine(spark, dir.resolve("r-" + p.getFileName()), List.of(p.toString())));
+      assertEquals("the inputs hold no rows: [" + p + "]", e.getMessage());
+    }
+    Path emptyCsv = Files.write(dir.resolve("empty.csv"), new byte[0]);
+    JobFailure e = assertThrows(JobFailure.class, () -> Jobs.mine(spark, dir.resolve("r-csv"), List.of(emptyCsv.toString())));
+    assertTrue(e.getMessage().contains("empty.csv: empty file, expected a CSV header line"), e.getMessage());
+  }
+
+  @Test
   void filesThatAreNotManifestsFailNamingTheFile() throws Exception {
     byte[] real = Files.readAllBytes(Jobs.pittsburghSpec("pitts30k_train.mat"));
     Path empty = Files.write(dir.resolve("pitts_empty.mat"), new byte[0]);

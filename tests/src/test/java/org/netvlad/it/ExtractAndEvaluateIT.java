@@ -30,6 +30,7 @@ import org.netvlad.jobs.ExtractAndEvaluateJob;
 import org.netvlad.jobs.RenderCityJob;
 import org.netvlad.jobs.TrainNetVladJob;
 import org.netvlad.jobs.cli.JobFailure;
+import org.netvlad.jobs.cli.JobIoFailure;
 import org.netvlad.jobs.cli.JobMain;
 import org.netvlad.jobs.evaluation.PcaFit;
 
@@ -109,10 +110,19 @@ class ExtractAndEvaluateIT extends SparkTestBase {
     assertEquals(Math.min(2048, trainDatabase - 1), ((Number) trainFitted.get("pca_dims")).longValue());
     assertEquals(trained.get("queries"), trainFitted.get("queries"), "the test split is evaluated all the same");
 
-    // a finished evaluation is left alone
+    // a finished evaluation is left alone; asked with other settings, it says so
     long modified = Files.getLastModifiedTime(root.resolve("evaluation/metrics.json")).toMillis();
-    assertEquals(trained.get("recall_at"), evaluate(run, false, "eval.checkpoint=1").get("recall_at"));
+    assertEquals(trained.get("recall_at"), evaluate(run, false, "eval.checkpoint=1", "eval.compare=before training=" + untrainedOut.toUri())
+        .get("recall_at"));
+    JobFailure other = assertThrows(JobFailure.class, () -> evaluate(run, false, "eval.checkpoint=1"));
+    assertTrue(other.getMessage().contains("eval.compare (finished with before training=" + untrainedOut.toUri() + ", now )"), other.getMessage());
     assertEquals(modified, Files.getLastModifiedTime(root.resolve("evaluation/metrics.json")).toMillis());
+
+    // an output folder that cannot be written fails before any work, naming it
+    Path notAFolder = Files.writeString(dir.resolve("not-a-folder"), "");
+    JobIoFailure unwritable = assertThrows(JobIoFailure.class, () -> evaluate(run, false, "eval.output=" + notAFolder.toUri() + "/out"));
+    assertTrue(unwritable.getMessage().startsWith("I/O failure locking " + new org.apache.hadoop.fs.Path(notAFolder.toUri() + "/out")),
+        unwritable.getMessage());
 
     // an unreadable test image: listed with its reason; past the threshold the job fails and the finished evaluation stays
     String broken = test.dbPaths.get(3);

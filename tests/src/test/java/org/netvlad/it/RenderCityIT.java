@@ -71,6 +71,21 @@ class RenderCityIT extends SparkTestBase {
   }
 
   @Test
+  void theRenderedManifestCanBeEditedAndMinedAsEdited() throws Exception {
+    Path run = dir.resolve("edit");
+    render(run, null, "render.images=40");
+    try (Stream<Path> files = Files.walk(run)) {
+      List<String> sidecars = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".crc")).toList();
+      assertEquals(List.of(), sidecars, "no checksum sidecar that an edit would contradict");
+    }
+    Path manifest = run.resolve("city/manifest.csv");
+    List<String> lines = Files.readAllLines(manifest);
+    Files.write(manifest, lines.subList(0, lines.size() - 5));
+    Map<String, Object> mined = Jobs.mine(spark, dir.resolve("edit-mined"), List.of(manifest.toString()));
+    assertEquals((long) lines.size() - 1 - 5, mined.get("rows_in"), "the edited manifest, as edited");
+  }
+
+  @Test
   void rendersADbStructSpecWhereMineTuplesExpectsItsImages() throws Exception {
     String[] db = new String[24];
     double[][] dbUtm = new double[24][];

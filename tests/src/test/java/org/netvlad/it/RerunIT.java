@@ -17,7 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.netvlad.jobs.cli.JobFailure;
 import org.netvlad.jobs.cli.JobMain;
 
-/** Outputs are committed atomically; re-running a finished job changes nothing unless asked to. */
+/**
+ * Outputs are committed atomically; re-running a finished job changes nothing unless asked to, and
+ * is refused when asked for other inputs or settings.
+ */
 class RerunIT extends SparkTestBase {
   @TempDir Path dir;
 
@@ -33,10 +36,21 @@ class RerunIT extends SparkTestBase {
     FileTime before = Files.getLastModifiedTime(run.resolve("tuples"));
     Thread.sleep(20);
 
-    Map<String, Object> again = Jobs.mine(spark, uri, List.of(good.toString()), false, "mining.positive-radius-m=1");
+    Map<String, Object> again = Jobs.mine(spark, uri, List.of(good.toString()), false);
     assertEquals(JobMain.toJson(first), JobMain.toJson(again), "the finished summary is returned as it is");
     assertEquals(summaryText, Files.readString(summary));
     assertEquals(before, Files.getLastModifiedTime(run.resolve("tuples")));
+
+    // asked for something else, a finished run says so rather than answer with what it did
+    JobFailure otherSettings =
+        assertThrows(JobFailure.class, () -> Jobs.mine(spark, uri, List.of(good.toString()), false, "mining.positive-radius-m=1", "ingest.max-rejected-fraction=0.5"));
+    assertEquals("mine-tuples already finished in " + new org.apache.hadoop.fs.Path(uri) + ", but not with this request:"
+        + " ingest.max-rejected-fraction (finished with 0.01, now 0.5); mining.positive-radius-m (finished with 10, now 1)."
+        + " Run it as it finished to get its summary, or with --overwrite to redo it", otherSettings.getMessage());
+    Path other = Jobs.writeTinyManifest(dir.resolve("other.csv"));
+    JobFailure otherInput = assertThrows(JobFailure.class, () -> Jobs.mine(spark, uri, List.of(other.toString()), false));
+    assertTrue(otherInput.getMessage().contains("inputs (finished with [" + good + "], now [" + other + "])"), otherInput.getMessage());
+    assertEquals(summaryText, Files.readString(summary));
 
     Path bad = Jobs.writeLines(dir.resolve("bad.csv"), List.of("image_id,path,lat,lon", "a,a.jpg,NaN,1", "b,b.jpg,1,1"));
     assertThrows(JobFailure.class, () -> Jobs.mine(spark, uri, List.of(bad.toString()), true));

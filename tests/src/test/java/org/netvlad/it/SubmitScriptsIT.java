@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +21,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.ZipFile;
+import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.netvlad.jobs.cli.JobMain;
+import org.netvlad.jobs.io.RunFolder;
+import org.netvlad.jobs.io.RunLock;
 
 /** The submit/ wrappers run the real jobs from the real jar through spark-submit. */
 class SubmitScriptsIT {
@@ -119,6 +124,27 @@ class SubmitScriptsIT {
     assertEquals(2, inconsistent.exitCode());
     assertTrue(lastLine(inconsistent.stderr()).contains("mining.positive-radius-m (30.0) must be below mining.negative-radius-m (25.0)"), inconsistent.stderr());
     assertFalse(Files.exists(dir.resolve("r2")), "settings are refused before anything is written");
+  }
+
+  @Test
+  void aLockedRunFolderAndAnUnwritableOneAreRefusedWithTheirExitCodes() throws Exception {
+    Path csv = Jobs.writeTinyManifest(dir.resolve("m.csv"));
+    Path run = dir.resolve("run");
+    RunFolder folder = new RunFolder(run.toString(), new Configuration());
+    try (RunLock held = folder.lock("nightly", Duration.ofHours(1), m -> {})) {
+      Result locked = run(List.of("bash", script("mine-tuples"), "--master", "local[1]", "--", "--run", run.toString(), "--input", csv.toString()));
+      assertEquals(2, locked.exitCode(), locked.stderr());
+      assertTrue(lastLine(locked.stderr()).startsWith("mine-tuples: error: " + run + " is locked by nightly on host "
+          + InetAddress.getLocalHost().getHostName() + ", process " + ProcessHandle.current().pid() + ", since "), locked.stderr());
+    }
+    assertFalse(Files.exists(run.resolve("summary")), "the refused job wrote nothing");
+
+    Path notAFolder = Files.writeString(dir.resolve("not-a-folder"), "");
+    Result unwritable = run(List.of("bash", script("mine-tuples"), "--master", "local[1]", "--", "--run", notAFolder.resolve("run").toString(),
+        "--input", csv.toString()));
+    assertEquals(3, unwritable.exitCode(), unwritable.stderr());
+    assertTrue(lastLine(unwritable.stderr()).startsWith("mine-tuples: error: I/O failure locking " + notAFolder.resolve("run") + ": "),
+        unwritable.stderr());
   }
 
   @Test

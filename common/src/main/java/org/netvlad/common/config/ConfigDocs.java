@@ -13,7 +13,8 @@ public final class ConfigDocs {
     b.append("#\n");
     b.append("# Every setting, its default, unit and meaning. Jobs read this file by default\n");
     b.append("# (--config FILE for another); --set key=value on a job's command line overrides one.\n");
-    b.append("# Lines are 'key = value'; '#' starts a comment. Unknown keys are refused.\n");
+    b.append("# Lines are 'key = value'; '#' starts a comment. Unknown keys, and keys given twice,\n");
+    b.append("# are refused.\n");
     String section = "";
     for (Setting<?> s : Settings.all()) {
       String prefix = s.key().substring(0, s.key().indexOf('.'));

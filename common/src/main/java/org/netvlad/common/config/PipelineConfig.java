@@ -42,6 +42,7 @@ public final class PipelineConfig implements Serializable {
       origin.put(s.key(), "default");
     }
     String[] lines = fileText.split("\r?\n", -1);
+    Map<String, String> lineOfKey = new LinkedHashMap<>();
     for (int i = 0; i < lines.length; i++) {
       String line = stripComment(lines[i]).trim();
       if (line.isEmpty()) {
@@ -52,7 +53,13 @@ public final class PipelineConfig implements Serializable {
       if (eq <= 0) {
         throw new ConfigException("expected 'key = value' at " + where + ", found '" + line + "'");
       }
-      put(text, origin, line.substring(0, eq).trim(), line.substring(eq + 1).trim(), where);
+      String key = line.substring(0, eq).trim();
+      String first = lineOfKey.putIfAbsent(key, where);
+      if (first != null) {
+        // the last value would win unseen: the reader of the file may well believe the first
+        throw new ConfigException("setting '" + key + "' is given twice, at " + first + " and at " + where + "; keep one");
+      }
+      put(text, origin, key, line.substring(eq + 1).trim(), where);
     }
     for (String override : overrides) {
       int eq = override.indexOf('=');

@@ -16,6 +16,18 @@ import java.util.regex.Pattern;
 public final class Settings {
   private static final Pattern ZONE = Pattern.compile("auto|([1-9]|[1-5][0-9]|60)[C-HJ-NP-X]");
 
+  public static final Setting<Long> LOCK_STALE_AFTER_S =
+      Setting.whole(
+          "run.lock-stale-after-s",
+          600,
+          1,
+          604_800,
+          "seconds",
+          "A job locks its run folder (<run>/_lock/) and refuses to start while another job holds the"
+              + " lock. A lock whose holder ran on this host is taken over as soon as that process has"
+              + " ended; one held from another host when its holder has given no sign of life (it"
+              + " renews the lock every tenth of this time) for this long.");
+
   public static final Setting<Double> MAX_REJECTED_FRACTION =
       Setting.decimal(
           "ingest.max-rejected-fraction",
@@ -185,6 +197,7 @@ public final class Settings {
           "Images one Spark task renders; the output does not depend on it.");
 
   private static final List<Setting<?>> ALL = concat(List.of(
+          LOCK_STALE_AFTER_S,
           MAX_REJECTED_FRACTION,
           DEFAULT_ROLE,
           DEFAULT_SPLIT,
@@ -224,6 +237,11 @@ public final class Settings {
   /** Every setting, in documentation order. */
   public static List<Setting<?>> all() {
     return ALL;
+  }
+
+  /** How long a lock held from another host may stay silent before it is taken over. */
+  public static java.time.Duration lockStaleAfter(PipelineConfig config) {
+    return java.time.Duration.ofSeconds(config.get(LOCK_STALE_AFTER_S));
   }
 
   /** The setting with this key, or a {@link ConfigException} that names the key. */

@@ -64,7 +64,7 @@ public final class PanoramaParser {
 
   private Panorama parseOrThrow(RawRow row) {
     if (row.malformed() != null) {
-      throw new Rejected(RejectReason.MALFORMED_ROW, row.malformed());
+      throw new Rejected(row.malformedReason(), row.malformed());
     }
     String imageId = row.field("image_id");
     if (imageId == null) {

@@ -17,6 +17,7 @@ public final class RawRow implements Serializable {
   private final long rowNumber;
   private final HashMap<String, String> fields;
   private final String malformed;
+  private final RejectReason malformedReason;
 
   /**
    * @param source the file (URI) the row was read from
@@ -26,10 +27,15 @@ public final class RawRow implements Serializable {
    *     JSON), or null
    */
   public RawRow(String source, long rowNumber, Map<String, String> fields, String malformed) {
+    this(source, rowNumber, fields, malformed, RejectReason.MALFORMED_ROW);
+  }
+
+  private RawRow(String source, long rowNumber, Map<String, String> fields, String malformed, RejectReason malformedReason) {
     this.source = source;
     this.rowNumber = rowNumber;
     this.fields = new HashMap<>(fields);
     this.malformed = malformed;
+    this.malformedReason = malformedReason;
   }
 
   public static RawRow of(String source, long rowNumber, Map<String, String> fields) {
@@ -38,6 +44,11 @@ public final class RawRow implements Serializable {
 
   public static RawRow malformed(String source, long rowNumber, String problem) {
     return new RawRow(source, rowNumber, Map.of(), problem);
+  }
+
+  /** A line whose bytes are not UTF-8 ({@link Utf8Line#problem()} says where). */
+  public static RawRow notUtf8(String source, long rowNumber, String problem) {
+    return new RawRow(source, rowNumber, Map.of(), problem, RejectReason.NOT_UTF8);
   }
 
   public String source() {
@@ -50,6 +61,11 @@ public final class RawRow implements Serializable {
 
   public String malformed() {
     return malformed;
+  }
+
+  /** Why a malformed row is rejected: {@link RejectReason#MALFORMED_ROW} or {@link RejectReason#NOT_UTF8}. */
+  public RejectReason malformedReason() {
+    return malformedReason;
   }
 
   /** The trimmed value of a field, or null when absent or blank. */

@@ -5,6 +5,7 @@ import java.util.Locale;
 /** Why an input row was not accepted. The lower-case name is what {@code rejected/} stores. */
 public enum RejectReason {
   MALFORMED_ROW,
+  NOT_UTF8,
   MISSING_IMAGE_ID,
   MISSING_PATH,
   MISSING_COORDINATES,

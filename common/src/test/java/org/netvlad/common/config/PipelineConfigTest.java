@@ -52,6 +52,16 @@ class PipelineConfigTest {
   }
 
   @Test
+  void aKeyGivenTwiceInTheFileIsRefusedNamingBothLines() {
+    String text = "mining.positive-radius-m = 5\n# a comment\nmining.negative-radius-m = 30\n mining.positive-radius-m=8 # again\n";
+    ConfigException e = assertThrows(ConfigException.class, () -> PipelineConfig.load(text, "x.conf", List.of()));
+    assertEquals("setting 'mining.positive-radius-m' is given twice, at x.conf:1 and at x.conf:4; keep one", e.getMessage());
+    // --set still overrides the file's single value
+    assertEquals(8.0, PipelineConfig.load("mining.positive-radius-m = 5\n", "x.conf", List.of("mining.positive-radius-m=8"))
+        .get(Settings.POSITIVE_RADIUS_M));
+  }
+
+  @Test
   void inconsistentSettingsAreRefusedNamingAllOfThem() {
     ConfigException e =
         assertThrows(

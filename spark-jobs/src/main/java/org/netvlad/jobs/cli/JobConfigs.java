@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import org.apache.hadoop.conf.Configuration;
 import org.netvlad.common.config.ConfigException;
 import org.netvlad.common.config.PipelineConfig;
+import org.netvlad.jobs.io.IoFailures;
 import org.netvlad.jobs.io.RunFolder;
 
 /** Loads a job's {@link PipelineConfig} from {@code --config} and {@code --set}. */
@@ -30,14 +31,14 @@ public final class JobConfigs {
         }
         text = new String(RunFolder.readBytes(fs, path), java.nio.charset.StandardCharsets.UTF_8);
       } catch (java.io.IOException e) {
-        throw new JobFailure("cannot read --config " + configUri + ": " + e.getMessage(), e);
+        throw IoFailures.failure("reading --config", configUri, e, e);
       }
       name = configUri;
     } else if (Files.isRegularFile(Path.of(JobArgs.DEFAULT_CONFIG))) {
       try {
         text = Files.readString(Path.of(JobArgs.DEFAULT_CONFIG));
       } catch (java.io.IOException e) {
-        throw new JobFailure("cannot read " + JobArgs.DEFAULT_CONFIG + ": " + e.getMessage(), e);
+        throw IoFailures.failure("reading", JobArgs.DEFAULT_CONFIG, e, e);
       }
       name = JobArgs.DEFAULT_CONFIG;
     }

@@ -4,13 +4,23 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
+import org.netvlad.jobs.io.IoFailures;
 
 /**
  * What every job's {@code main} does: parse, print {@code --help}, start the session that
  * spark-submit configured (no master here), run, print the summary, and exit 0, or print a one-line
- * reason on stderr and exit non-zero (2 for bad input or settings, 1 for anything else).
+ * reason on stderr and exit non-zero: {@link #EXIT_FAILURE} (2) for bad input, settings or run
+ * folder state, {@link #EXIT_IO} (3) for a failed file system operation, {@link #EXIT_BUG} (1) for
+ * anything else.
  */
 public final class JobMain {
+  /** Something unexpected: a bug, or a failure nobody classified; a stack trace comes before the line. */
+  public static final int EXIT_BUG = 1;
+  /** A {@link JobFailure}: bad input or settings, or a run folder in a state the job cannot go on from. */
+  public static final int EXIT_FAILURE = 2;
+  /** A {@link JobIoFailure}, or any I/O error: permission refused, disk or quota full, storage unreachable. */
+  public static final int EXIT_IO = 3;
+
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -41,13 +51,12 @@ public final class JobMain {
       Map<String, Object> summary = runner.run(spark, config);
       System.out.println(toJson(summary));
       code = 0;
-    } catch (JobFailure e) {
-      System.err.println(name + ": error: " + e.getMessage());
-      code = 2;
     } catch (Exception | Error e) { // Spark's own exceptions are checked ones, thrown undeclared
-      e.printStackTrace();
-      System.err.println(name + ": failed: " + rootCause(e));
-      code = 1;
+      code = exitCode(e);
+      if (code == EXIT_BUG) {
+        e.printStackTrace();
+      }
+      System.err.println(name + ": " + reason(e));
     } finally {
       if (spark != null) {
         spark.stop();
@@ -56,6 +65,23 @@ public final class JobMain {
     if (code != 0) {
       System.exit(code);
     }
+  }
+
+  /** The exit code a job's failure ends the process with. */
+  static int exitCode(Throwable e) {
+    if (e instanceof JobIoFailure || !(e instanceof JobFailure) && IoFailures.ioCause(e) != null) {
+      return EXIT_IO;
+    }
+    return e instanceof JobFailure ? EXIT_FAILURE : EXIT_BUG;
+  }
+
+  /** The one line that says why: the failure's own message, or the I/O error, or the root cause. */
+  static String reason(Throwable e) {
+    if (e instanceof JobFailure) {
+      return "error: " + e.getMessage();
+    }
+    java.io.IOException io = IoFailures.ioCause(e);
+    return io != null ? "error: I/O failure: " + IoFailures.describe(io) : "failed: " + rootCause(e);
   }
 
   /** The innermost cause, which says what went wrong (Spark wraps task failures several deep). */

@@ -27,6 +27,7 @@ import org.netvlad.common.eval.TopList;
 import org.netvlad.jobs.cli.JobFailure;
 import org.netvlad.jobs.cli.JobMain;
 import org.netvlad.jobs.io.Boxed;
+import org.netvlad.jobs.io.IoFailures;
 import org.netvlad.jobs.io.RunFolder;
 import org.netvlad.jobs.training.DescriptorPass;
 import scala.Tuple2;
@@ -64,7 +65,7 @@ public final class EvaluationFiles {
     Map<Boolean, Long> queryOk = queries.map(r -> r._2().ok()).countByValue();
     JavaRDD<Row> rejected = db.filter(r -> !r._2().ok()).map(r -> RowFactory.create(r._1().imageId, "database", r._1().path, r._2().error))
         .union(queries.filter(r -> !r._2().ok()).map(r -> RowFactory.create(r._1().imageId, "query", r._1().path, r._2().error)));
-    spark.createDataFrame(rejected, REJECTED).coalesce(1).write().parquet(target.toString());
+    IoFailures.writing(target, () -> spark.createDataFrame(rejected, REJECTED).coalesce(1).write().parquet(target.toString()));
     long dbBad = dbOk.getOrDefault(false, 0L);
     long queryBad = queryOk.getOrDefault(false, 0L);
     String first = dbBad + queryBad == 0 ? "" : rejected.first().getString(3);
@@ -78,7 +79,8 @@ public final class EvaluationFiles {
     for (int k = 0; k < pca.outputDims(); k++) {
       rows.add(RowFactory.create(k, lambdas[k], Boxed.of(pca.whiteningRow(k))));
     }
-    spark.createDataFrame(rows, PCA_COMPONENTS).coalesce(1).write().parquet(new Path(target, "components").toString());
+    Path components = new Path(target, "components");
+    IoFailures.writing(components, () -> spark.createDataFrame(rows, PCA_COMPONENTS).coalesce(1).write().parquet(components.toString()));
     Map<String, Object> about = new LinkedHashMap<>();
     about.put("input_dims", pca.inputDims());
     about.put("output_dims", pca.outputDims());
@@ -102,7 +104,8 @@ public final class EvaluationFiles {
     JavaRDD<Row> table = rows.map(r -> whitened
         ? RowFactory.create(r.image.imageId, r.image.index, Boxed.of(r.searched), Boxed.of(r.raw), r.image.eastingM, r.image.northingM, modelId)
         : RowFactory.create(r.image.imageId, r.image.index, Boxed.of(r.searched), r.image.eastingM, r.image.northingM, modelId));
-    spark.createDataFrame(table, schema).write().parquet(target.toString());
+    StructType columns = schema;
+    IoFailures.writing(target, () -> spark.createDataFrame(table, columns).write().parquet(target.toString()));
   }
 
   /**
@@ -140,7 +143,7 @@ public final class EvaluationFiles {
           return RowFactory.create(q.imageId, q.eastingM, q.northingM, names, Boxed.of(list.dbIndices()), Boxed.of(list.squaredDistances()),
               list.firstCorrectRank());
         });
-    spark.createDataFrame(rows, PER_QUERY).write().parquet(target.toString());
+    IoFailures.writing(target, () -> spark.createDataFrame(rows, PER_QUERY).write().parquet(target.toString()));
     return rankCounts(top, n);
   }
 
@@ -215,16 +218,8 @@ public final class EvaluationFiles {
     try (OutputStream png = out.fs().create(new Path(folder, "recall.png"), true)) {
       png.write(EvaluationReport.curvePng(entries));
     } catch (IOException e) {
-      throw new JobFailure("cannot write " + new Path(folder, "recall.png") + ": " + e.getMessage(), e);
+      throw IoFailures.failure("writing", new Path(folder, "recall.png"), e, e);
     }
     out.writeText(new Path(folder, "report.html"), EvaluationReport.html(entries, ns, withoutSettings));
-  }
-
-  public static void delete(RunFolder out, Path path) {
-    try {
-      out.fs().delete(path, true);
-    } catch (IOException e) {
-      throw new JobFailure("cannot remove " + path + ": " + e.getMessage(), e);
-    }
   }
 }

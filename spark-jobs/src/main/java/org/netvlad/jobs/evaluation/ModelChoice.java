@@ -10,6 +10,7 @@ import org.netvlad.common.config.PipelineConfig;
 import org.netvlad.common.config.Settings;
 import org.netvlad.common.model.ModelSpec;
 import org.netvlad.jobs.cli.JobFailure;
+import org.netvlad.jobs.io.Lineage;
 import org.netvlad.jobs.io.RunFolder;
 import org.netvlad.jobs.training.Checkpoints;
 
@@ -24,13 +25,15 @@ public final class ModelChoice {
   private final ModelSpec spec;
   private final String label;
   private final String id;
+  private final String trainingId;
 
-  private ModelChoice(Checkpoints checkpoints, int epoch, ModelSpec spec, String label, String id) {
+  private ModelChoice(Checkpoints checkpoints, int epoch, ModelSpec spec, String label, String id, String trainingId) {
     this.checkpoints = checkpoints;
     this.epoch = epoch;
     this.spec = spec;
     this.label = label;
     this.id = id;
+    this.trainingId = trainingId;
   }
 
   public static ModelChoice resolve(RunFolder run, String checkpoint, String label) {
@@ -54,7 +57,8 @@ public final class ModelChoice {
     String name = spec.pooling().name().toLowerCase(java.util.Locale.ROOT);
     String pooled = name.equals("netvlad") ? "NetVLAD" : name;
     String chosen = label.isEmpty() ? (epoch == 0 ? pooled + ", untrained" : pooled + ", epoch " + epoch) : label;
-    return new ModelChoice(checkpoints, epoch, spec, chosen, run.root().getName() + "/model/epoch=" + epoch);
+    return new ModelChoice(checkpoints, epoch, spec, chosen, run.root().getName() + "/model/epoch=" + epoch,
+        (String) sidecar.get(Lineage.ID));
   }
 
   /** The network the checkpoint's own model.* settings describe. */
@@ -94,6 +98,11 @@ public final class ModelChoice {
 
   public long descriptorLength() {
     return spec.descriptorLength();
+  }
+
+  /** The id of the training the checkpoint belongs to; null for checkpoints written before ids were recorded. */
+  public String trainingId() {
+    return trainingId;
   }
 
   /** Short name in reports, e.g. "NetVLAD, epoch 3". */

@@ -114,7 +114,9 @@ public final class Ingest {
                   }
                   return List.of(counts).iterator();
                 })
-            .reduce(
+            // fold, not reduce: inputs without a single row (an empty JSON-lines file) give no partitions
+            .fold(
+                new HashMap<>(),
                 (a, b) -> {
                   Map<String, Long> m = new HashMap<>(a);
                   b.forEach((k, v) -> m.merge(k, v, Long::sum));

@@ -1,9 +1,9 @@
 package org.netvlad.jobs.io;
 
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -13,8 +13,12 @@ import java.util.Map;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.LongWritable;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.mapred.TextInputFormat;
 import static org.apache.spark.sql.functions.col;
 
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -26,6 +30,7 @@ import org.netvlad.common.data.JsonLinesManifest;
 import org.netvlad.common.data.ManifestColumns;
 import org.netvlad.common.data.ManifestFormatException;
 import org.netvlad.common.data.RawRow;
+import org.netvlad.common.data.Utf8Line;
 import org.netvlad.jobs.cli.JobFailure;
 
 /**
@@ -36,6 +41,8 @@ import org.netvlad.jobs.cli.JobFailure;
  * {@code .parquet} (or a folder of Parquet parts), {@code .mat} (a dbStruct spec).
  */
 public final class ManifestReader {
+  private static final int MAX_HEADER_BYTES = 1 << 20;
+
   private final SparkSession spark;
   private final String dbStructZone;
   private final String dbStructDatabaseFolder;
@@ -104,7 +111,7 @@ public final class ManifestReader {
       }
       return out;
     } catch (IOException e) {
-      throw new JobFailure("cannot read input " + input + ": " + e.getMessage(), e);
+      throw IoFailures.failure("reading input", input, e, e);
     }
   }
 
@@ -136,7 +143,7 @@ public final class ManifestReader {
     try {
       return path.getFileSystem(sc.hadoopConfiguration()).getFileStatus(path).isDirectory();
     } catch (IOException e) {
-      throw new JobFailure("cannot read input " + path + ": " + e.getMessage(), e);
+      throw IoFailures.failure("reading input", path, e, e);
     }
   }
 
@@ -166,10 +173,11 @@ public final class ManifestReader {
         case CSV:
           return readCsv(sc, file, source);
         case JSON_LINES:
-          return sc.textFile(source)
-              .zipWithIndex()
+          return lines(sc, source)
               .filter(t -> !t._1().isBlank())
-              .map(t -> JsonLinesManifest.parse(source, t._2() + 1, t._1()));
+              .map(t -> t._1().problem() != null
+                  ? RawRow.notUtf8(source, t._2() + 1, t._1().problem())
+                  : JsonLinesManifest.parse(source, t._2() + 1, t._1().text()));
         case PARQUET:
           return readParquet(source);
         default:
@@ -181,24 +189,41 @@ public final class ManifestReader {
   }
 
   private JavaRDD<RawRow> readCsv(JavaSparkContext sc, Path file, String source) {
-    String header;
-    try {
-      FileSystem fs = file.getFileSystem(sc.hadoopConfiguration());
-      try (BufferedReader reader =
-          new BufferedReader(new InputStreamReader(fs.open(file), StandardCharsets.UTF_8))) {
-        header = reader.readLine();
+    CsvManifest csv = CsvManifest.fromHeader(source, header(sc, file, source));
+    return lines(sc, source)
+        .filter(t -> t._2() > 0 && !t._1().isBlank())
+        .map(t -> t._1().problem() != null ? RawRow.notUtf8(source, t._2() + 1, t._1().problem()) : csv.parse(t._2() + 1, t._1().text()));
+  }
+
+  /** A text file's lines decoded strictly as UTF-8, each with its 0-based line number. */
+  private static JavaPairRDD<Utf8Line, Long> lines(JavaSparkContext sc, String source) {
+    return sc.hadoopFile(source, TextInputFormat.class, LongWritable.class, Text.class)
+        .map(t -> Utf8Line.decode(t._2().getBytes(), t._2().getLength()))
+        .zipWithIndex();
+  }
+
+  /** The first line of a CSV file; a header that is not UTF-8 fails the file. */
+  private static String header(JavaSparkContext sc, Path file, String source) {
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    boolean empty = true;
+    try (InputStream in = new BufferedInputStream(file.getFileSystem(sc.hadoopConfiguration()).open(file))) {
+      for (int b = in.read(); b != -1 && b != '\n' && line.size() < MAX_HEADER_BYTES; b = in.read()) {
+        empty = false;
+        line.write(b);
       }
     } catch (IOException e) {
-      throw new JobFailure("cannot read " + source + ": " + e.getMessage(), e);
+      throw IoFailures.failure("reading", source, e, e);
     }
-    if (header == null) {
+    if (empty) {
       throw new JobFailure(source + ": empty file, expected a CSV header line");
     }
-    CsvManifest csv = CsvManifest.fromHeader(source, header);
-    return sc.textFile(source)
-        .zipWithIndex()
-        .filter(t -> t._2() > 0 && !t._1().isBlank())
-        .map(t -> csv.parse(t._2() + 1, t._1()));
+    byte[] bytes = line.toByteArray();
+    int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+    Utf8Line header = Utf8Line.decode(bytes, length);
+    if (header.problem() != null) {
+      throw new JobFailure(source + ": the header line is " + header.problem());
+    }
+    return header.text();
   }
 
   private JavaRDD<RawRow> readParquet(String source) {
@@ -255,7 +280,7 @@ public final class ManifestReader {
     try {
       fs = file.getFileSystem(sc.hadoopConfiguration());
     } catch (IOException e) {
-      throw new JobFailure("cannot read " + source + ": " + e.getMessage(), e);
+      throw IoFailures.failure("reading", source, e, e);
     }
     DbStruct spec = DbStruct.read(source, RunFolder.readBytes(fs, file));
     readTimeStampedSpec |= spec.dbTimeStamps() != null && spec.qTimeStamps() != null;

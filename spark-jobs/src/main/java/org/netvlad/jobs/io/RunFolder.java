@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.netvlad.jobs.cli.JobFailure;
 
@@ -19,7 +22,11 @@ import org.netvlad.jobs.cli.JobFailure;
  * the previous outputs it replaces, renames each new output into place and renames its summary
  * {@code <run>/summary/<job>.json} last. The summary is the commit marker: a job whose summary exists
  * is finished, and outputs without it are leftovers of a failed commit that the next attempt
- * replaces.
+ * replaces. A job holds the folder's {@link RunLock} while it runs, so the staging folders of other
+ * attempts it removes are those of attempts that died.
+ *
+ * <p>On a local disk the folder is written without Hadoop's {@code .crc} sidecars: a user who edits
+ * a file the jobs wrote (a rendered manifest) would otherwise meet a checksum error on the next read.
  */
 public final class RunFolder {
   private static final String STAGING = "_staging";
@@ -30,10 +37,22 @@ public final class RunFolder {
   public RunFolder(String runUri, Configuration hadoop) {
     this.root = new Path(runUri);
     try {
-      this.fs = root.getFileSystem(hadoop);
+      FileSystem opened = root.getFileSystem(hadoop);
+      this.fs = opened instanceof LocalFileSystem local ? local.getRaw() : opened;
     } catch (IOException e) {
-      throw new JobFailure("cannot open run folder " + runUri + ": " + e.getMessage(), e);
+      throw IoFailures.failure("opening run folder", runUri, e, e);
     }
+  }
+
+  /**
+   * Takes the folder's lock for a job (creating the folder), which also shows that it is writable
+   * before any work starts.
+   *
+   * @throws JobFailure naming the holder when another process holds it; a JobIoFailure naming the
+   *     folder when it cannot be written
+   */
+  public RunLock lock(String job, Duration staleAfter, Consumer<String> log) {
+    return RunLock.acquire(fs, root, job, staleAfter, log);
   }
 
   public Path root() {
@@ -42,6 +61,11 @@ public final class RunFolder {
 
   public FileSystem fs() {
     return fs;
+  }
+
+  /** True when both name the same folder, however their URIs were written. */
+  public boolean sameFolderAs(RunFolder other) {
+    return fs.makeQualified(root).equals(other.fs.makeQualified(other.root));
   }
 
   public Path resolve(String relative) {
@@ -71,13 +95,15 @@ public final class RunFolder {
       }
       fs.mkdirs(staging);
     } catch (IOException e) {
-      throw new JobFailure("cannot create staging folder " + staging + ": " + e.getMessage(), e);
+      throw IoFailures.failure("creating staging folder", staging, e, e);
     }
     return staging;
   }
 
   /**
-   * Moves a job's staged outputs into the run folder, summary last.
+   * Moves a job's staged outputs into the run folder, summary last. The outputs they replace are
+   * first moved aside into the staging folder (a rename each), so no output is ever half deleted;
+   * an output this attempt did not stage is removed (the previous attempt's would not match).
    *
    * @param outputs folder names relative to both the staging folder and the run folder
    */
@@ -85,11 +111,15 @@ public final class RunFolder {
     Path summary = resolve(summaryPath(job));
     try {
       fs.delete(summary, false);
+      Path retired = new Path(staging, "_replaced");
       for (String output : outputs) {
         Path target = resolve(output);
-        fs.delete(target, true);
-        fs.mkdirs(target.getParent());
-        rename(new Path(staging, output), target);
+        moveAside(target, new Path(retired, output));
+        Path staged = new Path(staging, output);
+        if (fs.exists(staged)) {
+          fs.mkdirs(target.getParent());
+          rename(staged, target);
+        }
       }
       fs.mkdirs(summary.getParent());
       rename(new Path(staging, summaryPath(job)), summary);
@@ -100,7 +130,15 @@ public final class RunFolder {
         fs.delete(stagingRoot, true);
       }
     } catch (IOException e) {
-      throw new JobFailure("commit of " + job + " into " + root + " failed: " + e.getMessage(), e);
+      throw IoFailures.failure("committing " + job + " into", root, e, e);
+    }
+  }
+
+  /** Renames {@code path}, when it exists, to {@code aside} (whose parent is created). */
+  public void moveAside(Path path, Path aside) throws IOException {
+    if (fs.exists(path)) {
+      fs.mkdirs(aside.getParent());
+      rename(path, aside);
     }
   }
 
@@ -108,7 +146,7 @@ public final class RunFolder {
     try {
       return fs.exists(path);
     } catch (IOException e) {
-      throw new JobFailure("cannot read " + path + ": " + e.getMessage(), e);
+      throw IoFailures.failure("reading", path, e, e);
     }
   }
 
@@ -120,7 +158,7 @@ public final class RunFolder {
     try (OutputStream out = fs.create(path, true)) {
       out.write(text.getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
-      throw new JobFailure("cannot write " + path + ": " + e.getMessage(), e);
+      throw IoFailures.failure("writing", path, e, e);
     }
   }
 
@@ -129,7 +167,7 @@ public final class RunFolder {
     try (InputStream in = fs.open(path)) {
       return in.readAllBytes();
     } catch (IOException e) {
-      throw new JobFailure("cannot read " + path + ": " + e.getMessage(), e);
+      throw IoFailures.failure("reading", path, e, e);
     }
   }
 

@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.netvlad.jobs.cli.JobFailure;
 import org.netvlad.jobs.cli.JobMain;
+import org.netvlad.jobs.io.IoFailures;
 import org.netvlad.jobs.io.RunFolder;
 
 /**
@@ -51,15 +52,19 @@ public final class Checkpoints {
         }
       }
     } catch (IOException e) {
-      throw new JobFailure("cannot list " + models + ": " + e.getMessage(), e);
+      throw IoFailures.failure("listing", models, e, e);
     }
     return newest;
   }
 
   /** Writes a checkpoint under {@code staging}, then renames it into {@code model/epoch=E/}. */
   public void save(int epoch, MultiLayerNetwork net, Map<String, Object> sidecar, Path staging) {
+    publish(epoch, stage(epoch, net, sidecar, staging));
+  }
+
+  /** Writes a checkpoint whole under {@code staging}; returns its folder there. */
+  public Path stage(int epoch, MultiLayerNetwork net, Map<String, Object> sidecar, Path staging) {
     Path tmp = new Path(staging, "model-epoch=" + epoch);
-    Path target = folder(epoch);
     try {
       run.fs().delete(tmp, true);
       run.fs().mkdirs(tmp);
@@ -67,13 +72,23 @@ public final class Checkpoints {
         ModelSerializer.writeModel(net, out, true);
       }
       run.writeText(new Path(tmp, SIDECAR), JobMain.toJson(sidecar));
+      return tmp;
+    } catch (IOException e) {
+      throw IoFailures.failure("writing checkpoint", tmp, e, e);
+    }
+  }
+
+  /** Renames a staged checkpoint into {@code model/epoch=E/}, replacing one left there by a failed attempt. */
+  public void publish(int epoch, Path staged) {
+    Path target = folder(epoch);
+    try {
       run.fs().delete(target, true);
       run.fs().mkdirs(target.getParent());
-      if (!run.fs().rename(tmp, target)) {
-        throw new IOException("rename " + tmp + " -> " + target + " failed");
+      if (!run.fs().rename(staged, target)) {
+        throw new IOException("rename " + staged + " -> " + target + " failed");
       }
     } catch (IOException e) {
-      throw new JobFailure("cannot write checkpoint " + target + ": " + e.getMessage(), e);
+      throw IoFailures.failure("writing checkpoint", target, e, e);
     }
   }
 

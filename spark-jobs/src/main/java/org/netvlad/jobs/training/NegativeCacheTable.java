@@ -14,8 +14,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
-import org.netvlad.jobs.cli.JobFailure;
 import org.netvlad.jobs.io.Boxed;
+import org.netvlad.jobs.io.IoFailures;
 import org.netvlad.jobs.io.RunFolder;
 import scala.Tuple2;
 
@@ -46,14 +46,14 @@ public final class NegativeCacheTable {
         e.bestPositiveSqDistance, e.hardNegativeIds, Boxed.of(e.hardNegativeDbIndices), Boxed.of(e.hardNegativeSqDistances)));
     try {
       run.fs().delete(tmp, true);
-      spark.createDataFrame(rows, SCHEMA).write().parquet(tmp.toString());
+      IoFailures.writing(tmp, () -> spark.createDataFrame(rows, SCHEMA).write().parquet(tmp.toString()));
       run.fs().delete(target, true);
       run.fs().mkdirs(target.getParent());
       if (!run.fs().rename(tmp, target)) {
         throw new IOException("rename " + tmp + " -> " + target + " failed");
       }
     } catch (IOException e) {
-      throw new JobFailure("cannot write " + target + ": " + e.getMessage(), e);
+      throw IoFailures.failure("writing", target, e, e);
     }
   }
 

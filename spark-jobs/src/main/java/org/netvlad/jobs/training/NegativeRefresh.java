@@ -197,7 +197,7 @@ public final class NegativeRefresh {
         Tuple2<SplitData.DbImage, float[]> image = byIndex.get(r.dbIndices[i]);
         if (image == null) {
           throw new IllegalStateException("query " + r.queryId + " names database index " + r.dbIndices[i]
-              + ", which panoramas/ does not hold: tuples/ and panoramas/ are from different mine-tuples runs");
+              + ", which panoramas/ does not hold: tuples/, negcache/ and panoramas/ are not all from the same mine-tuples run");
         }
         d2[i] = RecallAtN.squaredDistance(r.descriptor, image._2());
         if (!r.positive[i]) {

@@ -1,0 +1,49 @@
+package org.netvlad.jobs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkException;
+import org.junit.jupiter.api.Test;
+import org.netvlad.jobs.io.IoFailures;
+
+/** Exit codes: 2 for a job's own failure, 3 for any I/O error however deep, 1 for the rest. */
+class JobMainTest {
+  @Test
+  void everyFailureEndsWithItsExitCodeAndOneLine() {
+    assertEquals(JobMain.EXIT_FAILURE, JobMain.exitCode(new JobFailure("bad setting")));
+    assertEquals("error: bad setting", JobMain.reason(new JobFailure("bad setting")));
+
+    // what Spark throws when a task ran out of disk: the I/O error is the task's exception, wrapped
+    SparkException disk = new SparkException("Job aborted due to stage failure: Task 0 in stage 3.0 failed",
+        new RuntimeException("Task failed while writing rows", new IOException("No space left on device")));
+    assertEquals(JobMain.EXIT_IO, JobMain.exitCode(disk));
+    assertEquals("error: I/O failure: IOException: No space left on device", JobMain.reason(disk));
+
+    // the same met where the job writes names the place
+    JobIoFailure named = assertThrowsIo(() -> IoFailures.writing(new Path("file:/runs/r1/_staging/x/panoramas"), () -> {
+      throw disk;
+    }));
+    assertEquals(JobMain.EXIT_IO, JobMain.exitCode(named));
+    assertEquals("error: I/O failure writing file:/runs/r1/_staging/x/panoramas: IOException: No space left on device", JobMain.reason(named));
+
+    IllegalStateException bug = new IllegalStateException("a bug");
+    assertEquals(JobMain.EXIT_BUG, JobMain.exitCode(bug));
+    assertEquals("failed: java.lang.IllegalStateException: a bug", JobMain.reason(bug));
+    // work that fails for another reason than I/O passes unchanged
+    assertEquals(bug, org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> IoFailures.writing(new Path("/x"), () -> {
+          throw bug;
+        })));
+    SparkException aborted = new SparkException("Job aborted");
+    assertEquals(aborted, org.junit.jupiter.api.Assertions.assertThrows(SparkException.class,
+        () -> IoFailures.writing(new Path("/x"), () -> {
+          throw aborted;
+        })));
+  }
+
+  private static JobIoFailure assertThrowsIo(org.junit.jupiter.api.function.Executable e) {
+    return org.junit.jupiter.api.Assertions.assertThrows(JobIoFailure.class, e);
+  }
+}
