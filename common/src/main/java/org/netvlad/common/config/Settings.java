@@ -26,6 +26,19 @@ public final class Settings {
           "The job fails when more than this share of input rows is rejected. Rejected rows are"
               + " always written to <run>/rejected/ with their reason.");
 
+  public static final Setting<String> ALLOWED_IMAGE_ROOTS =
+      Setting.text(
+          "ingest.allowed-image-roots",
+          "",
+          "empty, or absolute paths, URI prefixes or bare schemes (https:) separated by ;",
+          text -> String.join(";", org.netvlad.common.data.ImagePaths.allowedRoots(text)),
+          "A manifest path is read only inside the image root (--images): a relative path must stay"
+              + " in it after resolving . and .., and an absolute path or URI must lie under it. List"
+              + " here the other roots manifests may point into, written as the manifests write them"
+              + " (/srv/img and file:/srv/img differ); a bare scheme such as https: allows all of it."
+              + " Other rows are rejected (path_outside_image_root), and the jobs that read images"
+              + " check the rule again with the roots mine-tuples recorded.");
+
   public static final Setting<String> DEFAULT_ROLE =
       Setting.choice(
           "ingest.default-role",
@@ -186,6 +199,7 @@ public final class Settings {
 
   private static final List<Setting<?>> ALL = concat(List.of(
           MAX_REJECTED_FRACTION,
+          ALLOWED_IMAGE_ROOTS,
           DEFAULT_ROLE,
           DEFAULT_SPLIT,
           DBSTRUCT_UTM_ZONE,

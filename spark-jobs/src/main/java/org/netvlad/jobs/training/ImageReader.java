@@ -6,30 +6,50 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
+import java.util.List;
 import javax.imageio.ImageIO;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.util.SerializableConfiguration;
+import org.netvlad.common.data.ImagePaths;
 import org.netvlad.common.model.ImageTensors;
+import org.netvlad.jobs.MineTuplesJob;
+import org.netvlad.jobs.cli.JobMain;
+import org.netvlad.jobs.io.RunFolder;
 
 /**
  * Reads an image where it is (any Hadoop file system) and turns it into network input: decoded,
- * resized to the model's size when it differs (bilinear), normalised CHW floats. A relative path is
- * under the image root that mine-tuples recorded; an absolute path or URI is used as it is.
+ * resized to the model's size when it differs (bilinear), normalised CHW floats. A path is opened
+ * only where {@link ImagePaths} allows: under the image root mine-tuples recorded, or under a root
+ * it recorded as allowed, so a hand-edited {@code panoramas/} table cannot point elsewhere either.
  */
 public final class ImageReader implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  private final String imagesRoot;
+  private final ImagePaths paths;
   private final int widthPx;
   private final int heightPx;
   private final SerializableConfiguration hadoop;
 
-  public ImageReader(String imagesRoot, int widthPx, int heightPx, Configuration hadoop) {
-    this.imagesRoot = imagesRoot;
+  public ImageReader(ImagePaths paths, int widthPx, int heightPx, Configuration hadoop) {
+    this.paths = paths;
     this.widthPx = widthPx;
     this.heightPx = heightPx;
     this.hadoop = new SerializableConfiguration(hadoop);
+  }
+
+  /** Images under one root only. */
+  public ImageReader(String imagesRoot, int widthPx, int heightPx, Configuration hadoop) {
+    this(new ImagePaths(imagesRoot, List.of()), widthPx, heightPx, hadoop);
+  }
+
+  /** The images of a run: the image root and allowed roots its mine-tuples recorded. */
+  @SuppressWarnings("unchecked")
+  public static ImageReader forRun(RunFolder run, int widthPx, int heightPx, Configuration hadoop) {
+    var mined = JobMain.fromJson(run.readText(run.resolve(RunFolder.summaryPath(MineTuplesJob.NAME))));
+    List<String> allowed = (List<String>) mined.getOrDefault("allowed_image_roots", List.of());
+    ImagePaths paths = new ImagePaths((String) mined.get("images"), allowed);
+    return new ImageReader(paths, widthPx, heightPx, hadoop);
   }
 
   public int widthPx() {
@@ -40,12 +60,20 @@ public final class ImageReader implements Serializable {
     return heightPx;
   }
 
-  /** Where an image's path points. */
+  /**
+   * Where an image's path points.
+   *
+   * @throws BadImageException naming the path when it lies outside the roots images may be read from
+   */
   public Path resolve(String path) {
-    if (path.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*") || path.startsWith("/")) {
-      return new Path(path);
+    try {
+      ImagePaths.Location location = paths.locate(path);
+      return location.underImageRoot() ? new Path(new Path(paths.imageRoot()), location.relative()) : new Path(location.absolute());
+    } catch (ImagePaths.OutsideRootException e) {
+      throw new BadImageException("image not read: " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) { // not a path Hadoop can parse
+      throw new BadImageException("cannot read image " + path + ": " + e.getMessage(), e);
     }
-    return new Path(new Path(imagesRoot), path);
   }
 
   /** The image as normalised CHW floats of the model's size. */
@@ -75,7 +103,7 @@ public final class ImageReader implements Serializable {
     return out;
   }
 
-  /** An image that is missing or cannot be decoded; the message names the file. */
+  /** An image that is missing, outside the allowed roots or cannot be decoded; the message names the file. */
   public static final class BadImageException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
