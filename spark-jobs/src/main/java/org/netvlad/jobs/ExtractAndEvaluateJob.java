@@ -80,7 +80,7 @@ public final class ExtractAndEvaluateJob {
     int[] ns = TrainSettings.recallAt(s);
     double radiusM = s.get(Settings.NEGATIVE_RADIUS_M);
     int batch = Math.toIntExact(s.get(TrainSettings.DESCRIPTOR_BATCH));
-    ImageReader reader = ImageReader.forRun(run, model.widthPx(), model.heightPx(), sc.hadoopConfiguration());
+    ImageReader reader = ImageReader.forRun(run, model.widthPx(), model.heightPx(), s, sc.hadoopConfiguration());
     Path staging = out.newStaging(NAME);
 
     // descriptors of every image of the split; unreadable images are set aside with their reason

@@ -92,7 +92,7 @@ public final class TrainNetVladJob {
     }
     PipelineConfig s = config.settings();
     ModelSpec spec = Settings.modelSpec(s);
-    ImageReader reader = ImageReader.forRun(run, spec.widthPx(), spec.heightPx(), sc.hadoopConfiguration());
+    ImageReader reader = ImageReader.forRun(run, spec.widthPx(), spec.heightPx(), s, sc.hadoopConfiguration());
     int workers = (int) (s.get(TrainSettings.WORKERS) > 0 ? s.get(TrainSettings.WORKERS) : sc.defaultParallelism());
     int keep = Math.toIntExact(s.get(TrainSettings.NEGATIVES_PER_TUPLE));
     long seed = s.get(TrainSettings.SEED);

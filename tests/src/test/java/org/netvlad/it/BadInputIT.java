@@ -19,6 +19,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.netvlad.common.config.PipelineConfig;
 import org.netvlad.jobs.cli.JobFailure;
 import org.netvlad.jobs.io.RunFolder;
 import org.netvlad.jobs.training.ImageReader;
@@ -115,7 +116,7 @@ class BadInputIT extends SparkTestBase {
     assertEquals("c", rejected.getAs("image_id"));
     assertEquals("path '/srv/x.png' is outside the image root /images and ingest.allowed-image-roots (" + elsewhere + "/; https:)",
         rejected.getAs("detail"));
-    ImageReader reader = ImageReader.forRun(new RunFolder(run, spark.sparkContext().hadoopConfiguration()), 4, 3,
+    ImageReader reader = ImageReader.forRun(new RunFolder(run, spark.sparkContext().hadoopConfiguration()), 4, 3, PipelineConfig.defaults(),
         spark.sparkContext().hadoopConfiguration());
     assertEquals(36, reader.read(elsewhere.resolve("x.png").toString()).length);
     var e = assertThrows(ImageReader.BadImageException.class, () -> reader.read("/srv/x.png"));

@@ -39,6 +39,19 @@ public final class Settings {
               + " Other rows are rejected (path_outside_image_root), and the jobs that read images"
               + " check the rule again with the roots mine-tuples recorded.");
 
+  public static final Setting<Long> MAX_IMAGE_PIXELS =
+      Setting.whole(
+          "ingest.max-image-pixels",
+          50_000_000,
+          1,
+          Integer.MAX_VALUE,
+          "pixels (width x height)",
+          "Images larger than this are not decoded (their size is read from the file's header)"
+              + " and are set aside as unreadable by train-netvlad and extract-and-evaluate: a small"
+              + " file can claim a huge image. 50 million lets through 8192x4096 panoramas and 24"
+              + " MP photographs and bounds a decode at about 600 MB (16-bit RGBA raster plus the RGB"
+              + " copy); full 16384x8192 Street View panoramas need 134 million.");
+
   public static final Setting<String> DEFAULT_ROLE =
       Setting.choice(
           "ingest.default-role",
@@ -200,6 +213,7 @@ public final class Settings {
   private static final List<Setting<?>> ALL = concat(List.of(
           MAX_REJECTED_FRACTION,
           ALLOWED_IMAGE_ROOTS,
+          MAX_IMAGE_PIXELS,
           DEFAULT_ROLE,
           DEFAULT_SPLIT,
           DBSTRUCT_UTM_ZONE,

@@ -7,18 +7,21 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
 import java.util.List;
-import javax.imageio.ImageIO;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.util.SerializableConfiguration;
+import org.netvlad.common.config.PipelineConfig;
+import org.netvlad.common.config.Settings;
 import org.netvlad.common.data.ImagePaths;
+import org.netvlad.common.image.ImageDecoder;
 import org.netvlad.common.model.ImageTensors;
 import org.netvlad.jobs.MineTuplesJob;
 import org.netvlad.jobs.cli.JobMain;
 import org.netvlad.jobs.io.RunFolder;
 
 /**
- * Reads an image where it is (any Hadoop file system) and turns it into network input: decoded,
+ * Reads an image where it is (any Hadoop file system) and turns it into network input: decoded as
+ * a viewer shows it ({@link ImageDecoder}, which refuses images above {@code ingest.max-image-pixels}),
  * resized to the model's size when it differs (bilinear), normalised CHW floats. A path is opened
  * only where {@link ImagePaths} allows: under the image root mine-tuples recorded, or under a root
  * it recorded as allowed, so a hand-edited {@code panoramas/} table cannot point elsewhere either.
@@ -29,27 +32,29 @@ public final class ImageReader implements Serializable {
   private final ImagePaths paths;
   private final int widthPx;
   private final int heightPx;
+  private final long maxPixels;
   private final SerializableConfiguration hadoop;
 
-  public ImageReader(ImagePaths paths, int widthPx, int heightPx, Configuration hadoop) {
+  public ImageReader(ImagePaths paths, int widthPx, int heightPx, long maxPixels, Configuration hadoop) {
     this.paths = paths;
     this.widthPx = widthPx;
     this.heightPx = heightPx;
+    this.maxPixels = maxPixels;
     this.hadoop = new SerializableConfiguration(hadoop);
   }
 
-  /** Images under one root only. */
+  /** Images under one root only, at most the default {@code ingest.max-image-pixels}. */
   public ImageReader(String imagesRoot, int widthPx, int heightPx, Configuration hadoop) {
-    this(new ImagePaths(imagesRoot, List.of()), widthPx, heightPx, hadoop);
+    this(new ImagePaths(imagesRoot, List.of()), widthPx, heightPx, PipelineConfig.defaults().get(Settings.MAX_IMAGE_PIXELS), hadoop);
   }
 
   /** The images of a run: the image root and allowed roots its mine-tuples recorded. */
   @SuppressWarnings("unchecked")
-  public static ImageReader forRun(RunFolder run, int widthPx, int heightPx, Configuration hadoop) {
+  public static ImageReader forRun(RunFolder run, int widthPx, int heightPx, PipelineConfig settings, Configuration hadoop) {
     var mined = JobMain.fromJson(run.readText(run.resolve(RunFolder.summaryPath(MineTuplesJob.NAME))));
     List<String> allowed = (List<String>) mined.getOrDefault("allowed_image_roots", List.of());
     ImagePaths paths = new ImagePaths((String) mined.get("images"), allowed);
-    return new ImageReader(paths, widthPx, heightPx, hadoop);
+    return new ImageReader(paths, widthPx, heightPx, settings.get(Settings.MAX_IMAGE_PIXELS), hadoop);
   }
 
   public int widthPx() {
@@ -76,17 +81,16 @@ public final class ImageReader implements Serializable {
     }
   }
 
-  /** The image as normalised CHW floats of the model's size. */
+  /** The image as normalised CHW floats of the model's size; failures name the file. */
   public float[] read(String path) {
     Path file = resolve(path);
     BufferedImage image;
     try (InputStream in = file.getFileSystem(hadoop.value()).open(file)) {
-      image = ImageIO.read(in);
+      image = new ImageDecoder(maxPixels).decode(in, file.toString());
     } catch (IOException e) {
       throw new BadImageException("cannot read image " + file + ": " + e.getMessage(), e);
-    }
-    if (image == null) {
-      throw new BadImageException("cannot decode image " + file + ": not a PNG, JPEG, BMP or GIF file", null);
+    } catch (ImageDecoder.UnreadableImageException e) {
+      throw new BadImageException(e.getMessage(), e);
     }
     return ImageTensors.fromImage(resized(image));
   }
@@ -98,7 +102,7 @@ public final class ImageReader implements Serializable {
     BufferedImage out = new BufferedImage(widthPx, heightPx, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = out.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-    g.drawImage(image, 0, 0, widthPx, heightPx, null);
+    g.drawImage(image, 0, 0, widthPx, heightPx, null); // RGB to RGB: no colour conversion
     g.dispose();
     return out;
   }

@@ -1,5 +1,6 @@
 package org.netvlad.jobs.training;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,7 +27,8 @@ import org.netvlad.common.data.ImagePaths;
 /**
  * Where images are opened, the path rule holds again (a hand-edited panoramas table cannot escape
  * the image root either): escapes of every form are refused without touching the file or the
- * network, and an allowed root opens.
+ * network, an allowed root opens, and every failure names the file. A gray image reaches the
+ * network with its own value.
  */
 class ImageReaderTest {
   @TempDir Path dir;
@@ -58,7 +60,7 @@ class ImageReaderTest {
   }
 
   private ImageReader reader(List<String> allowedRoots) {
-    return new ImageReader(new ImagePaths(root.toUri().toString(), allowedRoots), 4, 3, new Configuration());
+    return new ImageReader(new ImagePaths(root.toUri().toString(), allowedRoots), 4, 3, 1_000_000, new Configuration());
   }
 
   @Test
@@ -81,6 +83,36 @@ class ImageReaderTest {
     assertEquals(36, reader.read(server + "secret.png").length, "Hadoop's http file system, opted in");
     assertEquals(1, requests.get());
     assertThrows(ImageReader.BadImageException.class, () -> reader.read(secret.toUri().toString()), "file:/… is another root than /…");
+  }
+
+  @Test
+  void aGrayImageReachesTheNetworkWithItsOwnValueAfterResizing() {
+    float[] input = reader(List.of()).read("gray.png"); // 8x6 resized to 4x3
+    float[] expected = new float[36];
+    for (int c = 0; c < 3; c++) {
+      Arrays.fill(expected, c * 12, c * 12 + 12, (128 / 255f - new float[] {0.485f, 0.456f, 0.406f}[c]) / new float[] {0.229f, 0.224f, 0.225f}[c]);
+    }
+    assertArrayEquals(expected, input, 1e-6f);
+  }
+
+  @Test
+  void everyFailureNamesTheFile() throws IOException {
+    ImageReader reader = reader(List.of());
+    BufferedImage noise = new BufferedImage(64, 64, BufferedImage.TYPE_BYTE_GRAY);
+    java.util.Random random = new java.util.Random(1);
+    for (int i = 0; i < 64 * 64; i++) {
+      noise.getRaster().setSample(i % 64, i / 64, 0, random.nextInt(256));
+    }
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    ImageIO.write(noise, "png", png);
+    Files.write(root.resolve("cut.png"), Arrays.copyOf(png.toByteArray(), png.size() / 2)); // a truncated PNG
+    Files.write(root.resolve("big.png"), gray(2000, 1000, 0));
+    for (String name : List.of("cut.png", "missing.png", "big.png")) {
+      ImageReader.BadImageException e = assertThrows(ImageReader.BadImageException.class, () -> reader.read(name));
+      assertTrue(e.getMessage().contains(root.resolve(name).toString()) && !e.getMessage().contains("\n"), e.getMessage());
+    }
+    assertTrue(assertThrows(ImageReader.BadImageException.class, () -> reader.read("big.png")).getMessage()
+        .contains("2000 x 1000 = 2,000,000 pixels, more than ingest.max-image-pixels = 1,000,000"));
   }
 
   private static byte[] gray(int width, int height, int value) throws IOException {
