@@ -122,6 +122,9 @@ public final class ImagePaths implements Serializable {
         kept.add(segment);
       }
     }
+    if (kept.isEmpty()) {
+      throw new OutsideRootException("path '" + path + "' names the image root " + imageRoot + " itself, not a file inside it");
+    }
     return String.join("/", kept);
   }
 

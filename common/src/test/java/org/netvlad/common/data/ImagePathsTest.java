@@ -27,6 +27,8 @@ class ImagePathsTest {
     for (String escape : List.of(
         "../../../../etc/passwd",
         "..",
+        ".", // the root itself is not a file inside it
+        "a/..",
         "000/../../etc/passwd",
         "a/b/../../../x.png",
         "./../x.png",
