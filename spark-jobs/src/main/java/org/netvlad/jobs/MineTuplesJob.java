@@ -111,13 +111,19 @@ public final class MineTuplesJob {
         otherDate.equals("true") || otherDate.equals("auto") && reader.readTimeStampedSpec();
     progress.say("positives " + (positiveNeedsOtherDate ? "must" : "need not") + " have another capture date than their query");
     List<String> allowedRoots = ImagePaths.allowedRoots(s.get(Settings.ALLOWED_IMAGE_ROOTS));
+    ImagePaths imagePaths;
+    try {
+      imagePaths = new ImagePaths(config.imagesUri(), allowedRoots);
+    } catch (IllegalArgumentException e) {
+      throw new JobFailure("--images " + config.imagesUri() + ": " + e.getMessage(), e);
+    }
     Ingest.Result ingest =
         Ingest.run(
             spark,
             rawRows,
             Role.parseOrNull(s.get(Settings.DEFAULT_ROLE)),
             Split.parseOrNull(s.get(Settings.DEFAULT_SPLIT)),
-            new ImagePaths(config.imagesUri(), allowedRoots),
+            imagePaths,
             s.get(Settings.FRAME_ZONE),
             s.get(Settings.MAX_FRAME_OFFSET_DEG),
             progress);

@@ -33,12 +33,13 @@ public final class ImagePaths implements Serializable {
   /**
    * @param imageRoot the image root relative paths are under (any Hadoop path or URI)
    * @param allowedRoots further absolute roots or URI prefixes that paths may point into
+   * @throws IllegalArgumentException naming an allowed root that is not absolute or has '..'
    */
   public ImagePaths(String imageRoot, List<String> allowedRoots) {
     this.imageRoot = imageRoot;
     this.allowedRoots = List.copyOf(allowedRoots);
     if (isAbsolute(imageRoot)) {
-      roots.add(Root.parse(imageRoot));
+      roots.add(Root.parseLocation(imageRoot)); // the user's own root: its '..' resolved, not refused
     }
     for (String allowed : allowedRoots) {
       roots.add(Root.parse(allowed));

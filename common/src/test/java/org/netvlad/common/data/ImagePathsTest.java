@@ -61,6 +61,7 @@ class ImagePathsTest {
     assertNull(hdfs.problem("hdfs://namenode:8020/data/images/x.png"), "scheme and host compare case-insensitively");
     assertTrue(hdfs.problem("hdfs://other:8020/data/images/x.png").contains("outside the image root hdfs://NameNode:8020/data/images/"));
     assertTrue(hdfs.problem("s3a://namenode:8020/data/images/x.png") != null);
+    assertNull(new ImagePaths("/data/x/../images", List.of()).problem("/data/images/a.jpg"), "the root's own '..' is resolved");
     ImagePaths relativeRoot = new ImagePaths("in", List.of());
     assertEquals("x.png", relativeRoot.locate("x.png").relative());
     assertTrue(relativeRoot.problem("/in/x.png") != null, "an absolute path cannot lie under a relative root");

@@ -16,6 +16,7 @@ import org.netvlad.common.data.ImagePaths;
 import org.netvlad.common.image.ImageDecoder;
 import org.netvlad.common.model.ImageTensors;
 import org.netvlad.jobs.MineTuplesJob;
+import org.netvlad.jobs.cli.JobFailure;
 import org.netvlad.jobs.cli.JobMain;
 import org.netvlad.jobs.io.RunFolder;
 
@@ -53,8 +54,12 @@ public final class ImageReader implements Serializable {
   public static ImageReader forRun(RunFolder run, int widthPx, int heightPx, PipelineConfig settings, Configuration hadoop) {
     var mined = JobMain.fromJson(run.readText(run.resolve(RunFolder.summaryPath(MineTuplesJob.NAME))));
     List<String> allowed = (List<String>) mined.getOrDefault("allowed_image_roots", List.of());
-    ImagePaths paths = new ImagePaths((String) mined.get("images"), allowed);
-    return new ImageReader(paths, widthPx, heightPx, settings.get(Settings.MAX_IMAGE_PIXELS), hadoop);
+    try {
+      ImagePaths paths = new ImagePaths((String) mined.get("images"), allowed);
+      return new ImageReader(paths, widthPx, heightPx, settings.get(Settings.MAX_IMAGE_PIXELS), hadoop);
+    } catch (IllegalArgumentException e) {
+      throw new JobFailure("the image roots in " + run.resolve(RunFolder.summaryPath(MineTuplesJob.NAME)) + ": " + e.getMessage(), e);
+    }
   }
 
   public int widthPx() {
