@@ -127,8 +127,7 @@ public final class ExtractAndEvaluateJob {
     int[] ns = TrainSettings.recallAt(s);
     double radiusM = s.get(Settings.NEGATIVE_RADIUS_M);
     int batch = Math.toIntExact(s.get(TrainSettings.DESCRIPTOR_BATCH));
-    String imagesRoot = (String) JobMain.fromJson(run.readText(run.resolve(RunFolder.summaryPath(MineTuplesJob.NAME)))).get("images");
-    ImageReader reader = new ImageReader(imagesRoot, model.widthPx(), model.heightPx(), sc.hadoopConfiguration());
+    ImageReader reader = ImageReader.forRun(run, model.widthPx(), model.heightPx(), s, sc.hadoopConfiguration());
     Path staging = out.newStaging(NAME);
 
     // descriptors of every image of the split; unreadable images are set aside with their reason

@@ -17,6 +17,7 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.netvlad.common.config.PipelineConfig;
 import org.netvlad.common.config.Settings;
+import org.netvlad.common.data.ImagePaths;
 import org.netvlad.common.data.RawRow;
 import org.netvlad.common.data.Role;
 import org.netvlad.common.data.Split;
@@ -126,12 +127,20 @@ public final class MineTuplesJob {
     boolean positiveNeedsOtherDate =
         otherDate.equals("true") || otherDate.equals("auto") && reader.readTimeStampedSpec();
     progress.say("positives " + (positiveNeedsOtherDate ? "must" : "need not") + " have another capture date than their query");
+    List<String> allowedRoots = ImagePaths.allowedRoots(s.get(Settings.ALLOWED_IMAGE_ROOTS));
+    ImagePaths imagePaths;
+    try {
+      imagePaths = new ImagePaths(config.imagesUri(), allowedRoots);
+    } catch (IllegalArgumentException e) {
+      throw new JobFailure("--images " + config.imagesUri() + ": " + e.getMessage(), e);
+    }
     Ingest.Result ingest =
         Ingest.run(
             spark,
             rawRows,
             Role.parseOrNull(s.get(Settings.DEFAULT_ROLE)),
             Split.parseOrNull(s.get(Settings.DEFAULT_SPLIT)),
+            imagePaths,
             s.get(Settings.FRAME_ZONE),
             s.get(Settings.MAX_FRAME_OFFSET_DEG),
             progress);
@@ -193,6 +202,7 @@ public final class MineTuplesJob {
     summary.put("run", run.root().toString());
     summary.put("inputs", config.inputs());
     summary.put("images", config.imagesUri());
+    summary.put("allowed_image_roots", allowedRoots); // the jobs that open images enforce these again
     summary.put("frame_zone", String.valueOf(ingest.frameZone()));
     summary.put("positive_needs_other_date", positiveNeedsOtherDate);
     summary.put("rows_in", ingest.rowsIn());

@@ -44,9 +44,11 @@ import org.netvlad.jobs.training.EpochTrainer;
 import org.netvlad.jobs.training.ImageReader;
 import org.netvlad.jobs.training.NegativeCacheTable;
 import org.netvlad.jobs.training.NegativeRefresh;
+import org.netvlad.jobs.training.RejectedImages;
 import org.netvlad.jobs.training.SplitData;
 import org.netvlad.jobs.training.TrainingHistory;
 import org.netvlad.jobs.training.TrainingOutputs;
+import org.netvlad.jobs.training.TrainingQuarantine;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -107,8 +109,7 @@ public final class TrainNetVladJob {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     PipelineConfig s = config.settings();
     ModelSpec spec = Settings.modelSpec(s);
-    String imagesRoot = (String) Lineage.finishedSummary(run, MineTuplesJob.NAME).get("images");
-    ImageReader reader = new ImageReader(imagesRoot, spec.widthPx(), spec.heightPx(), sc.hadoopConfiguration());
+    ImageReader reader = ImageReader.forRun(run, spec.widthPx(), spec.heightPx(), s, sc.hadoopConfiguration());
     int workers = (int) (s.get(TrainSettings.WORKERS) > 0 ? s.get(TrainSettings.WORKERS) : sc.defaultParallelism());
     int keep = Math.toIntExact(s.get(TrainSettings.NEGATIVES_PER_TUPLE));
     long seed = s.get(TrainSettings.SEED);
@@ -128,6 +129,9 @@ public final class TrainNetVladJob {
     }
 
     Path staging = run.newStaging(NAME);
+    TrainingQuarantine quarantine = new TrainingQuarantine(spark, run,
+        trainCounts.database + trainCounts.queries + valCounts.database + valCounts.queries, s.get(TrainSettings.MAX_REJECTED_FRACTION));
+    RejectedImages rejected = quarantine.rejected();
     Checkpoints checkpoints = new Checkpoints(run);
     // --overwrite starts afresh, but the previous training stays until the new one has its first checkpoint
     OptionalInt newest = config.overwrite() ? OptionalInt.empty() : checkpoints.newest();
@@ -148,15 +152,16 @@ public final class TrainNetVladJob {
       lineage = Lineage.fields(Lineage.newId(), upstream);
       net = Networks.create(spec, new Networks.Training(updater(s), s.get(TrainSettings.WEIGHT_DECAY), seed), DataType.FLOAT);
       loadBackboneWeights(net, s, run, progress);
-      initialiseClusters(sc, net, spec, train, trainCounts, reader, s, progress);
+      initialiseClusters(sc, net, spec, train, trainCounts, reader, s, quarantine, staging, progress);
       history = new TrainingHistory(recallAt);
       long t = System.nanoTime();
-      double[] recall = validate(sc, net, val, valCounts, reader, descriptorBatch, recallAt, radiusM);
+      double[] recall = validate(sc, net, val, valCounts, reader, descriptorBatch, recallAt, radiusM, rejected, 0);
+      quarantine.check(staging);
       history.add(0, Double.NaN, Double.NaN, 0, 0, recall, 0, 0, secondsSince(t), JvmMemory.heapAfterGcMb());
       Path staged = checkpoints.stage(0, net, sidecar(history, 0, net, s, lineage), staging);
       TrainingOutputs.replacePrevious(run, NAME, staging, progress);
       checkpoints.publish(0, staged);
-      TrainingOutputs.writeMetrics(run, history, staging);
+      TrainingOutputs.writeMetrics(run, history, quarantine, staging);
       progress.say("epoch 0 (initialised, untrained): val " + history.recallText(0));
     }
 
@@ -173,10 +178,10 @@ public final class TrainNetVladJob {
       long tRefresh = System.nanoTime();
       Broadcast<byte[]> model = sc.broadcast(ModelBytes.of(net, false));
       JavaPairRDD<Long, float[]> dbDescriptors =
-          DescriptorPass.compute(spread(train.databasePaths(), trainCounts.database, sc), model, reader, descriptorBatch)
+          DescriptorPass.computeReadable(spread(train.databasePaths(), trainCounts.database, sc), model, reader, descriptorBatch, rejected, "refresh", epoch)
               .persist(StorageLevel.MEMORY_AND_DISK_SER());
       JavaPairRDD<String, float[]> queryDescriptors =
-          DescriptorPass.compute(spread(train.queryPaths(), trainCounts.queries, sc), model, reader, descriptorBatch);
+          DescriptorPass.computeReadable(spread(train.queryPaths(), trainCounts.queries, sc), model, reader, descriptorBatch, rejected, "refresh", epoch);
       JavaPairRDD<String, long[]> previous = NegativeCacheTable.hardNegatives(spark, run, epoch - 1);
       NegativeRefresh.Params params =
           new NegativeRefresh.Params(seed, epoch, Math.toIntExact(s.get(TrainSettings.NEGATIVE_CANDIDATES)), keep, margin);
@@ -185,6 +190,7 @@ public final class TrainNetVladJob {
           NegativeRefresh.refresh(train, dbDescriptors, queryDescriptors, previous, params, blocks).persist(StorageLevel.MEMORY_AND_DISK_SER());
       NegativeCacheTable.write(spark, cache, epoch, run, staging);
       long violating = cache.filter(e -> e.hardNegativeDbIndices.length > 0).count();
+      quarantine.check(staging);
       double refreshSeconds = secondsSince(tRefresh);
       dbDescriptors.unpersist(false);
       model.destroy();
@@ -194,24 +200,27 @@ public final class TrainNetVladJob {
       long maxQueries = s.get(TrainSettings.MAX_QUERIES_PER_EPOCH);
       EpochTrainer.Plan plan = new EpochTrainer.Plan(workers, Math.toIntExact(s.get(TrainSettings.TUPLES_PER_BATCH)),
           Math.toIntExact(s.get(TrainSettings.AVERAGING_FREQUENCY)), keep, seed, epoch, maxQueries);
-      EpochTrainer.Outcome outcome = EpochTrainer.train(sc, net, tuples, reader, plan, progress::say);
+      EpochTrainer.Outcome outcome = EpochTrainer.train(sc, net, tuples, reader, plan, rejected, progress::say);
+      quarantine.check(staging);
       cache.unpersist(false);
       double trainSeconds = secondsSince(tTrain);
 
       long tVal = System.nanoTime();
-      double[] recall = validate(sc, net, val, valCounts, reader, descriptorBatch, recallAt, radiusM);
+      double[] recall = validate(sc, net, val, valCounts, reader, descriptorBatch, recallAt, radiusM, rejected, epoch);
+      quarantine.check(staging);
       double driverHeapMb = JvmMemory.heapAfterGcMb();
       history.add(epoch, outcome.meanLoss(), (double) violating / trainCounts.queries, trainCounts.queries - violating, outcome.tuples(), recall,
           refreshSeconds, trainSeconds, secondsSince(tVal), driverHeapMb);
       checkpoints.save(epoch, net, sidecar(history, epoch, net, s, lineage), staging);
-      TrainingOutputs.writeMetrics(run, history, staging);
+      TrainingOutputs.writeMetrics(run, history, quarantine, staging);
       double epochSeconds = refreshSeconds + trainSeconds + secondsSince(tVal);
       progress.say(String.format(
           "epoch %d/%d: lr %.3g, refresh %.1f s (%d of %d queries have violating negatives, the others sit out), training %.1f s"
-              + " (%d tuples, %.1f images/s, loss %.4f), val %s (best R@5 %.3f at epoch %d), driver heap %.0f MB, ETA %s",
+              + " (%d tuples, %.1f images/s, loss %.4f), val %s (best R@5 %.3f at epoch %d), %d unreadable images set aside,"
+              + " driver heap %.0f MB, ETA %s",
           epoch, epochs, lr, refreshSeconds, violating, trainCounts.queries, trainSeconds, outcome.tuples(),
           outcome.images() / Math.max(trainSeconds, 1e-9), outcome.meanLoss(), history.recallText(epoch),
-          history.bestRecallAt5(), history.bestEpoch(), driverHeapMb, eta(epochSeconds * (epochs - epoch))));
+          history.bestRecallAt5(), history.bestEpoch(), quarantine.count(), driverHeapMb, eta(epochSeconds * (epochs - epoch))));
     }
 
     Map<String, Object> summary = new LinkedHashMap<>(lineage);
@@ -221,6 +230,7 @@ public final class TrainNetVladJob {
     summary.put("val_queries", valCounts.queries);
     summary.put("val_database_images", valCounts.database);
     summary.put("workers", workers);
+    summary.put("rejected_images", quarantine.count());
     summary.put("best_model", checkpoints.folder(history.bestEpoch()).toString());
     summary.put("driver_memory", JvmMemory.peaks());
     summary.put("settings", s.asText());
@@ -268,21 +278,22 @@ public final class TrainNetVladJob {
     return (int) Math.max(sc.defaultParallelism(), (bytes + (64L << 20) - 1) / (64L << 20));
   }
 
+  /** Recall@N on the val split; an unreadable query counts as missed, an unreadable database image is left out. */
   static double[] validate(JavaSparkContext sc, MultiLayerNetwork net, SplitData val, Counts counts, ImageReader reader,
-      int batch, int[] recallAt, double radiusM) {
+      int batch, int[] recallAt, double radiusM, RejectedImages rejected, int epoch) {
     Broadcast<byte[]> model = sc.broadcast(ModelBytes.of(net, false));
     JavaRDD<DistributedRecall.Item> db =
         val.database.mapToPair(d -> new scala.Tuple2<>(d.dbIndex, d))
-            .join(DescriptorPass.compute(spread(val.databasePaths(), counts.database, sc), model, reader, batch))
+            .join(DescriptorPass.computeReadable(spread(val.databasePaths(), counts.database, sc), model, reader, batch, rejected, "validation", epoch))
             .map(r -> new DistributedRecall.Item(r._1(), r._2()._2(), r._2()._1().eastingM, r._2()._1().northingM))
             .persist(StorageLevel.MEMORY_AND_DISK_SER());
     JavaRDD<DistributedRecall.Item> queries =
         val.queries.mapToPair(q -> new scala.Tuple2<>(q.queryId, q))
-            .join(DescriptorPass.compute(spread(val.queryPaths(), counts.queries, sc), model, reader, batch))
+            .join(DescriptorPass.computeReadable(spread(val.queryPaths(), counts.queries, sc), model, reader, batch, rejected, "validation", epoch))
             .zipWithUniqueId() // unique ids without the extra pass zipWithIndex runs
             .map(r -> new DistributedRecall.Item(r._2(), r._1()._2()._2(), r._1()._2()._1().eastingM, r._1()._2()._1().northingM))
             .persist(StorageLevel.MEMORY_AND_DISK_SER());
-    double[] recall = DistributedRecall.recall(queries, db, recallAt, radiusM, 1024);
+    double[] recall = DistributedRecall.recall(queries, db, recallAt, radiusM, 1024, counts.queries);
     db.unpersist(false);
     queries.unpersist(false);
     model.destroy();
@@ -290,7 +301,7 @@ public final class TrainNetVladJob {
   }
 
   private static void initialiseClusters(JavaSparkContext sc, MultiLayerNetwork net, ModelSpec spec, SplitData train, Counts counts,
-      ImageReader reader, PipelineConfig s, Progress progress) {
+      ImageReader reader, PipelineConfig s, TrainingQuarantine quarantine, Path staging, Progress progress) {
     if (spec.pooling() != Pooling.NETVLAD && spec.pooling() != Pooling.VLAD) {
       return;
     }
@@ -298,19 +309,21 @@ public final class TrainNetVladJob {
     Broadcast<byte[]> model = sc.broadcast(ModelBytes.of(net, false));
     JavaRDD<float[]> features = ClusterSampling.sample(train.database, counts.database, model, reader,
         Math.toIntExact(s.get(ModelSettings.INIT_IMAGES)), Math.toIntExact(s.get(ModelSettings.INIT_FEATURES_PER_IMAGE)),
-        s.get(TrainSettings.SEED)).persist(StorageLevel.MEMORY_AND_DISK_SER());
+        s.get(TrainSettings.SEED), quarantine.rejected()).persist(StorageLevel.MEMORY_AND_DISK_SER());
     ClusterInit.Variant variant = ClusterInit.Variant.valueOf(s.get(ModelSettings.INIT_VARIANT).toUpperCase(java.util.Locale.ROOT));
     DistributedKMeans.Result km;
     try {
       km = DistributedKMeans.fit(sc, features, spec.clusters(), Math.toIntExact(s.get(ModelSettings.INIT_ITERATIONS)), variant,
           s.get(TrainSettings.SEED));
     } catch (IllegalArgumentException e) {
+      quarantine.check(staging); // too few features because too many images were unreadable: say that
       throw new JobFailure("the k-means initialisation: " + e.getMessage()
           + " (raise model.init-images or model.init-features-per-image, or lower model.clusters)", e);
     } finally {
       features.unpersist(false);
       model.destroy();
     }
+    quarantine.check(staging);
     ClusterInit.Summary summary = ClusterInit.fromCentres(net, km.centres(), km.meanGap(), variant, km.features(), km.iterations());
     progress.say(String.format("initialised %d clusters by k-means over %d conv features sampled across the cluster"
             + " (%d iterations, alpha %.2f) in %.1f s",

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,17 +13,21 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import javax.imageio.ImageIO;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.netvlad.common.config.PipelineConfig;
 import org.netvlad.jobs.cli.JobFailure;
+import org.netvlad.jobs.io.RunFolder;
+import org.netvlad.jobs.training.ImageReader;
 
 /**
- * Bad input gets a clear answer: each bad row lands in rejected/ with its reason and location, the
- * job fails past ingest.max-rejected-fraction without committing anything, and files that are not
- * manifests at all fail naming the file.
+ * Bad input gets a clear answer: each bad row (a path outside the image root too) lands in
+ * rejected/ with its reason and location, the job fails past ingest.max-rejected-fraction without
+ * committing anything, and files that are not manifests at all fail naming the file.
  */
 class BadInputIT extends SparkTestBase {
   @TempDir Path dir;
@@ -49,6 +54,11 @@ class BadInputIT extends SparkTestBase {
     {"n12,n12.jpg,,,585088.3,4477425.2,99Q,database,train,", "bad_utm_zone"},
     {"dup,a.jpg,40.44,-79.99,,,,database,train,", "duplicate_image_id"},
     {"dup,b.jpg,40.45,-79.99,,,,database,train,", "duplicate_image_id"},
+    {"p1,../../../../etc/passwd,40.44,-79.99,,,,database,train,", "path_outside_image_root"},
+    {"p2,/srv/elsewhere/secret.png,40.44,-79.99,,,,database,train,", "path_outside_image_root"},
+    {"p3,file:///etc/hostname,40.44,-79.99,,,,database,train,", "path_outside_image_root"},
+    {"p4,http://127.0.0.1:8765/secret.png,40.44,-79.99,,,,database,train,", "path_outside_image_root"},
+    {"p5,000/../../images/x.jpg,40.44,-79.99,,,,database,train,", "path_outside_image_root"},
   };
 
   private Path writeManifest() {
@@ -85,6 +95,32 @@ class BadInputIT extends SparkTestBase {
     Map<String, Long> byReason = (Map<String, Long>) summary.get("rejected_by_reason");
     assertEquals(2L, byReason.get("duplicate_image_id"));
     assertEquals(2L, byReason.get("malformed_row"));
+    assertEquals(5L, byReason.get("path_outside_image_root"));
+  }
+
+  /**
+   * ingest.allowed-image-roots opens other roots at ingest, mine-tuples records them, and the jobs
+   * that read images enforce the same rule with what it recorded.
+   */
+  @Test
+  void allowedImageRootsAreRecordedAndEnforcedWhereImagesAreOpened() throws Exception {
+    Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+    ImageIO.write(new BufferedImage(4, 3, BufferedImage.TYPE_INT_RGB), "png", elsewhere.resolve("x.png").toFile());
+    Path csv = Jobs.writeLines(dir.resolve("in/allowed.csv"), List.of("image_id,path,lat,lon,role",
+        "a," + elsewhere.resolve("x.png") + ",40.44,-79.99,database", "b,b.jpg,40.44003,-79.99,query", "c,/srv/x.png,40.44,-79.99,database"));
+    String run = dir.resolve("run-allowed").toUri().toString();
+    Map<String, Object> summary = Jobs.mine(spark, run, List.of(csv.toString()), false,
+        "ingest.allowed-image-roots=" + elsewhere + "/ ; https:", "ingest.max-rejected-fraction=0.5");
+    assertEquals(List.of(elsewhere + "/", "https:"), summary.get("allowed_image_roots"));
+    Row rejected = spark.read().parquet(run + "/rejected").first();
+    assertEquals("c", rejected.getAs("image_id"));
+    assertEquals("path '/srv/x.png' is outside the image root /images and ingest.allowed-image-roots (" + elsewhere + "/; https:)",
+        rejected.getAs("detail"));
+    ImageReader reader = ImageReader.forRun(new RunFolder(run, spark.sparkContext().hadoopConfiguration()), 4, 3, PipelineConfig.defaults(),
+        spark.sparkContext().hadoopConfiguration());
+    assertEquals(36, reader.read(elsewhere.resolve("x.png").toString()).length);
+    var e = assertThrows(ImageReader.BadImageException.class, () -> reader.read("/srv/x.png"));
+    assertTrue(e.getMessage().contains("outside the image root /images"), e.getMessage());
   }
 
   @Test
@@ -93,7 +129,7 @@ class BadInputIT extends SparkTestBase {
     Path run = dir.resolve("run-fail");
     JobFailure e = assertThrows(JobFailure.class, () -> Jobs.mine(spark, run, List.of(csv.toString())));
     String m = e.getMessage();
-    assertTrue(m.contains("14 of 18 input rows rejected"), m);
+    assertTrue(m.contains("19 of 23 input rows rejected"), m);
     assertTrue(m.contains("ingest.max-rejected-fraction = 0.01"), m);
     assertTrue(m.contains("nan_coordinate=1") && m.contains("manifest.csv:"), m);
     assertFalse(Files.exists(run.resolve("summary")));

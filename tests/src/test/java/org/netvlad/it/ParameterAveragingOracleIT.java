@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import javax.imageio.ImageIO;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -23,6 +26,7 @@ import org.netvlad.common.model.Pooling;
 import org.netvlad.common.model.TupleBatch;
 import org.netvlad.jobs.training.EpochTrainer;
 import org.netvlad.jobs.training.ImageReader;
+import org.netvlad.jobs.training.RejectedImages;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.Sgd;
@@ -54,6 +58,38 @@ class ParameterAveragingOracleIT extends SparkTestBase {
     compare(2);
   }
 
+  /**
+   * A tuple with an unreadable image (not an image; missing) is left out of its minibatch, not
+   * fatal, and the image lands in the rejected set: training equals single-machine training on the
+   * same minibatches without those tuples.
+   */
+  @Test
+  void tuplesWithAnUnreadableImageAreLeftOutOfTheirMinibatch() throws IOException {
+    List<EpochTrainer.Tuple> tuples = writeTuples(24);
+    Files.writeString(dir.resolve("broken.png"), "not a png");
+    tuples.get(5).paths[0] = "broken.png";
+    tuples.get(11).paths[3] = "missing.png";
+    ImageReader reader = new ImageReader(dir.toUri().toString(), W, H, spark.sparkContext().hadoopConfiguration());
+    MultiLayerNetwork onSpark = network();
+    MultiLayerNetwork single = network();
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    RejectedImages rejected = RejectedImages.register(sc.sc(), "test");
+    EpochTrainer.Plan plan = new EpochTrainer.Plan(1, TUPLES_PER_BATCH, 1, NEGATIVES, SEED, EPOCH, 0);
+    EpochTrainer.Outcome outcome = EpochTrainer.train(sc, onSpark, sc.parallelize(tuples, 3), reader, plan, rejected, message -> {});
+
+    assertEquals(tuples.size() - 2, outcome.tuples());
+    assertEquals(Set.of("broken.png", "missing.png"), rejected.value().keySet());
+    RejectedImages.Entry broken = rejected.value().get("broken.png");
+    assertEquals("training", broken.stage());
+    assertEquals(EPOCH, broken.epoch());
+    assertTrue(broken.reason().contains(dir.resolve("broken.png").toString()), broken.reason());
+    assertTrue(rejected.value().get("missing.png").reason().contains(dir.resolve("missing.png").toString()));
+    trainInOrder(single, tuples, reader, TUPLES_PER_BATCH, Set.of("broken.png", "missing.png"));
+    double moved = single.params().sub(network().params()).norm2Number().doubleValue();
+    double differ = onSpark.params().sub(single.params()).norm2Number().doubleValue();
+    assertTrue(differ <= 1e-3 * moved, "Spark and single-machine parameters differ by " + differ + " (training moved them by " + moved + ")");
+  }
+
   private void compare(int workers) throws IOException {
     List<EpochTrainer.Tuple> tuples = writeTuples(24);
     ImageReader reader = new ImageReader(dir.toUri().toString(), W, H, spark.sparkContext().hadoopConfiguration());
@@ -66,7 +102,7 @@ class ParameterAveragingOracleIT extends SparkTestBase {
     EpochTrainer.Outcome outcome = EpochTrainer.train(sc, onSpark, sc.parallelize(tuples, 3), reader, plan);
     assertEquals(tuples.size(), outcome.tuples());
 
-    trainInOrder(single, tuples, reader, TUPLES_PER_BATCH * workers);
+    trainInOrder(single, tuples, reader, TUPLES_PER_BATCH * workers, Set.of());
     double moved = single.params().sub(network().params()).norm2Number().doubleValue();
     double differ = onSpark.params().sub(single.params()).norm2Number().doubleValue();
     assertTrue(moved > 1e-3, "training moved the parameters (by " + moved + ")");
@@ -74,18 +110,25 @@ class ParameterAveragingOracleIT extends SparkTestBase {
     assertTrue(differ <= 1e-3 * moved, "Spark and single-machine parameters differ by " + differ + " (training moved them by " + moved + ")");
     if (workers > 1) {
       MultiLayerNetwork wrong = network();
-      trainInOrder(wrong, tuples, reader, TUPLES_PER_BATCH);
+      trainInOrder(wrong, tuples, reader, TUPLES_PER_BATCH, Set.of());
       double wrongDiffer = onSpark.params().sub(wrong.params()).norm2Number().doubleValue();
       assertTrue(wrongDiffer > 10 * 1e-3 * moved, "the check tells averaging from sequential steps (" + wrongDiffer + ")");
     }
   }
 
-  /** Single-machine SGD on the tuples in the trainer's order, {@code perStep} tuples a minibatch. */
-  private static void trainInOrder(MultiLayerNetwork net, List<EpochTrainer.Tuple> tuples, ImageReader reader, int perStep) {
+  /**
+   * Single-machine SGD on the tuples in the trainer's order, {@code perStep} tuples a minibatch, the
+   * tuples naming an unreadable path left out of theirs.
+   */
+  private static void trainInOrder(MultiLayerNetwork net, List<EpochTrainer.Tuple> tuples, ImageReader reader, int perStep, Set<String> unreadable) {
     List<EpochTrainer.Tuple> ordered = new ArrayList<>(tuples);
     ordered.sort(Comparator.comparingLong(t -> EpochTrainer.orderKey(SEED, EPOCH, t.queryId)));
     for (int start = 0; start < ordered.size(); start += perStep) {
-      List<EpochTrainer.Tuple> step = ordered.subList(start, Math.min(ordered.size(), start + perStep));
+      List<EpochTrainer.Tuple> step = ordered.subList(start, Math.min(ordered.size(), start + perStep)).stream()
+          .filter(t -> Arrays.stream(t.paths).noneMatch(unreadable::contains)).toList();
+      if (step.isEmpty()) {
+        continue;
+      }
       List<float[]> images = new ArrayList<>();
       for (EpochTrainer.Tuple t : step) {
         for (String p : t.paths) {

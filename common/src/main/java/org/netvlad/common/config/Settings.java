@@ -38,6 +38,32 @@ public final class Settings {
           "The job fails when more than this share of input rows is rejected. Rejected rows are"
               + " always written to <run>/rejected/ with their reason.");
 
+  public static final Setting<String> ALLOWED_IMAGE_ROOTS =
+      Setting.text(
+          "ingest.allowed-image-roots",
+          "",
+          "empty, or absolute paths, URI prefixes or bare schemes (https:) separated by ;",
+          text -> String.join(";", org.netvlad.common.data.ImagePaths.allowedRoots(text)),
+          "A manifest path is read only inside the image root (--images): a relative path must stay"
+              + " in it after resolving . and .., and an absolute path or URI must lie under it. List"
+              + " here the other roots manifests may point into, written as the manifests write them"
+              + " (/srv/img and file:/srv/img differ); a bare scheme such as https: allows all of it."
+              + " Other rows are rejected (path_outside_image_root), and the jobs that read images"
+              + " check the rule again with the roots mine-tuples recorded.");
+
+  public static final Setting<Long> MAX_IMAGE_PIXELS =
+      Setting.whole(
+          "ingest.max-image-pixels",
+          50_000_000,
+          1,
+          Integer.MAX_VALUE,
+          "pixels (width x height)",
+          "Images larger than this are not decoded (their size is read from the file's header)"
+              + " and are set aside as unreadable by train-netvlad and extract-and-evaluate: a small"
+              + " file can claim a huge image. 50 million lets through 8192x4096 panoramas and 24"
+              + " MP photographs and bounds a decode at about 600 MB (16-bit RGBA raster plus the RGB"
+              + " copy); full 16384x8192 Street View panoramas need 134 million.");
+
   public static final Setting<String> DEFAULT_ROLE =
       Setting.choice(
           "ingest.default-role",
@@ -199,6 +225,8 @@ public final class Settings {
   private static final List<Setting<?>> ALL = concat(List.of(
           LOCK_STALE_AFTER_S,
           MAX_REJECTED_FRACTION,
+          ALLOWED_IMAGE_ROOTS,
+          MAX_IMAGE_PIXELS,
           DEFAULT_ROLE,
           DEFAULT_SPLIT,
           DBSTRUCT_UTM_ZONE,

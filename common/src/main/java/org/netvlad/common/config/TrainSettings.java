@@ -112,6 +112,18 @@ public final class TrainSettings {
           "queries",
           "Train on at most this many (randomly chosen) queries an epoch. 0: all of them.");
 
+  public static final Setting<Double> MAX_REJECTED_FRACTION =
+      Setting.decimal(
+          "train.max-rejected-fraction",
+          0.01,
+          0,
+          1,
+          "fraction of images",
+          "The job fails when more than this share of the train and val images it uses (database"
+              + " images and kept queries) cannot be read. Unreadable images are left out (a query"
+              + " or positive with its tuple, a negative from the candidates) and listed with their"
+              + " reason in training/rejected-images/.");
+
   public static final Setting<Long> DESCRIPTOR_BATCH =
       Setting.whole("train.descriptor-batch", 32, 1, 10_000, "images", "Images per forward pass when computing descriptors.");
 
@@ -139,6 +151,7 @@ public final class TrainSettings {
           PATIENCE,
           SEED,
           MAX_QUERIES_PER_EPOCH,
+          MAX_REJECTED_FRACTION,
           DESCRIPTOR_BATCH,
           RECALL_AT);
 

@@ -23,11 +23,14 @@ public final class PanoramaParser {
 
   private final Role defaultRole;
   private final Split defaultSplit;
+  private final ImagePaths imagePaths;
   private final Projections projections = new Projections();
 
-  public PanoramaParser(Role defaultRole, Split defaultSplit) {
+  /** @param imagePaths where image paths may point; rows pointing elsewhere are rejected */
+  public PanoramaParser(Role defaultRole, Split defaultSplit, ImagePaths imagePaths) {
     this.defaultRole = defaultRole;
     this.defaultSplit = defaultSplit;
+    this.imagePaths = imagePaths;
   }
 
   /**
@@ -73,6 +76,10 @@ public final class PanoramaParser {
     String path = row.field("path");
     if (path == null) {
       throw new Rejected(RejectReason.MISSING_PATH, "path is empty");
+    }
+    String outside = imagePaths.problem(path);
+    if (outside != null) {
+      throw new Rejected(RejectReason.PATH_OUTSIDE_IMAGE_ROOT, outside);
     }
     Role role = defaultRole;
     if (row.field("role") != null) {

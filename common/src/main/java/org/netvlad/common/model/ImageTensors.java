@@ -2,6 +2,7 @@ package org.netvlad.common.model;
 
 import java.awt.image.BufferedImage;
 import java.util.List;
+import org.netvlad.common.image.RgbImages;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -33,11 +34,9 @@ public final class ImageTensors {
     return out;
   }
 
-  /** A decoded image, which must already have the network's size. */
+  /** A decoded image of any type ({@link RgbImages}: as a viewer shows it), which must already have the network's size. */
   public static float[] fromImage(BufferedImage image) {
-    int w = image.getWidth();
-    int h = image.getHeight();
-    return fromPixels(image.getRGB(0, 0, w, h, null, 0, w), w, h);
+    return fromPixels(RgbImages.pixels(image), image.getWidth(), image.getHeight());
   }
 
   /** Stacks images of one size into {@code [batch, 3, height, width]}. */

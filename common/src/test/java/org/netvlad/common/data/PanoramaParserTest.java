@@ -13,7 +13,7 @@ import org.netvlad.common.geo.UtmProjection;
 import org.netvlad.common.geo.UtmZone;
 
 class PanoramaParserTest {
-  private final PanoramaParser parser = new PanoramaParser(Role.DATABASE, Split.TRAIN);
+  private final PanoramaParser parser = new PanoramaParser(Role.DATABASE, Split.TRAIN, new ImagePaths("/data/images", java.util.List.of()));
 
   private static RawRow row(String... keyValues) {
     Map<String, String> f = new HashMap<>();
@@ -86,6 +86,17 @@ class PanoramaParserTest {
     assertEquals(RejectReason.MISSING_IMAGE_ID, reason(row("lat", "1", "lon", "1", "image_id", " ")));
     assertEquals(RejectReason.MISSING_PATH, reason(row("lat", "1", "lon", "1", "path", "")));
     assertEquals(RejectReason.MALFORMED_ROW, reason(RawRow.malformed("m.csv", 12, "bad quoting")));
+    assertEquals(RejectReason.PATH_OUTSIDE_IMAGE_ROOT, reason(row("lat", "1", "lon", "1", "path", "../../../../etc/passwd")));
+    assertEquals(RejectReason.PATH_OUTSIDE_IMAGE_ROOT, reason(row("lat", "1", "lon", "1", "path", "http://127.0.0.1:8765/secret.png")));
+  }
+
+  @Test
+  void aPathOutsideTheImageRootIsRejectedNamingThePathAndTheRoot() {
+    PanoramaParser.Outcome o = parser.parse(row("lat", "1", "lon", "1", "path", "/srv/elsewhere/secret.png"));
+    assertEquals(RejectReason.PATH_OUTSIDE_IMAGE_ROOT, o.rejection().reason());
+    assertEquals("path '/srv/elsewhere/secret.png' is outside the image root /data/images and ingest.allowed-image-roots (empty)",
+        o.rejection().detail());
+    assertEquals("img", o.rejection().imageId());
   }
 
   @Test

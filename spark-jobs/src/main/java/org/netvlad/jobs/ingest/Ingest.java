@@ -21,6 +21,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.netvlad.common.data.FrameProjector;
+import org.netvlad.common.data.ImagePaths;
 import org.netvlad.common.data.PanoramaParser;
 import org.netvlad.common.data.RawRow;
 import org.netvlad.common.data.RejectReason;
@@ -36,7 +37,8 @@ import org.netvlad.jobs.io.Tables;
  * <ol>
  *   <li>Choose the mining frame: the configured zone, or the zone most rows lie in (a light pass
  *       that reads zones without projecting).
- *   <li>Parse, check and project every row into the frame, in one pass.
+ *   <li>Parse, check (positions, and image paths against the image root) and project every row
+ *       into the frame, in one pass.
  *   <li>Refuse every copy of a repeated image id (only ids are shuffled), and give each split's
  *       database images dense indices 0..n-1 in input order (input files in name order, rows in
  *       file order), which exact negative sampling relies on.
@@ -53,13 +55,14 @@ public final class Ingest {
       JavaRDD<RawRow> raw,
       Role defaultRole,
       Split defaultSplit,
+      ImagePaths imagePaths,
       String frameZoneSetting,
       double maxFrameOffsetDeg,
       org.netvlad.jobs.cli.Progress progress) {
     UtmZone frameZone = chooseFrame(raw, frameZoneSetting);
     progress.say("ingest: mining frame is UTM zone " + frameZone);
     JavaRDD<Row> parsed =
-        raw.mapPartitions(rows -> parseAndProject(rows, defaultRole, defaultSplit, frameZone, maxFrameOffsetDeg));
+        raw.mapPartitions(rows -> parseAndProject(rows, defaultRole, defaultSplit, imagePaths, frameZone, maxFrameOffsetDeg));
     Dataset<Row> outcomes = spark.createDataFrame(parsed, Tables.OUTCOME).persist(StorageLevel.MEMORY_AND_DISK_SER());
     long rowsIn = outcomes.count();
     progress.say(String.format("ingest: %,d rows parsed", rowsIn));
@@ -126,8 +129,8 @@ public final class Ingest {
   }
 
   private static Iterator<Row> parseAndProject(
-      Iterator<RawRow> rows, Role role, Split split, UtmZone frameZone, double maxOffsetDeg) {
-    PanoramaParser parser = new PanoramaParser(role, split);
+      Iterator<RawRow> rows, Role role, Split split, ImagePaths imagePaths, UtmZone frameZone, double maxOffsetDeg) {
+    PanoramaParser parser = new PanoramaParser(role, split, imagePaths);
     FrameProjector projector = frameZone == null ? null : new FrameProjector(frameZone, maxOffsetDeg);
     return Iterators.map(
         rows,

@@ -19,9 +19,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class ClusterSampling {
   private ClusterSampling() {}
 
-  /** The sampled feature vectors, where they were computed (not collected). */
-  public static JavaRDD<float[]> sample(
-      JavaRDD<SplitData.DbImage> database, long databaseCount, Broadcast<byte[]> model, ImageReader reader, int images, int perImage, long seed) {
+  /** The sampled feature vectors, where they were computed (not collected); unreadable images go to {@code rejected}. */
+  public static JavaRDD<float[]> sample(JavaRDD<SplitData.DbImage> database, long databaseCount, Broadcast<byte[]> model, ImageReader reader,
+      int images, int perImage, long seed, RejectedImages rejected) {
     double keep = Math.min(1.0, (double) images / Math.max(1, databaseCount));
     return database
             .filter(d -> unit(NegativeRefresh.mix(seed, -1, Long.toString(d.dbIndex))) < keep)
@@ -32,8 +32,13 @@ public final class ClusterSampling {
                   List<float[]> out = new ArrayList<>();
                   List<float[]> batch = new ArrayList<>();
                   while (it.hasNext()) {
-                    batch.add(reader.read(it.next().path));
-                    if (batch.size() == 16 || !it.hasNext()) {
+                    String path = it.next().path;
+                    try {
+                      batch.add(reader.read(path));
+                    } catch (ImageReader.BadImageException e) {
+                      rejected.add(new RejectedImages.Entry(path, e.getMessage(), "init", 0));
+                    }
+                    if (batch.size() == 16 || !it.hasNext() && !batch.isEmpty()) {
                       INDArray features = ClusterInit.sampleFeatures(net, ImageTensors.batch(batch, reader.widthPx(), reader.heightPx()), perImage, random);
                       for (float[] row : org.netvlad.common.model.Matrices.floatRows(features)) {
                         out.add(row);

@@ -14,15 +14,17 @@ import scala.Tuple2;
 public final class DescriptorPass {
   private DescriptorPass() {}
 
-  /** An image's descriptor, or why it has none (the image is missing or cannot be decoded). */
+  /** An image's descriptor, or why it has none (the image is missing or cannot be decoded) and its path. */
   public static final class Outcome implements Serializable {
     private static final long serialVersionUID = 1L;
     public final float[] descriptor;
     public final String error;
+    public final String path;
 
-    Outcome(float[] descriptor, String error) {
+    Outcome(float[] descriptor, String error, String path) {
       this.descriptor = descriptor;
       this.error = error;
+      this.path = path;
     }
 
     public boolean ok() {
@@ -43,6 +45,22 @@ public final class DescriptorPass {
       }
       return o.descriptor;
     });
+  }
+
+  /**
+   * Descriptors of the readable images; each unreadable one is added to {@code rejected} (met at
+   * {@code stage} of {@code epoch}) and left out.
+   */
+  public static <K> JavaPairRDD<K, float[]> computeReadable(JavaPairRDD<K, String> paths, Broadcast<byte[]> model, ImageReader reader,
+      int batchSize, RejectedImages rejected, String stage, int epoch) {
+    return computeOrReject(paths, model, reader, batchSize)
+        .filter(o -> {
+          if (!o._2().ok()) {
+            rejected.add(new RejectedImages.Entry(o._2().path, o._2().error, stage, epoch));
+          }
+          return o._2().ok();
+        })
+        .mapValues(o -> o.descriptor);
   }
 
   /** Like {@link #compute}, but an unreadable image gives an {@link Outcome} with its reason. */
@@ -70,13 +88,13 @@ public final class DescriptorPass {
                   images.add(reader.read(row._2()));
                   keys.add(row._1());
                 } catch (ImageReader.BadImageException e) {
-                  ready.add(new Tuple2<>(row._1(), new Outcome(null, e.getMessage())));
+                  ready.add(new Tuple2<>(row._1(), new Outcome(null, e.getMessage(), row._2())));
                 }
               }
               if (!keys.isEmpty()) {
                 float[][] descriptors = Descriptors.compute(net, images, reader.widthPx(), reader.heightPx(), batchSize);
                 for (int i = 0; i < keys.size(); i++) {
-                  ready.add(new Tuple2<>(keys.get(i), new Outcome(descriptors[i], null)));
+                  ready.add(new Tuple2<>(keys.get(i), new Outcome(descriptors[i], null, null)));
                 }
               }
               return !ready.isEmpty();

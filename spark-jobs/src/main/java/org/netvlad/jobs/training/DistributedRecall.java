@@ -60,7 +60,11 @@ public final class DistributedRecall {
 
   /** Recall@N for each N of {@code ns} over every query. */
   public static double[] recall(JavaRDD<Item> queries, JavaRDD<Item> database, int[] ns, double radiusM, int blockRows) {
-    long queryCount = queries.count();
+    return recall(queries, database, ns, radiusM, blockRows, queries.count());
+  }
+
+  /** Recall@N for each N of {@code ns}, out of {@code queryCount} queries (those not given count as missed). */
+  public static double[] recall(JavaRDD<Item> queries, JavaRDD<Item> database, int[] ns, double radiusM, int blockRows, long queryCount) {
     if (queryCount == 0) {
       return new double[ns.length];
     }

@@ -10,6 +10,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.PartitionPruningRDD;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
@@ -61,12 +62,16 @@ public final class EpochTrainer {
   private EpochTrainer() {}
 
   public static Outcome train(JavaSparkContext sc, MultiLayerNetwork net, JavaRDD<Tuple> tuples, ImageReader reader, Plan plan) {
-    return train(sc, net, tuples, reader, plan, message -> {});
+    return train(sc, net, tuples, reader, plan, RejectedImages.register(sc.sc(), "rejected images"), message -> {});
   }
 
-  /** Trains one epoch; {@code progress} hears where it is about every 30 s. */
-  public static Outcome train(
-      JavaSparkContext sc, MultiLayerNetwork net, JavaRDD<Tuple> tuples, ImageReader reader, Plan plan, java.util.function.Consumer<String> progress) {
+  /**
+   * Trains one epoch; {@code progress} hears where it is about every 30 s. A tuple with an
+   * unreadable image is left out of its minibatch and the image added to {@code rejected}.
+   */
+  public static Outcome train(JavaSparkContext sc, MultiLayerNetwork net, JavaRDD<Tuple> tuples, ImageReader reader, Plan plan,
+      RejectedImages rejected, java.util.function.Consumer<String> progress) {
+    LongAccumulator skipped = sc.sc().longAccumulator("tuples with an unreadable image");
     int perShare = plan.tuplesPerShare();
     JavaPairRDD<Long, Tuple> ordered =
         tuples
@@ -105,7 +110,7 @@ public final class EpochTrainer {
         progress.accept(String.format("epoch %d: round %d of %d", plan.epoch(), r + 1, rounds));
         lastReport = System.nanoTime();
       }
-      JavaRDD<DataSet> batches = round(byShare, r, plan).mapPartitions(rows -> minibatches(rows, reader, plan));
+      JavaRDD<DataSet> batches = round(byShare, r, plan).mapPartitions(rows -> minibatches(rows, reader, plan, rejected, skipped));
       spark.fit(batches);
       // DL4J's score adds the weight decay term; the loss alone is what a user follows.
       lossSum += spark.getScore() - spark.getNetwork().calcRegularizationScore(true);
@@ -115,8 +120,8 @@ public final class EpochTrainer {
       net.setParams(spark.getNetwork().params());
       net.getUpdater().setStateViewArray(net, spark.getNetwork().getUpdater().getStateViewArray(), false);
     }
-    long images = count * TupleBatch.rowsPerTuple(1, plan.negativesPerTuple());
-    return new Outcome(count, images, lossSum / rounds, rounds);
+    long trained = count - skipped.value();
+    return new Outcome(trained, trained * TupleBatch.rowsPerTuple(1, plan.negativesPerTuple()), lossSum / rounds, rounds);
   }
 
   /** Tuples train in ascending order of this key (a hash of seed, epoch and query id). */
@@ -132,21 +137,46 @@ public final class EpochTrainer {
   }
 
   /** The share's minibatches, each built (its images read) only when training asks for it. */
-  private static Iterator<DataSet> minibatches(Iterator<Tuple2<Long, Tuple>> rows, ImageReader reader, Plan plan) {
+  private static Iterator<DataSet> minibatches(Iterator<Tuple2<Long, Tuple>> rows, ImageReader reader, Plan plan, RejectedImages rejected,
+      LongAccumulator skipped) {
     TaskThreads.apply();
-    return Iterators.batched(rows, plan.tuplesPerBatch(), batch -> List.of(minibatch(batch, reader, plan)));
+    return Iterators.batched(rows, plan.tuplesPerBatch(), batch -> minibatch(batch, reader, plan, rejected, skipped));
   }
 
-  private static DataSet minibatch(List<Tuple2<Long, Tuple>> tuples, ImageReader reader, Plan plan) {
+  /** The minibatch of the readable tuples (none when no tuple is readable). */
+  private static List<DataSet> minibatch(List<Tuple2<Long, Tuple>> tuples, ImageReader reader, Plan plan, RejectedImages rejected,
+      LongAccumulator skipped) {
     List<float[]> images = new ArrayList<>();
+    int readable = 0;
     for (Tuple2<Long, Tuple> t : tuples) {
-      for (String path : t._2().paths) {
-        images.add(reader.read(path));
+      List<float[]> tuple = readTuple(t._2(), reader, plan.epoch(), rejected);
+      if (tuple == null) {
+        skipped.add(1);
+      } else {
+        images.addAll(tuple);
+        readable++;
       }
     }
-    return new DataSet(
+    if (readable == 0) {
+      return List.of();
+    }
+    return List.of(new DataSet(
         ImageTensors.batch(images, reader.widthPx(), reader.heightPx()),
-        TupleBatch.labels(tuples.size(), 1, plan.negativesPerTuple(), DataType.FLOAT));
+        TupleBatch.labels(readable, 1, plan.negativesPerTuple(), DataType.FLOAT)));
+  }
+
+  /** A tuple's images, or null when one of them cannot be read (it goes to {@code rejected}). */
+  private static List<float[]> readTuple(Tuple tuple, ImageReader reader, int epoch, RejectedImages rejected) {
+    List<float[]> out = new ArrayList<>(tuple.paths.length);
+    for (String path : tuple.paths) {
+      try {
+        out.add(reader.read(path));
+      } catch (ImageReader.BadImageException e) {
+        rejected.add(new RejectedImages.Entry(path, e.getMessage(), "training", epoch));
+        return null;
+      }
+    }
+    return out;
   }
 
   /**

@@ -6,30 +6,60 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
-import javax.imageio.ImageIO;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.util.SerializableConfiguration;
+import org.netvlad.common.config.PipelineConfig;
+import org.netvlad.common.config.Settings;
+import org.netvlad.common.data.ImagePaths;
+import org.netvlad.common.image.ImageDecoder;
 import org.netvlad.common.model.ImageTensors;
+import org.netvlad.jobs.MineTuplesJob;
+import org.netvlad.jobs.cli.JobFailure;
+import org.netvlad.jobs.cli.JobMain;
+import org.netvlad.jobs.io.RunFolder;
 
 /**
- * Reads an image where it is (any Hadoop file system) and turns it into network input: decoded,
- * resized to the model's size when it differs (bilinear), normalised CHW floats. A relative path is
- * under the image root that mine-tuples recorded; an absolute path or URI is used as it is.
+ * Reads an image where it is (any Hadoop file system) and turns it into network input: decoded as
+ * a viewer shows it ({@link ImageDecoder}, which refuses images above {@code ingest.max-image-pixels}),
+ * resized to the model's size when it differs (bilinear), normalised CHW floats. A path is opened
+ * only where {@link ImagePaths} allows: under the image root mine-tuples recorded, or under a root
+ * it recorded as allowed, so a hand-edited {@code panoramas/} table cannot point elsewhere either.
  */
 public final class ImageReader implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  private final String imagesRoot;
+  private final ImagePaths paths;
   private final int widthPx;
   private final int heightPx;
+  private final long maxPixels;
   private final SerializableConfiguration hadoop;
 
-  public ImageReader(String imagesRoot, int widthPx, int heightPx, Configuration hadoop) {
-    this.imagesRoot = imagesRoot;
+  public ImageReader(ImagePaths paths, int widthPx, int heightPx, long maxPixels, Configuration hadoop) {
+    this.paths = paths;
     this.widthPx = widthPx;
     this.heightPx = heightPx;
+    this.maxPixels = maxPixels;
     this.hadoop = new SerializableConfiguration(hadoop);
+  }
+
+  /** Images under one root only, at most the default {@code ingest.max-image-pixels}. */
+  public ImageReader(String imagesRoot, int widthPx, int heightPx, Configuration hadoop) {
+    this(new ImagePaths(imagesRoot, List.of()), widthPx, heightPx, PipelineConfig.defaults().get(Settings.MAX_IMAGE_PIXELS), hadoop);
+  }
+
+  /** The images of a run: the image root and allowed roots its mine-tuples recorded. */
+  @SuppressWarnings("unchecked")
+  public static ImageReader forRun(RunFolder run, int widthPx, int heightPx, PipelineConfig settings, Configuration hadoop) {
+    var mined = JobMain.fromJson(run.readText(run.resolve(RunFolder.summaryPath(MineTuplesJob.NAME))));
+    List<String> allowed = (List<String>) mined.getOrDefault("allowed_image_roots", List.of());
+    try {
+      ImagePaths paths = new ImagePaths((String) mined.get("images"), allowed);
+      return new ImageReader(paths, widthPx, heightPx, settings.get(Settings.MAX_IMAGE_PIXELS), hadoop);
+    } catch (IllegalArgumentException e) {
+      throw new JobFailure("the image roots in " + run.resolve(RunFolder.summaryPath(MineTuplesJob.NAME)) + ": " + e.getMessage(), e);
+    }
   }
 
   public int widthPx() {
@@ -40,25 +70,32 @@ public final class ImageReader implements Serializable {
     return heightPx;
   }
 
-  /** Where an image's path points. */
+  /**
+   * Where an image's path points.
+   *
+   * @throws BadImageException naming the path when it lies outside the roots images may be read from
+   */
   public Path resolve(String path) {
-    if (path.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*") || path.startsWith("/")) {
-      return new Path(path);
+    try {
+      ImagePaths.Location location = paths.locate(path);
+      return location.underImageRoot() ? new Path(new Path(paths.imageRoot()), location.relative()) : new Path(location.absolute());
+    } catch (ImagePaths.OutsideRootException e) {
+      throw new BadImageException("image not read: " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) { // not a path Hadoop can parse
+      throw new BadImageException("cannot read image " + path + ": " + e.getMessage(), e);
     }
-    return new Path(new Path(imagesRoot), path);
   }
 
-  /** The image as normalised CHW floats of the model's size. */
+  /** The image as normalised CHW floats of the model's size; failures name the file. */
   public float[] read(String path) {
     Path file = resolve(path);
     BufferedImage image;
     try (InputStream in = file.getFileSystem(hadoop.value()).open(file)) {
-      image = ImageIO.read(in);
+      image = new ImageDecoder(maxPixels).decode(in, file.toString());
     } catch (IOException e) {
       throw new BadImageException("cannot read image " + file + ": " + e.getMessage(), e);
-    }
-    if (image == null) {
-      throw new BadImageException("cannot decode image " + file + ": not a PNG, JPEG, BMP or GIF file", null);
+    } catch (ImageDecoder.UnreadableImageException e) {
+      throw new BadImageException(e.getMessage(), e);
     }
     return ImageTensors.fromImage(resized(image));
   }
@@ -70,12 +107,12 @@ public final class ImageReader implements Serializable {
     BufferedImage out = new BufferedImage(widthPx, heightPx, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = out.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-    g.drawImage(image, 0, 0, widthPx, heightPx, null);
+    g.drawImage(image, 0, 0, widthPx, heightPx, null); // RGB to RGB: no colour conversion
     g.dispose();
     return out;
   }
 
-  /** An image that is missing or cannot be decoded; the message names the file. */
+  /** An image that is missing, outside the allowed roots or cannot be decoded; the message names the file. */
   public static final class BadImageException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 

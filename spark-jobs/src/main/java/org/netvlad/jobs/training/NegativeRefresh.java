@@ -26,7 +26,9 @@ import scala.Tuple2;
  * <p>Bounded memory without a matrix of all queries x all negatives: database descriptors are
  * split into blocks by database index; each query sends one request per block it has candidates in
  * (its descriptor and those candidates' indices); each block scores the requests it receives; the
- * few candidates per block that can be chosen are grouped back by query.
+ * few candidates per block that can be chosen are grouped back by query. Database images without a
+ * descriptor (unreadable) are left out of the candidates and positives; queries without a
+ * descriptor, or whose positives are all unreadable, get no entry.
  */
 public final class NegativeRefresh {
   private NegativeRefresh() {}
@@ -93,6 +95,8 @@ public final class NegativeRefresh {
   }
 
   /**
+   * @param dbDescriptors descriptors of the readable database images
+   * @param queryDescriptors descriptors of the readable queries
    * @param previousHard each query's hard negatives of the previous refresh (may be empty)
    * @param blocks how many blocks the database descriptors are split into
    */
@@ -111,16 +115,18 @@ public final class NegativeRefresh {
             .leftOuterJoin(previousHard)
             .flatMapToPair(row -> requests(row._2()._1()._1(), row._2()._1()._2(), row._2()._2(), params, blocks))
             .partitionBy(byBlock);
+    // an unreadable image keeps its place with a null descriptor: neither candidate nor positive
     JavaPairRDD<Integer, Tuple2<SplitData.DbImage, float[]>> database =
         data.database
             .mapToPair(d -> new Tuple2<>(d.dbIndex, d))
-            .join(dbDescriptors)
-            .mapToPair(row -> new Tuple2<>((int) Math.floorMod(row._1(), (long) blocks), row._2()))
+            .leftOuterJoin(dbDescriptors)
+            .mapToPair(row -> new Tuple2<>((int) Math.floorMod(row._1(), (long) blocks), new Tuple2<>(row._2()._1(), row._2()._2().orNull())))
             .partitionBy(byBlock);
     return database
         .zipPartitions(requests, (block, rs) -> score(block, rs, params.keep()))
         .mapToPair(s -> s)
         .reduceByKey(Scored::merge)
+        .filter(row -> row._2().positive.contains(true)) // every positive unreadable: the query sits out
         .map(row -> select(row._1(), row._2(), params));
   }
 
@@ -198,6 +204,9 @@ public final class NegativeRefresh {
         if (image == null) {
           throw new IllegalStateException("query " + r.queryId + " names database index " + r.dbIndices[i]
               + ", which panoramas/ does not hold: tuples/, negcache/ and panoramas/ are not all from the same mine-tuples run");
+        }
+        if (image._2() == null) {
+          continue; // unreadable (training/rejected-images lists it)
         }
         d2[i] = RecallAtN.squaredDistance(r.descriptor, image._2());
         if (!r.positive[i]) {

@@ -39,8 +39,8 @@ public final class TrainingOutputs {
     }
   }
 
-  /** Writes {@code training/} in the staging folder, then renames it into place. */
-  public static void writeMetrics(RunFolder run, TrainingHistory history, Path staging) {
+  /** Writes {@code training/} (metrics, curve, rejected images) in the staging folder, then renames it into place. */
+  public static void writeMetrics(RunFolder run, TrainingHistory history, TrainingQuarantine quarantine, Path staging) {
     Path tmp = new Path(staging, "training");
     Path target = run.resolve("training");
     try {
@@ -51,6 +51,7 @@ public final class TrainingOutputs {
       try (OutputStream out = run.fs().create(new Path(tmp, "curve.png"))) {
         out.write(history.curvePng());
       }
+      quarantine.write(new Path(tmp, "rejected-images"));
       run.fs().delete(target, true);
       if (!run.fs().rename(tmp, target)) {
         throw new IOException("rename " + tmp + " -> " + target + " failed");
