@@ -21,7 +21,6 @@ import org.netvlad.common.model.ModelBytes;
 import org.netvlad.jobs.cli.JobArgs;
 import org.netvlad.jobs.cli.JobConfigs;
 import org.netvlad.jobs.cli.JobFailure;
-import org.netvlad.jobs.cli.JobIoFailure;
 import org.netvlad.jobs.cli.JobMain;
 import org.netvlad.jobs.cli.Progress;
 import org.netvlad.jobs.evaluation.EvaluationFiles;
@@ -63,8 +62,9 @@ public final class ExtractAndEvaluateJob {
   }
 
   /**
-   * Runs the job under the locks of its output folder and of the run folder it reads (without the
-   * latter when that is read-only and the output goes elsewhere); returns its summary.
+   * Runs the job under the lock of the folder it writes; returns its summary. A run folder it only
+   * reads (eval.output elsewhere) is not locked, so a checkpoint can be evaluated while training goes
+   * on: checkpoints are renamed into place whole.
    */
   public static Map<String, Object> run(SparkSession spark, Config config) {
     Progress progress = new Progress(NAME);
@@ -72,8 +72,7 @@ public final class ExtractAndEvaluateJob {
     RunFolder run = new RunFolder(config.runUri(), spark.sparkContext().hadoopConfiguration());
     String outputUri = s.get(EvalSettings.OUTPUT);
     RunFolder out = outputUri.isEmpty() ? run : new RunFolder(outputUri, spark.sparkContext().hadoopConfiguration());
-    try (RunLock outLock = out.lock(NAME, Settings.lockStaleAfter(s), progress::say);
-        RunLock runLock = out.sameFolderAs(run) ? null : readLock(run, s, progress)) {
+    try (RunLock lock = out.lock(NAME, Settings.lockStaleAfter(s), progress::say)) {
       Map<String, Object> finished = Lineage.finishedSummary(out, NAME);
       if (finished != null && !config.overwrite()) {
         requireUpToDate(finished, run, out, s);
@@ -88,16 +87,6 @@ public final class ExtractAndEvaluateJob {
   static boolean readsSetting(String key) {
     return key.startsWith("eval.") && !key.equals(EvalSettings.OUTPUT.key())
         || List.of(TrainSettings.DESCRIPTOR_BATCH.key(), TrainSettings.SEED.key(), Settings.NEGATIVE_RADIUS_M.key()).contains(key);
-  }
-
-  /** The run folder's lock while this job reads it; none when it is read-only to this job (its output goes elsewhere). */
-  private static RunLock readLock(RunFolder run, PipelineConfig s, Progress progress) {
-    try {
-      return run.lock(NAME, Settings.lockStaleAfter(s), progress::say);
-    } catch (JobIoFailure e) {
-      progress.say("reading " + run.root() + " without its lock, as it cannot be written here (" + e.getMessage() + ")");
-      return null;
-    }
   }
 
   /** Refuses a finished evaluation's summary when the run's outputs, the chosen checkpoint or the settings changed since. */
