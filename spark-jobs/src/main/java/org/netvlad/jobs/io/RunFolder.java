@@ -63,11 +63,6 @@ public final class RunFolder {
     return fs;
   }
 
-  /** True when both name the same folder, however their URIs were written. */
-  public boolean sameFolderAs(RunFolder other) {
-    return fs.makeQualified(root).equals(other.fs.makeQualified(other.root));
-  }
-
   public Path resolve(String relative) {
     return new Path(root, relative);
   }
