@@ -12,11 +12,13 @@ public final class EvalSettings {
       Setting.text(
           "eval.checkpoint",
           "best",
-          "best, untrained, or an epoch number",
+          "best, untrained, an epoch number, or the URI of a checkpoint folder",
           EvalSettings::checkpoint,
           "The network to evaluate: best (the checkpoint train-netvlad chose by validation"
               + " Recall@5), untrained (the initialised network of model/epoch=0, the off-the-shelf"
-              + " baseline), or the checkpoint of one epoch.");
+              + " baseline), the checkpoint of one epoch, or a checkpoint folder elsewhere (a"
+              + " model.zip and checkpoint.json, e.g. another run's model/epoch=3) evaluated on this"
+              + " run's split.");
 
   public static final Setting<String> SPLIT =
       Setting.choice("eval.split", "test", List.of("test", "val", "train"), "The split whose database and queries are evaluated.");
@@ -130,9 +132,14 @@ public final class EvalSettings {
 
   private static String checkpoint(String text) {
     String t = text.trim();
-    if (t.equals("best") || t.equals("untrained") || t.matches("\\d{1,6}")) {
+    if (t.equals("best") || t.equals("untrained") || t.matches("\\d{1,6}") || isFolder(t)) {
       return t;
     }
-    throw new IllegalArgumentException("not best, untrained or an epoch number");
+    throw new IllegalArgumentException("not best, untrained, an epoch number or a folder URI");
+  }
+
+  /** True when {@link #CHECKPOINT} names a checkpoint folder rather than one of the run's own. */
+  public static boolean isFolder(String checkpoint) {
+    return checkpoint.contains("/");
   }
 }

@@ -81,6 +81,28 @@ public final class PipelineConfig implements Serializable {
     return config;
   }
 
+  /**
+   * These settings with some replaced, e.g. by a job that runs others with settings of its own.
+   *
+   * @param overrides {@code key=value} strings
+   * @param origin where the overrides come from, for error messages
+   * @throws ConfigException when a value is not allowed or the result is inconsistent
+   */
+  public PipelineConfig with(List<String> overrides, String origin) {
+    Map<String, String> text = new LinkedHashMap<>(textByKey);
+    Map<String, String> origins = new LinkedHashMap<>(originByKey);
+    for (String override : overrides) {
+      int eq = override.indexOf('=');
+      if (eq <= 0) {
+        throw new ConfigException("expected key=value, found '" + override + "' (" + origin + ")");
+      }
+      put(text, origins, override.substring(0, eq).trim(), override.substring(eq + 1).trim(), origin);
+    }
+    PipelineConfig config = new PipelineConfig(text, origins);
+    Settings.checkConsistency(config);
+    return config;
+  }
+
   /** The value of a setting. */
   public <T> T get(Setting<T> setting) {
     return setting.parse(textByKey.get(setting.key()), originByKey.get(setting.key()));

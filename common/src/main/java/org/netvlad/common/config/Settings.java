@@ -247,7 +247,7 @@ public final class Settings {
           RENDER_STREET_WIDTH_M,
           RENDER_ORIGIN_LAT,
           RENDER_ORIGIN_LON,
-          RENDER_IMAGES_PER_TASK), ModelSettings.ALL, TrainSettings.ALL, EvalSettings.ALL);
+          RENDER_IMAGES_PER_TASK), ModelSettings.ALL, TrainSettings.ALL, EvalSettings.ALL, NightlySettings.ALL);
 
   @SafeVarargs
   private static List<Setting<?>> concat(List<Setting<?>>... lists) {
@@ -321,6 +321,11 @@ public final class Settings {
           RENDER_STREET_WIDTH_M.key() + " (" + street + ") must be 10 m below " + RENDER_BLOCK_M.key() + " (" + block + ")");
     }
     problems.addAll(modelProblems(config));
+    long watched = config.get(NightlySettings.RECALL_AT);
+    if (java.util.Arrays.stream(TrainSettings.recallAt(config)).noneMatch(n -> n == watched)) {
+      problems.add(NightlySettings.RECALL_AT.key() + " (" + watched + ") must be one of " + TrainSettings.RECALL_AT.key() + " ("
+          + config.get(TrainSettings.RECALL_AT) + ")");
+    }
     if (!problems.isEmpty()) {
       throw new ConfigException("inconsistent settings: " + String.join("; ", problems));
     }

@@ -124,6 +124,19 @@ public final class TrainSettings {
               + " or positive with its tuple, a negative from the candidates) and listed with their"
               + " reason in training/rejected-images/.");
 
+  public static final Setting<String> WARM_START =
+      Setting.text(
+          "train.warm-start",
+          "",
+          "empty, or the URI of a checkpoint folder",
+          String::trim,
+          "Start from this checkpoint (a folder with model.zip and checkpoint.json, e.g."
+              + " <run>/model/epoch=3) instead of initialising a new network: its weights and"
+              + " optimiser state become epoch 0, then train.epochs more epochs are trained. Its"
+              + " network settings (model.*, train.optimizer, train.momentum, train.weight-decay)"
+              + " must equal these. Empty: a new network. A run that has checkpoints of its own"
+              + " resumes from them instead.");
+
   public static final Setting<Long> DESCRIPTOR_BATCH =
       Setting.whole("train.descriptor-batch", 32, 1, 10_000, "images", "Images per forward pass when computing descriptors.");
 
@@ -152,6 +165,7 @@ public final class TrainSettings {
           SEED,
           MAX_QUERIES_PER_EPOCH,
           MAX_REJECTED_FRACTION,
+          WARM_START,
           DESCRIPTOR_BATCH,
           RECALL_AT);
 

@@ -70,4 +70,22 @@ class PipelineConfigTest {
     assertTrue(e.getMessage().contains("mining.positive-radius-m (30.0) must be below mining.negative-radius-m (25.0)"), e.getMessage());
     assertTrue(e.getMessage().contains("mining.tile-size-m (40.0) must be at least twice"), e.getMessage());
   }
+
+  @Test
+  void theNightlysRecallAtMustBeOneOfTheReportedOnes() {
+    ConfigException e = assertThrows(ConfigException.class, () -> PipelineConfig.load("", "x", List.of("nightly.recall-at=3")));
+    assertEquals("inconsistent settings: nightly.recall-at (3) must be one of eval.recall-at (1,5,10,20)", e.getMessage());
+    assertEquals(3L, PipelineConfig.load("", "x", List.of("nightly.recall-at=3", "eval.recall-at=1,3")).get(NightlySettings.RECALL_AT));
+  }
+
+  @Test
+  void withReplacesSomeSettingsAndChecksTheResult() {
+    PipelineConfig base = PipelineConfig.load("", "x", List.of("train.epochs=30"));
+    PipelineConfig night = base.with(List.of("train.epochs=2", "train.warm-start=hdfs://nn/r/runs/2024-05-01/model/epoch=3"), "nightly");
+    assertEquals(2L, night.get(TrainSettings.EPOCHS));
+    assertEquals("hdfs://nn/r/runs/2024-05-01/model/epoch=3", night.get(TrainSettings.WARM_START));
+    assertEquals(30L, base.get(TrainSettings.EPOCHS), "the original is unchanged");
+    ConfigException e = assertThrows(ConfigException.class, () -> base.with(List.of("eval.recall-at=1,10"), "nightly"));
+    assertTrue(e.getMessage().contains("nightly.recall-at (5) must be one of eval.recall-at (1,10)"), e.getMessage());
+  }
 }
