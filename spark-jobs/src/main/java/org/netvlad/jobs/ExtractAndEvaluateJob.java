@@ -94,7 +94,7 @@ public final class ExtractAndEvaluateJob {
     Map<String, String> upstream = new LinkedHashMap<>();
     upstream.put(MineTuplesJob.NAME, Lineage.idOf(run, MineTuplesJob.NAME));
     Map<String, Object> sameAs = new LinkedHashMap<>();
-    if (new Checkpoints(run).newest().isPresent()) {
+    if (EvalSettings.isFolder(s.get(EvalSettings.CHECKPOINT)) || new Checkpoints(run).newest().isPresent()) {
       ModelChoice model = ModelChoice.resolve(run, s.get(EvalSettings.CHECKPOINT), s.get(EvalSettings.LABEL));
       upstream.put(TrainNetVladJob.NAME, model.trainingId());
       sameAs.put("model", model.id());

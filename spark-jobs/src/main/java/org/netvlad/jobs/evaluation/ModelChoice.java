@@ -6,12 +6,14 @@ import java.util.Map;
 import java.util.OptionalInt;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.netvlad.common.config.EvalSettings;
 import org.netvlad.common.config.PipelineConfig;
 import org.netvlad.common.config.Settings;
 import org.netvlad.common.model.ModelSpec;
 import org.netvlad.jobs.cli.JobFailure;
 import org.netvlad.jobs.io.Lineage;
 import org.netvlad.jobs.io.RunFolder;
+import org.netvlad.jobs.training.CheckpointFolder;
 import org.netvlad.jobs.training.Checkpoints;
 
 /**
@@ -20,23 +22,25 @@ import org.netvlad.jobs.training.Checkpoints;
  * with (its sidecar), not by today's, so the image size always matches the weights.
  */
 public final class ModelChoice {
-  private final Checkpoints checkpoints;
-  private final int epoch;
+  private final CheckpointFolder checkpoint;
   private final ModelSpec spec;
   private final String label;
   private final String id;
   private final String trainingId;
 
-  private ModelChoice(Checkpoints checkpoints, int epoch, ModelSpec spec, String label, String id, String trainingId) {
-    this.checkpoints = checkpoints;
-    this.epoch = epoch;
+  private ModelChoice(CheckpointFolder checkpoint, ModelSpec spec, String label, String id, String trainingId) {
+    this.checkpoint = checkpoint;
     this.spec = spec;
     this.label = label;
     this.id = id;
     this.trainingId = trainingId;
   }
 
+  /** The checkpoint {@code eval.checkpoint} names: one of the run's own, or a checkpoint folder elsewhere. */
   public static ModelChoice resolve(RunFolder run, String checkpoint, String label) {
+    if (EvalSettings.isFolder(checkpoint)) {
+      return fromFolder(CheckpointFolder.at(checkpoint, run.fs().getConf()), label);
+    }
     Checkpoints checkpoints = new Checkpoints(run);
     OptionalInt newest = checkpoints.newest();
     if (newest.isEmpty()) {
@@ -52,13 +56,26 @@ public final class ModelChoice {
       throw new JobFailure("eval.checkpoint = " + checkpoint + ": no complete checkpoint " + checkpoints.folder(epoch)
           + " (the newest is epoch " + newest.getAsInt() + ")");
     }
-    Map<String, Object> sidecar = checkpoints.sidecar(epoch);
-    ModelSpec spec = spec(sidecar, checkpoints.folder(epoch));
+    return fromFolder(checkpoints.at(epoch), label);
+  }
+
+  private static ModelChoice fromFolder(CheckpointFolder folder, String label) {
+    if (!folder.complete()) {
+      throw new JobFailure("eval.checkpoint = " + folder.path() + ": not a complete checkpoint (no " + Checkpoints.MODEL + " and "
+          + Checkpoints.SIDECAR + " there)");
+    }
+    Map<String, Object> sidecar = folder.sidecar();
+    ModelSpec spec = spec(sidecar, folder.path());
+    int epoch = sidecar.get("epoch") instanceof Number n ? n.intValue() : -1;
     String name = spec.pooling().name().toLowerCase(java.util.Locale.ROOT);
     String pooled = name.equals("netvlad") ? "NetVLAD" : name;
-    String chosen = label.isEmpty() ? (epoch == 0 ? pooled + ", untrained" : pooled + ", epoch " + epoch) : label;
-    return new ModelChoice(checkpoints, epoch, spec, chosen, run.root().getName() + "/model/epoch=" + epoch,
-        (String) sidecar.get(Lineage.ID));
+    // epoch 0 is the initialised network, or the model a warm-started training began from
+    String first = sidecar.get("warm_start") != null ? ", warm start" : ", untrained";
+    String chosen = label.isEmpty() ? (epoch == 0 ? pooled + first : pooled + ", epoch " + epoch) : label;
+    // the run folder's name and the checkpoint's: model/epoch=E of run r is "r/model/epoch=E"
+    Path runFolder = folder.path().getParent() == null ? null : folder.path().getParent().getParent();
+    String id = (runFolder == null ? "" : runFolder.getName() + "/") + folder.path().getParent().getName() + "/" + folder.path().getName();
+    return new ModelChoice(folder, spec, chosen, id, (String) sidecar.get(Lineage.ID));
   }
 
   /** The network the checkpoint's own model.* settings describe. */
@@ -81,11 +98,11 @@ public final class ModelChoice {
   }
 
   public MultiLayerNetwork load() {
-    return checkpoints.load(epoch);
+    return checkpoint.load();
   }
 
   public Path folder() {
-    return checkpoints.folder(epoch);
+    return checkpoint.path();
   }
 
   public int widthPx() {

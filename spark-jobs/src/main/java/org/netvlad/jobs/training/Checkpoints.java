@@ -1,7 +1,6 @@
 package org.netvlad.jobs.training;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -9,7 +8,6 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
-import org.netvlad.jobs.cli.JobFailure;
 import org.netvlad.jobs.cli.JobMain;
 import org.netvlad.jobs.io.IoFailures;
 import org.netvlad.jobs.io.RunFolder;
@@ -93,15 +91,15 @@ public final class Checkpoints {
   }
 
   public MultiLayerNetwork load(int epoch) {
-    Path zip = new Path(folder(epoch), MODEL);
-    try (InputStream in = run.fs().open(zip)) {
-      return ModelSerializer.restoreMultiLayerNetwork(in, true);
-    } catch (IOException | RuntimeException e) {
-      throw new JobFailure("cannot load checkpoint " + zip + ": " + e.getMessage(), e);
-    }
+    return at(epoch).load();
   }
 
   public Map<String, Object> sidecar(int epoch) {
-    return JobMain.fromJson(run.readText(new Path(folder(epoch), SIDECAR)));
+    return at(epoch).sidecar();
+  }
+
+  /** The checkpoint folder of one epoch. */
+  public CheckpointFolder at(int epoch) {
+    return new CheckpointFolder(run.fs(), folder(epoch));
   }
 }
