@@ -2,7 +2,6 @@ package org.netvlad.jobs;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +48,7 @@ import org.netvlad.jobs.training.SplitData;
 import org.netvlad.jobs.training.TrainingHistory;
 import org.netvlad.jobs.training.TrainingOutputs;
 import org.netvlad.jobs.training.TrainingQuarantine;
+import org.netvlad.jobs.training.WarmStart;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -86,6 +86,10 @@ public final class TrainNetVladJob {
     try (RunLock lock = run.lock(NAME, Settings.lockStaleAfter(config.settings()), progress::say)) {
       Map<String, String> upstream = new LinkedHashMap<>();
       upstream.put(MineTuplesJob.NAME, Lineage.idOf(run, MineTuplesJob.NAME));
+      WarmStart warm = WarmStart.of(config.settings(), run.fs().getConf());
+      if (warm != null) {
+        upstream.put(WarmStart.LINEAGE_KEY, warm.trainingIdOrNull());
+      }
       Map<String, Object> finished = Lineage.finishedSummary(run, NAME);
       if (finished != null && !config.overwrite()) {
         Lineage.requireUpToDate(NAME, run.root(), finished, upstream, Map.of(), config.settings().asText(), TrainNetVladJob::readsSetting);
@@ -95,7 +99,7 @@ public final class TrainNetVladJob {
       if (!run.isFinished(MineTuplesJob.NAME)) {
         throw new JobFailure("no finished mine-tuples in " + run.root() + " (no " + RunFolder.summaryPath(MineTuplesJob.NAME) + "): run mine-tuples first");
       }
-      return train(spark, config, run, upstream, progress);
+      return train(spark, config, run, upstream, warm, progress);
     }
   }
 
@@ -105,7 +109,8 @@ public final class TrainNetVladJob {
         || key.equals(Settings.NEGATIVE_RADIUS_M.key());
   }
 
-  private static Map<String, Object> train(SparkSession spark, Config config, RunFolder run, Map<String, String> upstream, Progress progress) {
+  private static Map<String, Object> train(SparkSession spark, Config config, RunFolder run, Map<String, String> upstream, WarmStart warm,
+      Progress progress) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     PipelineConfig s = config.settings();
     ModelSpec spec = Settings.modelSpec(s);
@@ -144,15 +149,25 @@ public final class TrainNetVladJob {
       checkSameModel(sidecar, s, checkpoints.folder(epoch));
       checkSameUpstream(sidecar, upstream, checkpoints.folder(epoch));
       lineage = Lineage.fields(sidecar.get(Lineage.ID) instanceof String id ? id : Lineage.newId(), upstream);
+      if (sidecar.get("warm_start") != null) {
+        lineage.put("warm_start", sidecar.get("warm_start"));
+      }
       net = checkpoints.load(epoch);
       history = TrainingHistory.fromSidecar(sidecar, recallAt);
       progress.say("resuming from checkpoint " + checkpoints.folder(epoch) + " (epoch " + epoch + ", iteration "
           + net.getIterationCount() + "); nothing is re-initialised");
     } else {
       lineage = Lineage.fields(Lineage.newId(), upstream);
-      net = Networks.create(spec, new Networks.Training(updater(s), s.get(TrainSettings.WEIGHT_DECAY), seed), DataType.FLOAT);
-      loadBackboneWeights(net, s, run, progress);
-      initialiseClusters(sc, net, spec, train, trainCounts, reader, s, quarantine, staging, progress);
+      if (warm != null) {
+        net = warm.load(s);
+        lineage.put("warm_start", warm.describe());
+        progress.say("warm start from checkpoint " + s.get(TrainSettings.WARM_START) + " (iteration " + net.getIterationCount()
+            + "): its weights and optimiser state are epoch 0; no initialisation");
+      } else {
+        net = Networks.create(spec, new Networks.Training(updater(s), s.get(TrainSettings.WEIGHT_DECAY), seed), DataType.FLOAT);
+        loadBackboneWeights(net, s, run, progress);
+        initialiseClusters(sc, net, spec, train, trainCounts, reader, s, quarantine, staging, progress);
+      }
       history = new TrainingHistory(recallAt);
       long t = System.nanoTime();
       double[] recall = validate(sc, net, val, valCounts, reader, descriptorBatch, recallAt, radiusM, rejected, 0);
@@ -162,7 +177,7 @@ public final class TrainNetVladJob {
       TrainingOutputs.replacePrevious(run, NAME, staging, progress);
       checkpoints.publish(0, staged);
       TrainingOutputs.writeMetrics(run, history, quarantine, staging);
-      progress.say("epoch 0 (initialised, untrained): val " + history.recallText(0));
+      progress.say("epoch 0 (" + (warm != null ? "the warm start" : "initialised, untrained") + "): val " + history.recallText(0));
     }
 
     int epochs = Math.toIntExact(s.get(TrainSettings.EPOCHS));
@@ -353,14 +368,7 @@ public final class TrainNetVladJob {
   private static void checkSameModel(Map<String, Object> sidecar, PipelineConfig s, Path folder) {
     @SuppressWarnings("unchecked")
     Map<String, String> was = (Map<String, String>) sidecar.get("settings");
-    List<String> changed = new ArrayList<>();
-    for (Map.Entry<String, String> e : s.asText().entrySet()) {
-      // a setting newer than the checkpoint had its default then
-      String then = was == null ? null : was.getOrDefault(e.getKey(), Settings.byKey(e.getKey(), "").defaultText());
-      if (e.getKey().startsWith("model.") && then != null && !e.getValue().equals(then)) {
-        changed.add(e.getKey() + " (checkpoint: " + then + ", now: " + e.getValue() + ")");
-      }
-    }
+    List<String> changed = was == null ? List.of() : WarmStart.differences(was, s).stream().filter(d -> d.startsWith("model.")).toList();
     if (!changed.isEmpty()) {
       throw new JobFailure("inconsistent settings: the checkpoint " + folder + " was trained with other model settings: "
           + String.join("; ", changed) + ". Use the same settings to resume, or --overwrite to start again");
