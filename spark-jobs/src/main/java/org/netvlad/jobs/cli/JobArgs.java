@@ -18,13 +18,15 @@ public final class JobArgs {
 
   private final String job;
   private final List<Option> jobOptions;
+  private final boolean runFolder;
   private final Map<String, List<String>> values = new LinkedHashMap<>();
   private boolean help;
   private boolean overwrite;
 
-  private JobArgs(String job, List<Option> jobOptions) {
+  private JobArgs(String job, List<Option> jobOptions, boolean runFolder) {
     this.job = job;
     this.jobOptions = jobOptions;
+    this.runFolder = runFolder;
   }
 
   /**
@@ -33,7 +35,15 @@ public final class JobArgs {
    * @throws JobFailure naming the option that is unknown, repeated or missing
    */
   public static JobArgs parse(String job, List<Option> jobOptions, String[] args) {
-    JobArgs parsed = new JobArgs(job, jobOptions);
+    return parse(job, jobOptions, args, true);
+  }
+
+  /**
+   * Parses the arguments of a job that has a run folder ({@code --run}, {@code --overwrite}) or not
+   * (the nightly, which names its own run folders).
+   */
+  public static JobArgs parse(String job, List<Option> jobOptions, String[] args, boolean runFolder) {
+    JobArgs parsed = new JobArgs(job, jobOptions, runFolder);
     List<Option> all = parsed.allOptions();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
@@ -41,7 +51,7 @@ public final class JobArgs {
         parsed.help = true;
         continue;
       }
-      if (arg.equals("--overwrite")) {
+      if (arg.equals("--overwrite") && runFolder) {
         parsed.overwrite = true;
         continue;
       }
@@ -85,7 +95,9 @@ public final class JobArgs {
 
   private List<Option> allOptions() {
     List<Option> all = new ArrayList<>();
-    all.add(new Option("--run", "URI", false, true, "the run folder every job of this run reads and writes"));
+    if (runFolder) {
+      all.add(new Option("--run", "URI", false, true, "the run folder every job of this run reads and writes"));
+    }
     all.add(
         new Option(
             "--config",
@@ -109,7 +121,9 @@ public final class JobArgs {
           o.required() ? " (required)" : "",
           o.repeatable() ? " (repeatable)" : ""));
     }
-    b.append(String.format("  %-24s %s%n", "--overwrite", "replace this job's finished outputs in the run folder"));
+    if (runFolder) {
+      b.append(String.format("  %-24s %s%n", "--overwrite", "replace this job's finished outputs in the run folder"));
+    }
     b.append(String.format("  %-24s %s%n", "--help", "print this text"));
     b.append("\nSettings (conf/pipeline.conf documents each, with its default and unit):\n");
     for (var s : org.netvlad.common.config.Settings.all()) {

@@ -11,7 +11,8 @@ import org.netvlad.jobs.io.IoFailures;
  * spark-submit configured (no master here), run, print the summary, and exit 0, or print a one-line
  * reason on stderr and exit non-zero: {@link #EXIT_FAILURE} (2) for bad input, settings or run
  * folder state, {@link #EXIT_IO} (3) for a failed file system operation, {@link #EXIT_BUG} (1) for
- * anything else.
+ * anything else; the nightly also {@link #EXIT_FLAGGED} (4), after its summary, for a night worse
+ * than the last good one.
  */
 public final class JobMain {
   /** Something unexpected: a bug, or a failure nobody classified; a stack trace comes before the line. */
@@ -20,6 +21,8 @@ public final class JobMain {
   public static final int EXIT_FAILURE = 2;
   /** A {@link JobIoFailure}, or any I/O error: permission refused, disk or quota full, storage unreachable. */
   public static final int EXIT_IO = 3;
+  /** The nightly finished, but its model is worse than the last good night's by more than allowed: a scheduler alerts. */
+  public static final int EXIT_FLAGGED = 4;
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -38,19 +41,29 @@ public final class JobMain {
 
   public static <C> void main(
       String name, java.util.List<JobArgs.Option> options, Parser<C> parser, Runner<C> runner, String[] argv) {
+    main(name, options, true, parser, runner, summary -> 0, argv);
+  }
+
+  /**
+   * Like {@link #main(String, java.util.List, Parser, Runner, String[])} for a job with or without a
+   * run folder ({@code --run}, {@code --overwrite}), whose finished summary may still end the
+   * process with a non-zero code.
+   */
+  public static <C> void main(String name, java.util.List<JobArgs.Option> options, boolean runFolder, Parser<C> parser, Runner<C> runner,
+      java.util.function.ToIntFunction<Map<String, Object>> exitCodeOf, String[] argv) {
     int code;
     SparkSession spark = null;
     try {
-      JobArgs args = JobArgs.parse(name, options, argv);
+      JobArgs args = JobArgs.parse(name, options, argv, runFolder);
       if (args.help()) {
         System.out.print(args.usage());
         return;
       }
-      spark = SparkSession.builder().appName("netvlad " + name).getOrCreate();
+      spark = SparkSecret.configure(SparkSession.builder().appName("netvlad " + name)).getOrCreate();
       C config = parser.parse(args, spark);
       Map<String, Object> summary = runner.run(spark, config);
       System.out.println(toJson(summary));
-      code = 0;
+      code = exitCodeOf.applyAsInt(summary);
     } catch (Exception | Error e) { // Spark's own exceptions are checked ones, thrown undeclared
       code = exitCode(e);
       if (code == EXIT_BUG) {

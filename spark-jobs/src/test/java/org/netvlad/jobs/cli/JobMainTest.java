@@ -3,6 +3,7 @@ package org.netvlad.jobs.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
+import java.util.List;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkException;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,19 @@ class JobMainTest {
         () -> IoFailures.writing(new Path("/x"), () -> {
           throw aborted;
         })));
+  }
+
+  @Test
+  void aJobWithoutARunFolderTakesNeitherRunNorOverwrite() {
+    List<JobArgs.Option> options = List.of(new JobArgs.Option("--root", "URI", false, true, "the root"));
+    JobArgs args = JobArgs.parse("nightly", options, new String[] {"--root", "/r", "--set", "a=1"}, false);
+    assertEquals("/r", args.value("--root"));
+    assertEquals(null, args.value("--run"));
+    JobFailure e = org.junit.jupiter.api.Assertions.assertThrows(JobFailure.class,
+        () -> JobArgs.parse("nightly", options, new String[] {"--root", "/r", "--overwrite"}, false));
+    assertEquals("nightly: unknown option '--overwrite'; --help lists the options", e.getMessage());
+    String usage = JobArgs.parse("nightly", options, new String[] {"--help"}, false).usage();
+    org.junit.jupiter.api.Assertions.assertTrue(usage.contains("--root URI") && !usage.contains("--run ") && !usage.contains("--overwrite"), usage);
   }
 
   private static JobIoFailure assertThrowsIo(org.junit.jupiter.api.function.Executable e) {
