@@ -75,17 +75,25 @@ public final class MineTuplesJob {
   public static Config config(JobArgs args, SparkSession spark) {
     PipelineConfig settings = JobConfigs.load(args, spark.sparkContext().hadoopConfiguration());
     List<String> inputs = args.values("--input");
-    String images = args.value("--images");
+    String images = imageRoot(inputs, args.value("--images"), spark.sparkContext().hadoopConfiguration());
+    return new Config(args.value("--run"), inputs, images, settings, args.overwrite());
+  }
+
+  /**
+   * The image root: {@code --images}, which must exist, or the first input's folder.
+   *
+   * @throws JobFailure when --images names nothing
+   */
+  public static String imageRoot(List<String> inputs, String images, org.apache.hadoop.conf.Configuration hadoop) {
     if (images == null) {
       Path parent = new Path(inputs.get(0)).getParent();
-      images = parent == null ? "." : parent.toString();
-    } else {
-      RunFolder imagesRoot = new RunFolder(images, spark.sparkContext().hadoopConfiguration());
-      if (!imagesRoot.exists(imagesRoot.root())) {
-        throw new JobFailure("--images " + images + " does not exist");
-      }
+      return parent == null ? "." : parent.toString();
     }
-    return new Config(args.value("--run"), inputs, images, settings, args.overwrite());
+    RunFolder imagesRoot = new RunFolder(images, hadoop);
+    if (!imagesRoot.exists(imagesRoot.root())) {
+      throw new JobFailure("--images " + images + " does not exist");
+    }
+    return images;
   }
 
   /** Runs the job under the run folder's lock; returns its summary (also written to {@code summary/mine-tuples.json}). */
