@@ -208,7 +208,6 @@ public final class TrainNetVladJob {
       quarantine.check(staging);
       double refreshSeconds = secondsSince(tRefresh);
       dbDescriptors.unpersist(false);
-      model.destroy();
 
       long tTrain = System.nanoTime();
       JavaRDD<EpochTrainer.Tuple> tuples = cache.filter(e -> e.trains(keep)).map(TrainNetVladJob::tuple);
@@ -218,6 +217,8 @@ public final class TrainNetVladJob {
       EpochTrainer.Outcome outcome = EpochTrainer.train(sc, net, tuples, reader, plan, rejected, progress::say);
       quarantine.check(staging);
       cache.unpersist(false);
+      // only now: an executor lost in training loses cached refresh results, which Spark recomputes with this model
+      model.destroy();
       double trainSeconds = secondsSince(tTrain);
 
       long tVal = System.nanoTime();
