@@ -62,7 +62,11 @@ public final class IoFailures {
     return new JobIoFailure("I/O failure " + what + " " + where + ": " + describe(io), thrown);
   }
 
-  /** The innermost I/O exception in a chain of causes, or null. */
+  /**
+   * The innermost I/O exception in a chain of causes, or null; null too when that exception only
+   * wraps another failure, as Spark wraps any failure on its way (Utils.tryOrIOException): a broadcast
+   * used after it was destroyed is a bug, not an I/O failure.
+   */
   public static IOException ioCause(Throwable e) {
     IOException found = null;
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -70,7 +74,7 @@ public final class IoFailures {
         found = io;
       }
     }
-    return found;
+    return found != null && found.getCause() != null && found.getCause() != found ? null : found;
   }
 
   /** The exception's class and first message line ("DSQuotaExceededException: The DiskSpace quota of /r is exceeded..."). */

@@ -29,6 +29,11 @@ class JobMainTest {
     assertEquals(JobMain.EXIT_IO, JobMain.exitCode(named));
     assertEquals("error: I/O failure writing file:/runs/r1/_staging/x/panoramas: IOException: No space left on device", JobMain.reason(named));
 
+    // Spark wraps any failure in an IOException on its way: that is no I/O failure
+    SparkException wrapped = new SparkException("Job aborted due to stage failure: Task serialization failed",
+        new IOException(new SparkException("Attempted to use Broadcast(115) after it was destroyed")));
+    assertEquals(JobMain.EXIT_BUG, JobMain.exitCode(wrapped));
+
     IllegalStateException bug = new IllegalStateException("a bug");
     assertEquals(JobMain.EXIT_BUG, JobMain.exitCode(bug));
     assertEquals("failed: java.lang.IllegalStateException: a bug", JobMain.reason(bug));
