@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
+import org.netvlad.cluster.StandaloneCluster;
 import org.netvlad.common.config.PipelineConfig;
 import org.netvlad.jobs.MineTuplesJob;
 import org.netvlad.jobs.RenderCityJob;
