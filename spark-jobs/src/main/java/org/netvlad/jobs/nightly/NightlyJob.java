@@ -31,7 +31,7 @@ import org.netvlad.jobs.io.RunLock;
 public final class NightlyJob {
   public static final String NAME = "nightly";
 
-  static final List<JobArgs.Option> OPTIONS = List.of(
+  public static final List<JobArgs.Option> OPTIONS = List.of(
       new JobArgs.Option("--root", "URI", false, true, "the nightly's root folder: runs/<date>/ per night, current, the lock"),
       new JobArgs.Option("--input", "URI", true, true, "a manifest (.csv, .jsonl, .parquet) or dbStruct .mat, file or folder"),
       new JobArgs.Option("--images", "URI", false, false, "the image root that relative paths are under (default: the first input's folder)"),
