@@ -32,6 +32,7 @@ import org.netvlad.jobs.cli.JobIoFailure;
 import org.netvlad.jobs.cli.JobMain;
 import org.netvlad.jobs.io.RunFolder;
 import org.netvlad.jobs.io.RunLock;
+import org.netvlad.jobs.nightly.NightlyRoot;
 
 /**
  * The jobs read their inputs from and commit their outputs to a real HDFS (Hadoop's mini cluster);
@@ -172,5 +173,35 @@ class HdfsIT extends SparkTestBase {
       winners.get(0).close();
       assertFalse(fs.exists(stale), "the stale claim is gone");
     }
+  }
+
+  @Test
+  void theNightlysCurrentPointerIsReplacedWholeOnHdfsWhileReadersRead() throws Exception {
+    DistributedFileSystem fs = cluster.getFileSystem();
+    NightlyRoot root = NightlyRoot.open(cluster.getURI() + "/nightly-pointer", fs.getConf());
+    org.apache.hadoop.fs.Path current = new org.apache.hadoop.fs.Path(cluster.getURI() + "/nightly-pointer/current");
+    root.moveCurrentTo("2024-05-01");
+    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    List<String> seen = new CopyOnWriteArrayList<>();
+    Thread reader = new Thread(() -> {
+      while (!done.get()) {
+        try (var in = fs.open(current)) {
+          seen.add(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+          seen.add("failed: " + e);
+        }
+      }
+    });
+    reader.start();
+    for (int day = 2; day <= 30; day++) {
+      root.moveCurrentTo(String.format("2024-05-%02d", day));
+    }
+    done.set(true);
+    reader.join();
+    assertEquals("2024-05-30", root.currentDate());
+    assertTrue(seen.size() > 10, "the reader read " + seen.size() + " times");
+    assertTrue(seen.stream().allMatch(t -> t.matches("runs/2024-05-\\d\\d\n")), "only whole pointers, never a missing file: "
+        + seen.stream().filter(t -> !t.matches("runs/2024-05-\\d\\d\n")).limit(3).toList());
+    assertEquals(1, fs.listStatus(current.getParent()).length, "no temporary file is left");
   }
 }

@@ -99,6 +99,12 @@ class SubmitScriptsIT {
     for (String expected : List.of("--run", "--set", "--overwrite", "eval.checkpoint", "eval.pca-dims", "eval.compare")) {
       assertTrue(evaluate.stdout().contains(expected), expected + " missing from:\n" + evaluate.stdout());
     }
+    Result nightly = run(List.of("bash", script("nightly"), "--", "--help"));
+    assertEquals(0, nightly.exitCode(), nightly.stderr());
+    for (String expected : List.of("--root", "--input", "--images", "--date", "--set", "nightly.max-recall-drop", "nightly.keep-runs")) {
+      assertTrue(nightly.stdout().contains(expected), expected + " missing from:\n" + nightly.stdout());
+    }
+    assertFalse(nightly.stdout().contains("--overwrite") || nightly.stdout().contains("--run "), nightly.stdout());
   }
 
   @Test
