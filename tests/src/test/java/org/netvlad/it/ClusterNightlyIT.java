@@ -59,6 +59,7 @@ class ClusterNightlyIT extends SparkTestBase {
     Files.createDirectories(work);
     cluster = NightlyCluster.start(work);
     System.out.printf("HDFS and a standalone cluster (master + 2 workers) up in %.1f s%n", (System.nanoTime() - t) / 1e9);
+    spark.sparkContext().hadoopConfiguration().set(NightlyCluster.CLOSE_WAIT_KEY, NightlyCluster.CLOSE_WAIT_MS);
     String renderRun = cluster.hdfs("/city-run");
     RenderCityJob.run(spark, new RenderCityJob.Config(renderRun, null,
         PipelineConfig.load("", "t", List.of("render.images=400", "render.width-px=64", "render.height-px=48")), false));

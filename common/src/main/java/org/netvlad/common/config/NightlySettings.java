@@ -64,6 +64,9 @@ public final class NightlySettings {
     if (t.isEmpty()) {
       throw new IllegalArgumentException("empty");
     }
+    if (!t.equals("auto") && !t.equals("none") && !t.contains("/")) {
+      throw new IllegalArgumentException("auto, none or a checkpoint folder's URI, not '" + t + "'");
+    }
     return t;
   }
 }

@@ -79,6 +79,17 @@ class PipelineConfigTest {
   }
 
   @Test
+  void theNightlysWarmStartIsAutoNoneOrAFolder() {
+    for (String typo : List.of("None", "Auto", "yes", "epoch=3")) {
+      ConfigException e = assertThrows(ConfigException.class, () -> PipelineConfig.load("", "x", List.of("nightly.warm-start=" + typo)));
+      assertTrue(e.getMessage().contains("nightly.warm-start") && e.getMessage().contains("'" + typo + "'"), e.getMessage());
+    }
+    for (String fine : List.of("auto", "none", "hdfs://nn/r/runs/2024-05-01/model/epoch=3", "runs/2024-05-01/model/epoch=3")) {
+      assertEquals(fine, PipelineConfig.load("", "x", List.of("nightly.warm-start=" + fine)).get(NightlySettings.WARM_START));
+    }
+  }
+
+  @Test
   void withReplacesSomeSettingsAndChecksTheResult() {
     PipelineConfig base = PipelineConfig.load("", "x", List.of("train.epochs=30"));
     PipelineConfig night = base.with(List.of("train.epochs=2", "train.warm-start=hdfs://nn/r/runs/2024-05-01/model/epoch=3"), "nightly");

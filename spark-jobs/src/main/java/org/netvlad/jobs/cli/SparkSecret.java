@@ -39,10 +39,10 @@ public final class SparkSecret {
       String secret;
       try {
         secret = Files.readString(path, StandardCharsets.UTF_8).trim();
-        warnIfOthersCanRead(path);
       } catch (IOException e) {
         throw new JobFailure(FILE_VARIABLE + " names " + file + ", which cannot be read: " + e.getClass().getSimpleName());
       }
+      warnIfOthersCanRead(path);
       if (secret.isEmpty()) {
         throw new JobFailure(FILE_VARIABLE + " names " + file + ", which is empty");
       }
@@ -52,14 +52,14 @@ public final class SparkSecret {
     return value == null || value.isBlank() ? null : value.trim();
   }
 
-  private static void warnIfOthersCanRead(Path path) throws IOException {
+  private static void warnIfOthersCanRead(Path path) {
     try {
       Set<PosixFilePermission> p = Files.getPosixFilePermissions(path);
       if (p.contains(PosixFilePermission.GROUP_READ) || p.contains(PosixFilePermission.OTHERS_READ)) {
         System.err.println("warning: " + path + " (" + FILE_VARIABLE + ") can be read by other users than its owner; chmod 600 it");
       }
-    } catch (UnsupportedOperationException e) {
-      // not a POSIX file system: nothing to check
+    } catch (UnsupportedOperationException | IOException e) {
+      // not a POSIX file system, or its attributes unreadable: nothing to check
     }
   }
 }

@@ -63,9 +63,10 @@ public final class IoFailures {
   }
 
   /**
-   * The innermost I/O exception in a chain of causes, or null; null too when that exception only
-   * wraps another failure, as Spark wraps any failure on its way (Utils.tryOrIOException): a broadcast
-   * used after it was destroyed is a bug, not an I/O failure.
+   * The innermost I/O exception in a chain of causes, or null; null too when it is a plain
+   * IOException that only wraps another failure, as Spark wraps any failure on its way
+   * (Utils.tryOrIOException): a broadcast used after it was destroyed is a bug, not an I/O failure.
+   * Subclasses that wrap a cause (S3A's AccessDeniedException, Kerberos login failures) stay I/O.
    */
   public static IOException ioCause(Throwable e) {
     IOException found = null;
@@ -74,7 +75,8 @@ public final class IoFailures {
         found = io;
       }
     }
-    return found != null && found.getCause() != null && found.getCause() != found ? null : found;
+    boolean onlyWraps = found != null && found.getClass() == IOException.class && found.getCause() != null && found.getCause() != found;
+    return onlyWraps ? null : found;
   }
 
   /** The exception's class and first message line ("DSQuotaExceededException: The DiskSpace quota of /r is exceeded..."). */

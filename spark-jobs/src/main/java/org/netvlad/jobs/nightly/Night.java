@@ -1,9 +1,12 @@
 package org.netvlad.jobs.nightly;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 import org.netvlad.common.config.NightlySettings;
 import org.netvlad.common.config.PipelineConfig;
@@ -63,7 +66,8 @@ final class Night {
     String current = root.currentDate();
     progress.say(moved ? root.path() + "/" + NightlyRoot.CURRENT + " now names " + NightlyRoot.relative(config.date())
         : root.path() + "/" + NightlyRoot.CURRENT + " stays at " + (current == null ? "nothing" : NightlyRoot.relative(current)));
-    List<String> pruned = root.prune(s.get(NightlySettings.KEEP_RUNS), config.date());
+    Set<String> protect = new HashSet<>(Arrays.asList(config.date(), plan.lastGood()));
+    List<String> pruned = root.prune(s.get(NightlySettings.KEEP_RUNS), protect);
     if (!pruned.isEmpty()) {
       progress.say("deleted the run folders of " + pruned + " (nightly.keep-runs " + s.get(NightlySettings.KEEP_RUNS) + ")");
     }

@@ -39,6 +39,7 @@ record NightPlan(String lastGood, String lastGoodModel, String warmStart, String
       return parse(JobMain.fromJson(night.readText(file)));
     }
     NightPlan plan = create(root, s);
+    plan.trainSettings(s, night); // a warm start that cannot be used is refused before it is written down for this date
     AtomicFiles.replace(night.fs(), file, JobMain.toJson(plan.toMap()));
     return plan;
   }
@@ -90,10 +91,14 @@ record NightPlan(String lastGood, String lastGoodModel, String warmStart, String
         EvalSettings.COMPARE.key() + "="));
   }
 
-  /** Tonight's evaluation: in the night's folder, with the last good model's set beside it in the report. */
+  /**
+   * Tonight's evaluation: of the best checkpoint, the model {@code current} and the next warm start
+   * will take, in the night's folder, with the last good model's set beside it in the report.
+   */
   PipelineConfig evaluationSettings(PipelineConfig s, RunFolder night) {
     String compare = lastGoodModel == null ? "" : "last good night " + lastGood + "=" + night.resolve(LAST_GOOD_EVALUATION);
-    return with(s, List.of(EvalSettings.OUTPUT.key() + "=", EvalSettings.COMPARE.key() + "=" + compare));
+    return with(s, List.of(EvalSettings.CHECKPOINT.key() + "=best", EvalSettings.OUTPUT.key() + "=",
+        EvalSettings.COMPARE.key() + "=" + compare));
   }
 
   private static PipelineConfig with(PipelineConfig s, List<String> overrides) {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -103,19 +104,20 @@ public final class NightlyRoot {
 
   /**
    * Deletes the run folders beyond the newest {@code keep}, never the one {@code current} names nor
-   * {@code tonight}. Each is first renamed aside (atomic), so a folder is never seen half deleted
+   * those {@code protect} names (tonight's, and the last good night it warm-started from and was
+   * compared with: a night started again reads them). Each is first renamed aside (atomic), so a folder is never seen half deleted
    * under its own name; what an interrupted deletion left is removed the next time.
    *
    * @return the dates deleted
    */
-  public List<String> prune(long keep, String tonight) {
+  public List<String> prune(long keep, Set<String> protect) {
     String current = currentDate();
     List<String> dates = dates();
     List<String> deleted = new ArrayList<>();
     try {
       for (int i = 0; i < dates.size() - keep; i++) {
         String date = dates.get(i);
-        if (!date.equals(current) && !date.equals(tonight)) {
+        if (!date.equals(current) && !protect.contains(date)) {
           Path aside = root.resolve(RUNS + "/" + DELETING + date + "-" + UUID.randomUUID());
           if (!root.fs().rename(root.resolve(relative(date)), aside)) {
             throw new IOException("rename " + root.resolve(relative(date)) + " -> " + aside + " failed");

@@ -33,6 +33,14 @@ class JobMainTest {
     SparkException wrapped = new SparkException("Job aborted due to stage failure: Task serialization failed",
         new IOException(new SparkException("Attempted to use Broadcast(115) after it was destroyed")));
     assertEquals(JobMain.EXIT_BUG, JobMain.exitCode(wrapped));
+    // but an I/O exception of its own kind that carries its cause is one (S3A's access denied, a Kerberos login)
+    SparkException denied = new SparkException("Job aborted",
+        new java.nio.file.AccessDeniedException("s3a://bucket/runs/r1", null, "403 Forbidden") {
+          {
+            initCause(new RuntimeException("AmazonS3Exception: Access Denied"));
+          }
+        });
+    assertEquals(JobMain.EXIT_IO, JobMain.exitCode(denied));
 
     IllegalStateException bug = new IllegalStateException("a bug");
     assertEquals(JobMain.EXIT_BUG, JobMain.exitCode(bug));

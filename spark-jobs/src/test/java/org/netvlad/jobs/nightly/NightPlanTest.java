@@ -1,6 +1,7 @@
 package org.netvlad.jobs.nightly;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Files;
@@ -64,16 +65,23 @@ class NightPlanTest {
   }
 
   @Test
-  void aWarmStartWithOtherNetworkSettingsIsRefusedBeforeAnyWork() throws Exception {
+  void aWarmStartWithOtherNetworkSettingsIsRefusedBeforeAnyWorkAndBeforeThePlanIsWritten() throws Exception {
     finishedNight("2024-05-01", 1, "\"model.clusters\":\"16\",\"train.optimizer\":\"adam\"");
     NightlyRoot root = NightlyRoot.open(dir.toString(), new Configuration());
     root.moveCurrentTo("2024-05-01");
     RunFolder tonight = root.night("2024-05-02");
-    NightPlan plan = NightPlan.loadOrCreate(root, tonight, settings());
-    JobFailure e = assertThrows(JobFailure.class, () -> plan.trainSettings(settings("model.clusters=32", "train.optimizer=adam"), tonight));
+    JobFailure e = assertThrows(JobFailure.class, () -> NightPlan.loadOrCreate(root, tonight, settings("model.clusters=32", "train.optimizer=adam")));
     assertEquals("train.warm-start file:" + dir + "/runs/2024-05-01/model/epoch=1 was trained with other network settings: model.clusters"
         + " (checkpoint: 16, now: 32). Use the checkpoint's settings, or start from scratch (train.warm-start empty;"
         + " nightly.warm-start=none)", e.getMessage());
+    // the advice works for the same date: no plan was kept that names the refused warm start
+    assertFalse(tonight.exists(tonight.resolve(NightPlan.FILE)));
+    NightPlan none = NightPlan.loadOrCreate(root, tonight, settings("model.clusters=32", "train.optimizer=adam", "nightly.warm-start=none"));
+    assertEquals("", none.warmStart());
+    // with the checkpoint's settings the warm start is taken
+    RunFolder other = root.night("2024-05-03");
+    NightPlan plan = NightPlan.loadOrCreate(root, other, settings("model.clusters=16", "train.optimizer=adam"));
+    assertEquals("file:" + dir + "/runs/2024-05-01/model/epoch=1", plan.warmStart());
   }
 
   @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.util.List;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +43,7 @@ class NightlyRootTest {
   }
 
   @Test
-  void pruningKeepsTheNewestRunsTheCurrentOneAndTonight() throws Exception {
+  void pruningKeepsTheNewestRunsTheCurrentOneTonightAndTheLastGoodNight() throws Exception {
     for (int day = 1; day <= 7; day++) {
       Files.createDirectories(dir.resolve("runs/2024-05-0" + day + "/summary"));
       Files.writeString(dir.resolve("runs/2024-05-0" + day + "/summary/nightly.json"), "{}");
@@ -52,12 +53,18 @@ class NightlyRootTest {
     NightlyRoot root = root();
     root.moveCurrentTo("2024-05-02");
     // tonight is an earlier date run again: kept although it is not among the newest three
-    assertEquals(List.of("2024-05-01", "2024-05-04"), root.prune(3, "2024-05-03"));
+    assertEquals(List.of("2024-05-01", "2024-05-04"), root.prune(3, Set.of("2024-05-03")));
     assertEquals(List.of("2024-05-02", "2024-05-03", "2024-05-05", "2024-05-06", "2024-05-07"), root.dates());
     try (var left = Files.list(dir.resolve("runs"))) {
       assertEquals(List.of("2024-05-02", "2024-05-03", "2024-05-05", "2024-05-06", "2024-05-07", "notes"),
           left.map(p -> p.getFileName().toString()).sorted().toList());
     }
-    assertEquals(List.of(), root.prune(10, "2024-05-07"));
+    assertEquals(List.of(), root.prune(10, Set.of("2024-05-07")));
+
+    // tonight (05-07) moved current to itself: the last good night it started from (05-02) is kept
+    // with keep-runs 1, since a night started again (its summary unwritten) warm-starts from it again
+    root.moveCurrentTo("2024-05-07");
+    assertEquals(List.of("2024-05-03", "2024-05-05", "2024-05-06"), root.prune(1, Set.of("2024-05-07", "2024-05-02")));
+    assertEquals(List.of("2024-05-02", "2024-05-07"), root.dates());
   }
 }
