@@ -9,6 +9,7 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.netvlad.common.config.EvalSettings;
 import org.netvlad.common.config.PipelineConfig;
 import org.netvlad.common.config.TrainSettings;
 import org.netvlad.jobs.cli.JobFailure;
@@ -82,6 +83,20 @@ class NightPlanTest {
     RunFolder other = root.night("2024-05-03");
     NightPlan plan = NightPlan.loadOrCreate(root, other, settings("model.clusters=16", "train.optimizer=adam"));
     assertEquals("file:" + dir + "/runs/2024-05-01/model/epoch=1", plan.warmStart());
+  }
+
+  @Test
+  void tonightsEvaluationIsOfTheBestCheckpointWhateverEvalCheckpointSays() throws Exception {
+    finishedNight("2024-05-01", 2, "\"model.clusters\":\"64\"");
+    NightlyRoot root = NightlyRoot.open(dir.toString(), new Configuration());
+    root.moveCurrentTo("2024-05-01");
+    RunFolder tonight = root.night("2024-05-02");
+    NightPlan plan = NightPlan.loadOrCreate(root, tonight, settings());
+    // current and the next warm start take the best checkpoint: the verdict must judge that one
+    PipelineConfig eval = plan.evaluationSettings(settings("eval.checkpoint=untrained"), tonight);
+    assertEquals("best", eval.get(EvalSettings.CHECKPOINT));
+    assertEquals("file:" + dir + "/runs/2024-05-01/model/epoch=2",
+        plan.lastGoodEvaluationSettings(settings("eval.checkpoint=untrained"), tonight).get(EvalSettings.CHECKPOINT));
   }
 
   @Test
