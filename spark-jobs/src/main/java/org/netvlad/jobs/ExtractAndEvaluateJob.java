@@ -41,9 +41,10 @@ import scala.Tuple2;
 /**
  * {@code extract-and-evaluate}: descriptors of a split's database and queries with a trained (or
  * the untrained) network, PCA whitening fitted across the cluster, and exact Recall@N by a
- * distributed block search (docs/ARCHITECTURE.md). Writes {@code descriptors/<set>/}, {@code pca/},
- * {@code evaluation/} (metrics, per-query results, curve, HTML report), {@code rejected-images/}
- * and {@code summary/extract-and-evaluate.json}, committed together.
+ * distributed block search (the repository's docs/ARCHITECTURE.md, "The pipeline"). Writes
+ * {@code descriptors/<set>/}, {@code pca/}, {@code evaluation/} (metrics, per-query results,
+ * curve, HTML report), {@code rejected-images/} and {@code summary/extract-and-evaluate.json},
+ * committed together.
  */
 public final class ExtractAndEvaluateJob {
   public static final String NAME = "extract-and-evaluate";

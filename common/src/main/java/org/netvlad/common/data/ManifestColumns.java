@@ -3,7 +3,10 @@ package org.netvlad.common.data;
 import java.util.Collection;
 import java.util.List;
 
-/** The manifest contract's column names (docs/ARCHITECTURE.md, "Input manifest"). */
+/**
+ * The manifest contract's column names (the repository's docs/ARCHITECTURE.md, "Data contracts",
+ * "Input manifest").
+ */
 public final class ManifestColumns {
   public static final List<String> KNOWN =
       List.of(

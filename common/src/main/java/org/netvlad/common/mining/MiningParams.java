@@ -3,9 +3,10 @@ package org.netvlad.common.mining;
 import java.io.Serializable;
 
 /**
- * The weak-supervision rule (docs/ARCHITECTURE.md): potential positives lie within {@code positiveRadiusM}
- * of the query, definite negatives farther than {@code negativeRadiusM}; both bounds use squared
- * Euclidean distance in the mining frame (d² ≤ r² is "within").
+ * The weak-supervision rule (the repository's docs/ARCHITECTURE.md, "Weak supervision"): potential
+ * positives lie within {@code positiveRadiusM} of the query, definite negatives farther than
+ * {@code negativeRadiusM}; both bounds use squared Euclidean distance in the mining frame
+ * (d² ≤ r² is "within").
  *
  * @param positiveRadiusM at most this far is a potential positive, metres
  * @param negativeRadiusM farther than this is a definite negative, metres
