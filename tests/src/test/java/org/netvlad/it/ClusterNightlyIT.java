@@ -124,7 +124,7 @@ class ClusterNightlyIT extends SparkTestBase {
     assertEquals(false, summary.get("flagged"));
     assertEquals(1, ((List<?>) summary.get("trend")).size());
     for (String file : List.of("summary/nightly.html", "summary/nightly-trend.png", "evaluation/report.html", "model/epoch=1/model.zip")) {
-      assertTrue(cluster.fs().exists(new org.apache.hadoop.fs.Path(night("2024-05-01") + "/" + file)), file);
+      assertTrue(cluster.exists(night("2024-05-01") + "/" + file), file);
     }
     // the work ran on the workers: both executors trained
     for (int w = 0; w < 2; w++) {
@@ -234,8 +234,8 @@ class ClusterNightlyIT extends SparkTestBase {
     assertTrue(cluster.readHdfs(night("2024-05-03") + "/summary/nightly.html").contains("class=\"flagged\""));
     // keep 2: night 3 and night 2, which current names; night 1 is deleted
     assertEquals(List.of("2024-05-01"), summary.get("deleted_runs"));
-    assertFalse(cluster.fs().exists(new org.apache.hadoop.fs.Path(night("2024-05-01"))));
-    assertTrue(cluster.fs().exists(new org.apache.hadoop.fs.Path(night("2024-05-02"))));
+    assertFalse(cluster.exists(night("2024-05-01")));
+    assertTrue(cluster.exists(night("2024-05-02")));
     List<?> trend = (List<?>) summary.get("trend");
     assertEquals(List.of("2024-05-02", "2024-05-03"), stages(Map.of("stages", trend), "date"));
     assertEquals(List.of(false, true), stages(Map.of("stages", trend), "flagged"));
@@ -278,7 +278,7 @@ class ClusterNightlyIT extends SparkTestBase {
         && r.lastLine().contains("DSQuotaExceededException: The DiskSpace quota of /nightly/runs is exceeded"), r.lastLine());
     assertEquals("runs/2024-05-02\n", cluster.readHdfs(root + "/current"));
     assertEquals(before, listing(night("2024-05-02")), "the last good night is as it was");
-    assertFalse(cluster.fs().exists(new org.apache.hadoop.fs.Path(night("2024-05-04") + "/summary/nightly.json")));
+    assertFalse(cluster.exists(night("2024-05-04") + "/summary/nightly.json"));
   }
 
   @Test
@@ -339,14 +339,12 @@ class ClusterNightlyIT extends SparkTestBase {
     faultsAsked();
     String faultRoot = cluster.hdfs("/faults/driver-training");
     String run = faultRoot + "/runs/2024-05-01";
-    Process p = cluster.start("fault-driver-training", cluster.spark.url(), faultRoot, "2024-05-01", manifest(), city, List.of());
-    cluster.awaitLine("fault-driver-training", p, "epoch 1: training on");
-    killDriver(p);
-    assertTrue(cluster.fs().exists(new org.apache.hadoop.fs.Path(run + "/model/epoch=0/checkpoint.json")), "epoch 0 was checkpointed");
+    nightKilledAt("fault-driver-training", faultRoot, "epoch 1: training on");
+    assertTrue(cluster.exists(run + "/model/epoch=0/checkpoint.json"), "epoch 0 was checkpointed");
     for (String unfinished : List.of("/model/epoch=1", "/summary/train-netvlad.json", "/summary/nightly.json")) {
-      assertFalse(cluster.fs().exists(new org.apache.hadoop.fs.Path(run + unfinished)), unfinished);
+      assertFalse(cluster.exists(run + unfinished), unfinished);
     }
-    assertFalse(cluster.fs().exists(new org.apache.hadoop.fs.Path(faultRoot + "/current")));
+    assertFalse(cluster.exists(faultRoot + "/current"));
 
     NightlyCluster.Result again = cluster.run("fault-driver-training-again", cluster.spark.url(), faultRoot, "2024-05-01", manifest(), city,
         List.of());
@@ -365,19 +363,18 @@ class ClusterNightlyIT extends SparkTestBase {
     faultsAsked();
     String faultRoot = cluster.hdfs("/faults/driver-evaluation");
     String run = faultRoot + "/runs/2024-05-01";
-    Process p = cluster.start("fault-driver-evaluation", cluster.spark.url(), faultRoot, "2024-05-01", manifest(), city, List.of());
-    cluster.awaitLine("fault-driver-evaluation", p, "PCA whitening fitted"); // descriptors written to its staging folder, not committed
-    killDriver(p);
-    assertTrue(cluster.fs().exists(new org.apache.hadoop.fs.Path(run + "/_staging")), "the evaluation had begun writing");
+    // descriptors written to its staging folder, not committed
+    nightKilledAt("fault-driver-evaluation", faultRoot, "PCA whitening fitted");
+    assertTrue(cluster.exists(run + "/_staging"), "the evaluation had begun writing");
     for (String unfinished : List.of("/summary/extract-and-evaluate.json", "/evaluation", "/descriptors", "/summary/nightly.json")) {
-      assertFalse(cluster.fs().exists(new org.apache.hadoop.fs.Path(run + unfinished)), unfinished);
+      assertFalse(cluster.exists(run + unfinished), unfinished);
     }
     NightlyCluster.Result again = cluster.run("fault-driver-evaluation-again", cluster.spark.url(), faultRoot, "2024-05-01", manifest(), city,
         List.of());
     assertEquals(0, again.exit(), again.stderr());
     assertEquals(List.of("finished in an earlier attempt", "finished in an earlier attempt", "ran"), stages(again.summary(), "status"));
     assertEquals(referenceRecall, again.summary().get("recall_at_tonight"));
-    assertFalse(cluster.fs().exists(new org.apache.hadoop.fs.Path(run + "/_staging")), "the dead attempt's staging folder is gone");
+    assertFalse(cluster.exists(run + "/_staging"), "the dead attempt's staging folder is gone");
   }
 
   @Test
@@ -405,6 +402,13 @@ class ClusterNightlyIT extends SparkTestBase {
     assertTrue(r.lastLine().startsWith("nightly: error: I/O failure locking " + root + ": AccessControlException: Permission denied: user=bob,"
         + " access=WRITE"), r.lastLine());
     assertEquals(before, listing(root));
+  }
+
+  /** Starts night 2024-05-01 on {@code faultRoot} and kills its driver once its progress shows {@code line}. */
+  private static void nightKilledAt(String name, String faultRoot, String line) throws Exception {
+    Process p = cluster.start(name, cluster.spark.url(), faultRoot, "2024-05-01", manifest(), city, List.of());
+    cluster.awaitLine(name, p, line);
+    killDriver(p);
   }
 
   /** Kills the driver (the spark-submit JVM the script became) with SIGKILL, as a lost machine or the OOM killer would. */

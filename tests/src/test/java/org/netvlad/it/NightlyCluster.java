@@ -178,6 +178,10 @@ final class NightlyCluster implements AutoCloseable {
     throw new AssertionError(name + ": no \"" + text + "\" within 10 minutes");
   }
 
+  boolean exists(String uri) throws IOException {
+    return fs().exists(new org.apache.hadoop.fs.Path(uri));
+  }
+
   String readHdfs(String uri) throws IOException {
     return new String(readBytes(uri), StandardCharsets.UTF_8);
   }

@@ -35,11 +35,17 @@ class NightPlanTest {
         + checkpointSettings + "}}");
   }
 
-  @Test
-  void warmStartsFromTheBestCheckpointOfTheLastGoodNightAndKeepsThatPlanWhenStartedAgain() throws Exception {
-    finishedNight("2024-05-01", 3, "\"model.clusters\":\"64\"");
+  /** A root whose current names night 2024-05-01, finished with its best checkpoint at {@code bestEpoch}. */
+  private NightlyRoot rootWhoseCurrentIsAFinishedNight(int bestEpoch, String checkpointSettings) throws Exception {
+    finishedNight("2024-05-01", bestEpoch, checkpointSettings);
     NightlyRoot root = NightlyRoot.open(dir.toString(), new Configuration());
     root.moveCurrentTo("2024-05-01");
+    return root;
+  }
+
+  @Test
+  void warmStartsFromTheBestCheckpointOfTheLastGoodNightAndKeepsThatPlanWhenStartedAgain() throws Exception {
+    NightlyRoot root = rootWhoseCurrentIsAFinishedNight(3, "\"model.clusters\":\"64\"");
     RunFolder tonight = root.night("2024-05-02");
     NightPlan plan = NightPlan.loadOrCreate(root, tonight, settings());
     String best = "file:" + dir + "/runs/2024-05-01/model/epoch=3";
@@ -67,9 +73,7 @@ class NightPlanTest {
 
   @Test
   void aWarmStartWithOtherNetworkSettingsIsRefusedBeforeAnyWorkAndBeforeThePlanIsWritten() throws Exception {
-    finishedNight("2024-05-01", 1, "\"model.clusters\":\"16\",\"train.optimizer\":\"adam\"");
-    NightlyRoot root = NightlyRoot.open(dir.toString(), new Configuration());
-    root.moveCurrentTo("2024-05-01");
+    NightlyRoot root = rootWhoseCurrentIsAFinishedNight(1, "\"model.clusters\":\"16\",\"train.optimizer\":\"adam\"");
     RunFolder tonight = root.night("2024-05-02");
     JobFailure e = assertThrows(JobFailure.class, () -> NightPlan.loadOrCreate(root, tonight, settings("model.clusters=32", "train.optimizer=adam")));
     assertEquals("train.warm-start file:" + dir + "/runs/2024-05-01/model/epoch=1 was trained with other network settings: model.clusters"
@@ -87,9 +91,7 @@ class NightPlanTest {
 
   @Test
   void tonightsEvaluationIsOfTheBestCheckpointWhateverEvalCheckpointSays() throws Exception {
-    finishedNight("2024-05-01", 2, "\"model.clusters\":\"64\"");
-    NightlyRoot root = NightlyRoot.open(dir.toString(), new Configuration());
-    root.moveCurrentTo("2024-05-01");
+    NightlyRoot root = rootWhoseCurrentIsAFinishedNight(2, "\"model.clusters\":\"64\"");
     RunFolder tonight = root.night("2024-05-02");
     NightPlan plan = NightPlan.loadOrCreate(root, tonight, settings());
     // current and the next warm start take the best checkpoint: the verdict must judge that one
