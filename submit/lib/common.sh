@@ -3,7 +3,7 @@
 #   where "$@" is: [spark-submit options] -- [job options]
 
 NETVLAD_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-NETVLAD_JAR="$NETVLAD_ROOT/spark-jobs/target/netvlad-spark-jobs.jar"
+NETVLAD_JAR="${NETVLAD_JAR:-$NETVLAD_ROOT/spark-jobs/target/netvlad-spark-jobs.jar}" # another build, e.g. a copy kept while rebuilding
 NETVLAD_SHIPPED_SPARK="$NETVLAD_ROOT/spark-runtime/target/spark-home"
 
 # JVM flags Spark needs on Java 17 (docs/STACK.md): a string for spark.*.extraJavaOptions,

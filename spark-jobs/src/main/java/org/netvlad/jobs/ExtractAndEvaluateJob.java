@@ -17,6 +17,7 @@ import org.netvlad.common.config.PipelineConfig;
 import org.netvlad.common.config.Settings;
 import org.netvlad.common.config.TrainSettings;
 import org.netvlad.common.eval.Pca;
+import org.netvlad.common.eval.TopList;
 import org.netvlad.common.model.ModelBytes;
 import org.netvlad.jobs.cli.JobArgs;
 import org.netvlad.jobs.cli.JobConfigs;
@@ -24,11 +25,14 @@ import org.netvlad.jobs.cli.JobFailure;
 import org.netvlad.jobs.cli.JobMain;
 import org.netvlad.jobs.cli.Progress;
 import org.netvlad.jobs.evaluation.EvaluationFiles;
+import org.netvlad.jobs.evaluation.Extraction;
+import org.netvlad.jobs.evaluation.GroupRecall;
 import org.netvlad.jobs.evaluation.EvaluationReport;
 import org.netvlad.jobs.evaluation.Evaluated;
 import org.netvlad.jobs.evaluation.ModelChoice;
 import org.netvlad.jobs.evaluation.PcaFit;
 import org.netvlad.jobs.evaluation.SplitImages;
+import org.netvlad.jobs.evaluation.Whitening;
 import org.netvlad.jobs.io.Lineage;
 import org.netvlad.jobs.io.RunFolder;
 import org.netvlad.jobs.io.RunLock;
@@ -124,8 +128,9 @@ public final class ExtractAndEvaluateJob {
     long t0 = System.nanoTime();
     SplitImages images = SplitImages.read(spark, run, split);
     Broadcast<byte[]> weights = sc.broadcast(ModelBytes.of(net, false));
-    JavaPairRDD<SplitImages.Image, DescriptorPass.Outcome> dbRaw = extract(sc, images.database, weights, reader, batch);
-    JavaPairRDD<SplitImages.Image, DescriptorPass.Outcome> queryRaw = extract(sc, images.queries, weights, reader, batch);
+    Whitening.Network network = new Whitening.Network(weights, reader, batch, s.get(TrainSettings.SEED));
+    JavaPairRDD<SplitImages.Image, DescriptorPass.Outcome> dbRaw = Extraction.descriptors(sc, images.database, network);
+    JavaPairRDD<SplitImages.Image, DescriptorPass.Outcome> queryRaw = Extraction.descriptors(sc, images.queries, network);
     EvaluationFiles.Counts counts = EvaluationFiles.writeRejected(spark, dbRaw, queryRaw, new Path(staging, "rejected-images"));
     if (counts.database() == 0 || counts.queries() == 0) {
       throw new JobFailure("the " + split + " split has " + counts.database() + " database images and " + counts.queries()
@@ -141,49 +146,48 @@ public final class ExtractAndEvaluateJob {
     progress.say(String.format("descriptors of %d database images and %d queries (%s split) in %.1f s; %d images unreadable",
         counts.database() - counts.rejectedDatabase(), counts.queries() - counts.rejectedQueries(), split, extractSeconds, counts.rejected()));
 
-    // PCA whitening, fitted on database descriptors across the cluster
+    // PCA whitening, fitted on a database sample across the cluster (the training database by default)
     long t1 = System.nanoTime();
-    Pca pca = null;
+    String pcaMode = s.get(EvalSettings.PCA);
     String fitSplit = EvalSettings.pcaFitSplit(s);
-    if (s.get(EvalSettings.PCA)) {
-      long sample = s.get(EvalSettings.PCA_SAMPLE);
-      long seed = s.get(TrainSettings.SEED);
-      JavaRDD<PcaFit.Keyed> keyed = fitSplit.equals(split)
-          ? dbRaw.filter(r -> r._2().ok()).map(r -> new PcaFit.Keyed(r._1().imageId, r._2().descriptor))
-          : fitDescriptors(sc, spark, run, fitSplit, sample, seed, weights, reader, batch);
-      try {
-        pca = PcaFit.fit(sc, keyed, (int) model.descriptorLength(), sample, Math.toIntExact(s.get(EvalSettings.PCA_DIMS)), seed);
-      } catch (IllegalArgumentException e) {
-        throw new JobFailure("PCA whitening (eval.pca, eval.pca-fit-split = " + fitSplit + "): " + e.getMessage(), e);
-      } finally {
-        if (!fitSplit.equals(split)) {
-          keyed.unpersist(false);
-        }
-      }
+    Pca pca = pcaMode.equals("false") ? null : Whitening.fit(spark, run, fitSplit, split, dbRaw, network, s.get(EvalSettings.PCA_SAMPLE),
+        Math.toIntExact(s.get(EvalSettings.PCA_DIMS)), (int) model.descriptorLength(), pcaMode.equals("true"));
+    if (pca != null) {
+      pca = pca.withShrinkage(s.get(EvalSettings.PCA_SHRINKAGE));
       EvaluationFiles.writePca(spark, pca, new Path(staging, "pca"), out);
       progress.say(String.format("PCA whitening fitted on %d database descriptors of the %s split: %d -> %d dims in %.1f s",
           pca.sampleCount(), fitSplit, pca.inputDims(), pca.outputDims(), seconds(t1)));
+      String warning = Whitening.sampleWarning(pca);
+      if (!warning.isEmpty()) {
+        progress.say("warning: " + warning);
+      }
     }
     Broadcast<Pca> pcaB = sc.broadcast(pca);
     JavaRDD<Evaluated.Row> db = Evaluated.rows(dbRaw, pcaB, batch).persist(StorageLevel.MEMORY_AND_DISK_SER());
     JavaRDD<Evaluated.Row> queries = Evaluated.rows(queryRaw, pcaB, batch).persist(StorageLevel.MEMORY_AND_DISK_SER());
-    EvaluationFiles.writeDescriptors(spark, db, model.id(), new Path(staging, "descriptors/database"), pca != null);
-    EvaluationFiles.writeDescriptors(spark, queries, model.id(), new Path(staging, "descriptors/queries"), pca != null);
 
-    // exact Recall@N: query blocks x database blocks, GEMM distances, bounded top lists merged per query
+    // exact Recall@N of the network's descriptors and of the whitened ones: query blocks x database
+    // blocks, GEMM distances, bounded top lists merged per query (the paper reports both)
     long t2 = System.nanoTime();
     int blockRows = Math.toIntExact(s.get(EvalSettings.BLOCK_ROWS));
-    JavaPairRDD<Long, org.netvlad.common.eval.TopList> top =
-        DistributedRecall.topN(queries.map(Evaluated.Row::item), db.map(Evaluated.Row::item), ns[ns.length - 1], radiusM, blockRows)
-            .persist(StorageLevel.MEMORY_AND_DISK_SER());
-    long[] rankCounts = EvaluationFiles.writePerQuery(spark, top, queries, db, ns[ns.length - 1], new Path(staging, "evaluation/per_query"));
-    double[] curve = EvaluationFiles.curve(rankCounts, counts.queries());
-    // the paper reports both: the network's descriptors searched as they are, beside the whitened ones
-    double[] unwhitenedCurve = pca == null ? curve : EvaluationFiles.curve(EvaluationFiles.rankCounts(DistributedRecall.topN(
-        queries.map(Evaluated.Row::unwhitenedItem), db.map(Evaluated.Row::unwhitenedItem), ns[ns.length - 1], radiusM, blockRows),
-        ns[ns.length - 1]), counts.queries());
+    int maxN = ns[ns.length - 1];
+    JavaPairRDD<Long, TopList> topRaw = search(queries, db, false, maxN, radiusM, blockRows);
+    JavaPairRDD<Long, TopList> topWhitened = pca == null ? null : search(queries, db, true, maxN, radiusM, blockRows);
+    double[] unwhitenedCurve = EvaluationFiles.curve(EvaluationFiles.rankCounts(topRaw, maxN), counts.queries());
+    double[] whitenedCurve = pca == null ? null : EvaluationFiles.curve(EvaluationFiles.rankCounts(topWhitened, maxN), counts.queries());
     double searchSeconds = seconds(t2);
-    top.unpersist(false);
+    Whitening.Choice whitening = choose(spark, run, s, pca, network, radiusM, blockRows, split, whitenedCurve, unwhitenedCurve);
+    progress.say(whitening.reason());
+    boolean whitened = whitening.applied();
+    double[] curve = whitened ? whitenedCurve : unwhitenedCurve;
+    EvaluationFiles.writeDescriptors(spark, db, model.id(), new Path(staging, "descriptors/database"), whitened);
+    EvaluationFiles.writeDescriptors(spark, queries, model.id(), new Path(staging, "descriptors/queries"), whitened);
+    EvaluationFiles.writePerQuery(spark, whitened ? topWhitened : topRaw, queries, db, maxN, new Path(staging, "evaluation/per_query"));
+    Map<String, Object> byGroup = GroupRecall.of(images.queries, whitened ? topWhitened : topRaw, ns);
+    topRaw.unpersist(false);
+    if (topWhitened != null) {
+      topWhitened.unpersist(false);
+    }
     db.unpersist(false);
     queries.unpersist(false);
     dbRaw.unpersist(false);
@@ -197,8 +201,14 @@ public final class ExtractAndEvaluateJob {
     Map<String, Object> summary = new LinkedHashMap<>(Lineage.fields(Lineage.newId(), builtFrom));
     summary.put("recall_at", recallAt(ns, curve));
     summary.put("recall_curve", curve);
+    summary.put("searched", whitened ? "whitened" : "unwhitened");
     summary.put("recall_at_unwhitened", recallAt(ns, unwhitenedCurve));
     summary.put("recall_curve_unwhitened", unwhitenedCurve);
+    if (whitenedCurve != null) {
+      summary.put("recall_at_whitened", recallAt(ns, whitenedCurve));
+      summary.put("recall_curve_whitened", whitenedCurve);
+    }
+    summary.put("recall_by_condition", byGroup);
     summary.put("label", model.label());
     summary.put("model", model.id());
     summary.put("checkpoint", model.folder().toString());
@@ -211,26 +221,34 @@ public final class ExtractAndEvaluateJob {
     summary.put("pca_dims", pca == null ? 0 : pca.outputDims());
     summary.put("pca_sample", pca == null ? 0 : pca.sampleCount());
     summary.put("pca_fit_split", pca == null ? "" : fitSplit);
+    summary.put("pca_shrinkage", pca == null ? 0 : pca.shrinkage());
+    summary.put("whitening", whitening.reason());
+    if (!whitening.warning().isEmpty()) {
+      summary.put("whitening_warning", whitening.warning());
+    }
+    if (!whitening.validation().isEmpty()) {
+      summary.put("whitening_validation", whitening.validation());
+    }
     summary.put("success_radius_m", radiusM);
     summary.put("extract_seconds", round(extractSeconds));
     summary.put("search_seconds", round(searchSeconds));
     summary.put("settings", s.asText());
-    EvaluationReport.Entry self = new EvaluationReport.Entry(model.label(), curve, model.about() + ", " + split + " split, "
-        + (pca == null ? "no PCA" : "PCA-whitened to " + pca.outputDims() + " dims, fitted on the " + fitSplit + " database"));
+    String about = model.about() + ", " + split + " split, ";
+    String whitenedAbout = pca == null ? "" : "PCA-whitened to " + pca.outputDims() + " dims, fitted on the " + fitSplit + " database";
     List<EvaluationReport.Entry> entries = new ArrayList<>();
-    entries.add(self);
+    entries.add(new EvaluationReport.Entry(model.label(), curve, about + (whitened ? whitenedAbout : "the network's descriptors") + " (searched)"));
     if (pca != null) {
-      entries.add(new EvaluationReport.Entry(model.label() + " (unwhitened)", unwhitenedCurve, model.about() + ", " + split
-          + " split, the network's descriptors without PCA"));
+      entries.add(whitened
+          ? new EvaluationReport.Entry(model.label() + " (unwhitened)", unwhitenedCurve, about + "the network's descriptors without PCA")
+          : new EvaluationReport.Entry(model.label() + " (whitened)", whitenedCurve, about + whitenedAbout));
     }
     entries.addAll(compared);
     EvaluationFiles.writeReport(out, new Path(staging, "evaluation"), summary, entries, ns);
     out.writeText(new Path(staging, RunFolder.summaryPath(NAME)), JobMain.toJson(summary));
     out.commit(NAME, staging, List.of("descriptors", "evaluation", "rejected-images", "pca")); // no pca/ without PCA
-    progress.say(String.format("Recall@N on the %s split (%d queries, %d database images): %s%s; search %.1f s; report %s",
-        split, counts.queries(), counts.database(), EvaluationFiles.recallText(ns, curve),
-        pca == null ? "" : " whitened, " + EvaluationFiles.recallText(ns, unwhitenedCurve) + " unwhitened", searchSeconds,
-        out.resolve("evaluation/report.html")));
+    progress.say(String.format("Recall@N on the %s split (%d queries, %d database images): %s %s%s; search %.1f s; report %s",
+        split, counts.queries(), counts.database(), EvaluationFiles.recallText(ns, unwhitenedCurve), "unwhitened",
+        pca == null ? "" : ", " + EvaluationFiles.recallText(ns, whitenedCurve) + " whitened", searchSeconds, out.resolve("evaluation/report.html")));
     return summary;
   }
 
@@ -242,28 +260,28 @@ public final class ExtractAndEvaluateJob {
     return out;
   }
 
-  /**
-   * Descriptors of the sample PCA is fitted on from another split's database: only the images the
-   * seeded hash picks are read. Unreadable ones are left out of the sample.
-   */
-  private static JavaRDD<PcaFit.Keyed> fitDescriptors(JavaSparkContext sc, SparkSession spark, RunFolder run, String split, long sample,
-      long seed, Broadcast<byte[]> weights, ImageReader reader, int batch) {
-    JavaRDD<SplitImages.Image> database = SplitImages.read(spark, run, split).database;
-    JavaRDD<SplitImages.Image> picked = database.filter(PcaFit.sampled(database.map(i -> i.imageId), sample, seed));
-    long count = picked.count();
-    if (count == 0) {
-      throw new JobFailure("eval.pca-fit-split = " + split + ": the " + split + " split has no database images in " + run.resolve("panoramas"));
-    }
-    JavaPairRDD<SplitImages.Image, String> paths = TrainNetVladJob.spread(picked.mapToPair(i -> new Tuple2<>(i, i.path)), count, sc);
-    return DescriptorPass.computeOrReject(paths, weights, reader, batch).filter(r -> r._2().ok())
-        .map(r -> new PcaFit.Keyed(r._1().imageId, r._2().descriptor)).persist(StorageLevel.MEMORY_AND_DISK_SER());
+  private static JavaPairRDD<Long, TopList> search(JavaRDD<Evaluated.Row> queries, JavaRDD<Evaluated.Row> db, boolean whitened, int n,
+      double radiusM, int blockRows) {
+    return DistributedRecall.topN(queries.map(r -> r.item(whitened)), db.map(r -> r.item(whitened)), n, radiusM, blockRows)
+        .persist(StorageLevel.MEMORY_AND_DISK_SER());
   }
 
-  /** Descriptors (or reasons) of images spread over enough tasks for every core and ~2,000 images each. */
-  private static JavaPairRDD<SplitImages.Image, DescriptorPass.Outcome> extract(JavaSparkContext sc, JavaRDD<SplitImages.Image> images,
-      Broadcast<byte[]> weights, ImageReader reader, int batch) {
-    JavaPairRDD<SplitImages.Image, String> paths = TrainNetVladJob.spread(images.mapToPair(i -> new Tuple2<>(i, i.path)), images.count(), sc);
-    return DescriptorPass.computeOrReject(paths, weights, reader, batch).persist(StorageLevel.MEMORY_AND_DISK_SER());
+  /** Which descriptors the evaluation searches, by eval.pca: always, never, or as val Recall@1 says. */
+  private static Whitening.Choice choose(SparkSession spark, RunFolder run, PipelineConfig s, Pca pca, Whitening.Network network,
+      double radiusM, int blockRows, String split, double[] whitenedCurve, double[] unwhitenedCurve) {
+    String mode = s.get(EvalSettings.PCA);
+    if (mode.equals("false")) {
+      return Whitening.Choice.none("searched unwhitened (eval.pca = false)");
+    }
+    if (pca == null) {
+      return Whitening.Choice.none("searched unwhitened: the " + EvalSettings.pcaFitSplit(s)
+          + " split has no database images to fit PCA on (eval.pca = auto, eval.pca-fit-split)");
+    }
+    if (mode.equals("true")) {
+      return new Whitening.Choice(pca, true, "searched whitened (eval.pca = true)", Whitening.sampleWarning(pca), Map.of());
+    }
+    double[] valCurves = split.equals("val") ? new double[] {whitenedCurve[0], unwhitenedCurve[0]} : null;
+    return Whitening.decideOnVal(spark, run, pca, network, radiusM, blockRows, valCurves);
   }
 
   private static double seconds(long nanos) {

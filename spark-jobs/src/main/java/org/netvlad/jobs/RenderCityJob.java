@@ -101,10 +101,10 @@ public final class RenderCityJob {
     List<CityImage> images;
     String header;
     if (config.dbStructUri() == null) {
-      header = "image_id,path,lat,lon,captured_at,heading_deg,role,split";
+      header = "image_id,path,lat,lon,captured_at,condition,heading_deg,role,split";
       images = streetGrid(s, seed);
     } else {
-      header = "image_id,path,utm_easting,utm_northing,utm_zone,captured_at,heading_deg,role,split";
+      header = "image_id,path,utm_easting,utm_northing,utm_zone,captured_at,condition,heading_deg,role,split";
       images = dbStructImages(spark, config.dbStructUri(), s, seed);
     }
     // A Time Machine query is a database image: one file, rendered once, listed in both roles.
@@ -196,7 +196,8 @@ public final class RenderCityJob {
         String path = "images/" + i.imageId() + ".png";
         String line =
             CityImage.csv(i.imageId(), path, String.format(Locale.ROOT, "%.8f", latLon[0]), String.format(Locale.ROOT, "%.8f", latLon[1]),
-                i.capturedAt().toString(), CityImage.num(i.headingDeg()), i.role().text(), i.split().text());
+                i.capturedAt().toString(), Captures.condition(i.capturedAt(), seed), CityImage.num(i.headingDeg()), i.role().text(),
+                i.split().text());
         out.add(new CityImage(i.imageId(), path, i.cameraEastM(), i.cameraNorthM(), i.headingDeg(), 3.0, i.capturedAt(), line));
       }
     }
@@ -246,7 +247,7 @@ public final class RenderCityJob {
       String id = role + "/" + fn;
       String line =
           CityImage.csv(id, folder + fn, CityImage.num(utm[i][0]), CityImage.num(utm[i][1]), zone, date.toString(),
-              heading == null ? "" : CityImage.num(heading), role, split);
+              Captures.condition(date, seed), heading == null ? "" : CityImage.num(heading), role, split);
       out.add(new CityImage(id, folder + fn, utm[i][0], utm[i][1], heading == null ? 0 : heading,
           pitch != null && pitch == 2 ? 20.0 : 3.0, date, line));
     }

@@ -77,9 +77,14 @@ class ExtractAndEvaluateIT extends SparkTestBase {
     assertEquals(recall(untrained, 5), (double) foundBy5 / perQuery.size(), 1e-12, "per-query ranks agree with the metrics");
     assertEquals(0, spark.read().parquet(untrainedOut.resolve("descriptors/database").toString()).filter("size(descriptor) != 2048").count());
 
-    // the trained network with PCA whitening, compared with the untrained evaluation
-    Map<String, Object> trained = evaluate(run, false, "eval.checkpoint=1", "eval.compare=before training=" + untrainedOut.toUri());
+    // the trained network with the paper's whitening fitted on the evaluated database, compared with the untrained evaluation
+    List<String> paperOnTest = List.of("eval.checkpoint=1", "eval.pca=true", "eval.pca-fit-split=evaluated", "eval.pca-shrinkage=0",
+        "eval.compare=before training=" + untrainedOut.toUri());
+    Map<String, Object> trained = evaluate(run, false, paperOnTest.toArray(new String[0]));
     assertEquals("test", trained.get("pca_fit_split"));
+    assertEquals("whitened", trained.get("searched"));
+    assertTrue(String.valueOf(trained.get("whitening_warning")).contains("lower eval.pca-dims to at most"),
+        "a sample barely larger than the dimensions is warned about: " + trained.get("whitening_warning"));
     List<Row> db = spark.read().parquet(root.resolve("descriptors/database").toString()).orderBy("index").collectAsList();
     List<Row> queries = spark.read().parquet(root.resolve("descriptors/queries").toString()).orderBy("image_id").collectAsList();
     int n = db.size();
@@ -101,20 +106,24 @@ class ExtractAndEvaluateIT extends SparkTestBase {
     assertEquals(0, spark.read().parquet(root.resolve("rejected-images").toString()).count());
     System.out.printf("test split Recall@N: untrained %s, after one short epoch %s%n", untrained.get("recall_at"), trained.get("recall_at"));
 
-    // whitening fitted on the training database, as the paper, and applied to the test split
-    Map<String, Object> trainFitted = evaluate(run, false, "eval.checkpoint=1", "eval.pca-fit-split=train",
-        "eval.output=" + dir.resolve("train-fitted").toUri());
+    // the defaults: whitening fitted on the training database, as the paper, shrunk, and searched
+    // only if it does not lower val Recall@1
+    Path defaultsOut = dir.resolve("defaults");
+    Map<String, Object> trainFitted = evaluate(run, false, "eval.checkpoint=1", "eval.output=" + defaultsOut.toUri());
     long trainDatabase = spark.read().parquet(root.resolve("panoramas").toString()).filter("split = 'train' AND role = 'database'").count();
     assertEquals("train", trainFitted.get("pca_fit_split"));
     assertEquals(trainDatabase, ((Number) trainFitted.get("pca_sample")).longValue(), "every training database image (fewer than 10,000)");
     assertEquals(Math.min(2048, trainDatabase - 1), ((Number) trainFitted.get("pca_dims")).longValue());
+    assertEquals(1.0, ((Number) trainFitted.get("pca_shrinkage")).doubleValue());
     assertEquals(trained.get("queries"), trainFitted.get("queries"), "the test split is evaluated all the same");
+    checkTheDefaultWhiteningChoice(root, trainFitted);
+    checkRecallByCondition(defaultsOut, trainFitted);
 
     // a finished evaluation is left alone; asked with other settings, it says so
     long modified = Files.getLastModifiedTime(root.resolve("evaluation/metrics.json")).toMillis();
-    assertEquals(trained.get("recall_at"), evaluate(run, false, "eval.checkpoint=1", "eval.compare=before training=" + untrainedOut.toUri())
-        .get("recall_at"));
-    JobFailure other = assertThrows(JobFailure.class, () -> evaluate(run, false, "eval.checkpoint=1"));
+    assertEquals(trained.get("recall_at"), evaluate(run, false, paperOnTest.toArray(new String[0])).get("recall_at"));
+    JobFailure other = assertThrows(JobFailure.class, () -> evaluate(run, false, "eval.checkpoint=1", "eval.pca=true", "eval.pca-fit-split=evaluated",
+        "eval.pca-shrinkage=0"));
     assertTrue(other.getMessage().contains("eval.compare (finished with before training=" + untrainedOut.toUri() + ", now )"), other.getMessage());
     assertEquals(modified, Files.getLastModifiedTime(root.resolve("evaluation/metrics.json")).toMillis());
 
@@ -210,6 +219,54 @@ class ExtractAndEvaluateIT extends SparkTestBase {
     }
   }
 
+  /**
+   * Under eval.pca = auto the val split decides: its unwhitened Recall@1 equals brute force on the
+   * test's own descriptors, the choice follows the two figures, and on this rendered city the
+   * default does not lower test Recall@1 against the network's own descriptors.
+   */
+  @SuppressWarnings("unchecked")
+  private void checkTheDefaultWhiteningChoice(Path root, Map<String, Object> summary) throws Exception {
+    Map<String, Object> validation = (Map<String, Object>) summary.get("whitening_validation");
+    Images val = images(root, "val");
+    double bruteValR1 = bruteRecall(root.resolve("model/epoch=1/model.zip"), val)[0];
+    assertEquals(bruteValR1, ((Number) validation.get("recall_at_1_unwhitened")).doubleValue(), 1.0 / val.queryXy.size() + 1e-9);
+    assertEquals((long) val.queryXy.size(), ((Number) validation.get("queries")).longValue());
+    boolean whitenedBetter = ((Number) validation.get("recall_at_1_whitened")).doubleValue() >= ((Number) validation.get("recall_at_1_unwhitened")).doubleValue();
+    assertEquals(whitenedBetter ? "whitened" : "unwhitened", summary.get("searched"), String.valueOf(summary.get("whitening")));
+    assertEquals(summary.get("recall_at_" + summary.get("searched")), summary.get("recall_at"));
+    assertTrue(recall(summary, 1) >= recall(summary, "recall_at_unwhitened", 1),
+        "the default search does not lower Recall@1: " + summary.get("recall_at") + " against " + summary.get("recall_at_unwhitened"));
+    System.out.printf("defaults: %s; test split whitened %s, unwhitened %s%n", summary.get("whitening"), summary.get("recall_at_whitened"),
+        summary.get("recall_at_unwhitened"));
+  }
+
+  /** Recall@N per condition and capture date against the per-query ranks written beside them; the groups add up to every query. */
+  @SuppressWarnings("unchecked")
+  private void checkRecallByCondition(Path out, Map<String, Object> summary) {
+    Map<String, Object> groups = (Map<String, Object>) summary.get("recall_by_condition");
+    assertEquals(java.util.Set.of("condition", "capture_date"), groups.keySet(), "the rendered city records both");
+    List<Row> perQuery = spark.read().parquet(out.resolve("evaluation/per_query").toString()).collectAsList();
+    for (String grouping : groups.keySet()) {
+      String column = grouping.equals("condition") ? "condition" : "captured_at";
+      long total = 0;
+      for (Map.Entry<String, Object> e : ((Map<String, Object>) groups.get(grouping)).entrySet()) {
+        Map<String, Object> g = (Map<String, Object>) e.getValue();
+        long queries = ((Number) g.get("queries")).longValue();
+        total += queries;
+        List<Row> members = perQuery.stream().filter(r -> e.getKey().equals(r.getString(r.fieldIndex(column)))).toList();
+        assertEquals(queries, members.size(), grouping + " " + e.getKey());
+        for (int n : NS) {
+          long hits = members.stream().mapToInt(r -> r.getInt(r.fieldIndex("first_correct_rank"))).filter(rank -> rank >= 1 && rank <= n).count();
+          assertEquals((double) hits / queries, ((Number) ((Map<String, Object>) g.get("recall_at")).get(Integer.toString(n))).doubleValue(), 1e-12,
+              grouping + " " + e.getKey() + " Recall@" + n);
+        }
+      }
+      assertEquals(((Number) summary.get("queries")).longValue(), total, grouping + ": every query in one group");
+    }
+    assertTrue(((Map<String, Object>) groups.get("condition")).keySet().stream().allMatch(c -> List.of("day", "dusk", "night").contains(c)),
+        groups.get("condition").toString());
+  }
+
   private static final int[] NS = {1, 5, 10, 20};
 
   private Map<String, Object> evaluate(String run, boolean overwrite, String... settings) {
@@ -235,8 +292,13 @@ class ExtractAndEvaluateIT extends SparkTestBase {
   }
 
   private Images testImages(Path root) throws Exception {
+    return images(root, "test");
+  }
+
+  /** Every image of a split, database and queries, in image id order. */
+  private Images images(Path root, String split) throws Exception {
     Images out = new Images();
-    List<Row> rows = spark.read().parquet(root.resolve("panoramas").toString()).filter(col("split").equalTo("test")).orderBy("image_id").collectAsList();
+    List<Row> rows = spark.read().parquet(root.resolve("panoramas").toString()).filter(col("split").equalTo(split)).orderBy("image_id").collectAsList();
     for (Row r : rows) {
       boolean query = r.getString(r.fieldIndex("role")).equals("query");
       String path = r.getString(r.fieldIndex("path"));

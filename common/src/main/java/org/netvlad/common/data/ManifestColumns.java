@@ -18,6 +18,7 @@ public final class ManifestColumns {
           "utm_northing",
           "utm_zone",
           "captured_at",
+          "condition",
           "heading_deg",
           "role",
           "split");

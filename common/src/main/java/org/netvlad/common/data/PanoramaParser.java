@@ -15,6 +15,7 @@ import org.netvlad.common.geo.UtmZone;
  * {@link FrameProjector} sets them once the frame zone is known. Not thread-safe.
  */
 public final class PanoramaParser {
+  private static final int MAX_CONDITION_CHARS = 40;
   /** Largest distance between a row's lat/lon and its UTM position before it is refused. */
   public static final double MAX_DISAGREEMENT_M = 5.0;
 
@@ -99,6 +100,7 @@ public final class PanoramaParser {
       }
     }
     LocalDate capturedAt = parseDate(row.field("captured_at"));
+    String condition = parseCondition(row.field("condition"));
     Double headingDeg = parseHeading(row.field("heading_deg"), path);
     Position p = position(row);
     return new Panorama(
@@ -107,6 +109,7 @@ public final class PanoramaParser {
         role,
         split,
         capturedAt,
+        condition,
         headingDeg,
         ImageNames.pitchIndex(path),
         p.latDeg,
@@ -245,6 +248,18 @@ public final class PanoramaParser {
           RejectReason.BAD_CAPTURE_DATE,
           "captured_at '" + text + "' is not an ISO date such as 2015-07-01");
     }
+  }
+
+  /** A short label (letters, digits, space, . _ -): reports group queries by it. */
+  private static String parseCondition(String text) {
+    if (text == null) {
+      return null;
+    }
+    if (text.length() > MAX_CONDITION_CHARS || !text.matches("[\\p{L}\\p{N} ._-]+")) {
+      throw new Rejected(RejectReason.BAD_CONDITION, "condition '" + text + "' is not a short label of letters, digits, space, '.', '_' or '-' (at most "
+          + MAX_CONDITION_CHARS + " characters)");
+    }
+    return text;
   }
 
   private static Double parseHeading(String text, String path) {

@@ -10,6 +10,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * PCA with whitening as in the NetVLAD paper: descriptors minus the sample mean, projected on the
  * top principal directions, each divided by sqrt(lambda + 1e-9), then L2-normalised again. Fitted
  * from {@link Sums}, which add up across partitions, so no machine ever holds the sample itself.
+ * {@link #withShrinkage} divides by sqrt(lambda + s mean(lambda)) instead, so that directions whose
+ * variance is too small to estimate from the sample are not amplified as much.
  */
 public final class Pca implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -21,8 +23,14 @@ public final class Pca implements Serializable {
   private final float[] whitening;
   private final double[] eigenvalues;
   private final long sampleCount;
+  /** s in sqrt(lambda + 1e-9 + s mean(lambda)): 0 is the paper's whitening. */
+  private final double shrinkage;
 
   public Pca(float[] mean, float[] whitening, double[] eigenvalues, long sampleCount) {
+    this(mean, whitening, eigenvalues, sampleCount, 0);
+  }
+
+  private Pca(float[] mean, float[] whitening, double[] eigenvalues, long sampleCount, double shrinkage) {
     if (whitening.length != (long) eigenvalues.length * mean.length) {
       throw new IllegalArgumentException("whitening matrix of " + whitening.length + " values for " + eigenvalues.length + " x " + mean.length);
     }
@@ -30,6 +38,33 @@ public final class Pca implements Serializable {
     this.whitening = whitening;
     this.eigenvalues = eigenvalues;
     this.sampleCount = sampleCount;
+    this.shrinkage = shrinkage;
+  }
+
+  /**
+   * The same directions, each divided by sqrt(lambda + 1e-9 + s mean(lambda)) rather than
+   * sqrt(lambda + 1e-9), the mean over the kept eigenvalues: s = 0 is the paper's whitening, s
+   * large tends to the plain projection.
+   */
+  public Pca withShrinkage(double s) {
+    if (!(s >= 0) || Double.isInfinite(s)) {
+      throw new IllegalArgumentException("shrinkage " + s + " is not a finite number >= 0");
+    }
+    int d = mean.length;
+    double meanLambda = java.util.Arrays.stream(eigenvalues).average().orElse(0);
+    float[] shrunk = new float[whitening.length];
+    for (int k = 0; k < eigenvalues.length; k++) {
+      // this row holds u_k / sqrt(lambda_k + eps + shrinkage mean): rescale it to the new regulariser
+      double rescale = Math.sqrt((eigenvalues[k] + EPSILON + shrinkage * meanLambda) / (eigenvalues[k] + EPSILON + s * meanLambda));
+      for (int i = 0; i < d; i++) {
+        shrunk[k * d + i] = (float) (whitening[k * d + i] * rescale);
+      }
+    }
+    return new Pca(mean, shrunk, eigenvalues, sampleCount, s);
+  }
+
+  public double shrinkage() {
+    return shrinkage;
   }
 
   /**
@@ -239,7 +274,7 @@ public final class Pca implements Serializable {
     return mean.clone();
   }
 
-  /** Row k: principal direction k divided by sqrt(lambda_k + 1e-9). */
+  /** Row k: principal direction k divided by sqrt(lambda_k + 1e-9 + shrinkage mean(lambda)). */
   public float[] whiteningRow(int k) {
     return java.util.Arrays.copyOfRange(whitening, k * mean.length, (k + 1) * mean.length);
   }

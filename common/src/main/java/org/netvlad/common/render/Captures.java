@@ -30,10 +30,18 @@ public final class Captures {
     double headingNoise = (Hash.unit(Hash.of(h, 1)) - 0.5) * 6;
     double pitchNoise = (Hash.unit(Hash.of(h, 2)) - 0.5) * 4;
     double heightNoise = (Hash.unit(Hash.of(h, 3)) - 0.5) * 0.4;
-    // One capture run per date: every image of a date shares its time of day.
-    double u = Hash.unit(Hash.of(seed, date.toEpochDay(), 4));
-    double hour = u < 0.8 ? 8 + 10 * (u / 0.8) : 19.5 + 3.5 * ((u - 0.8) / 0.2); // a fifth at dusk or night
     return new Capture(eastM, northM, (headingDeg + headingNoise + 360) % 360, pitchDeg + pitchNoise,
-        CAMERA_HEIGHT_M + heightNoise, date, hour, h, width, height);
+        CAMERA_HEIGHT_M + heightNoise, date, hourOf(date, seed), h, width, height);
+  }
+
+  /** One capture run per date: every image of a date shares its time of day, a fifth at dusk or night. */
+  public static double hourOf(LocalDate date, long seed) {
+    double u = Hash.unit(Hash.of(seed, date.toEpochDay(), 4));
+    return u < 0.8 ? 8 + 10 * (u / 0.8) : 19.5 + 3.5 * ((u - 0.8) / 0.2);
+  }
+
+  /** day, dusk or night, as the images of this date are lit (the manifest's condition column). */
+  public static String condition(LocalDate date, long seed) {
+    return new Lighting(date, hourOf(date, seed)).condition();
   }
 }

@@ -4,6 +4,9 @@ import java.time.LocalDate;
 
 /** Sun, sky and season of one capture date and hour. */
 final class Lighting {
+  private static final double NIGHT_BELOW_DEG = -4;
+  private static final double DUSK_BELOW_DEG = 8;
+
   final double sunEastX;
   final double sunNorthY;
   final double sunElevationDeg;
@@ -23,8 +26,8 @@ final class Lighting {
     double azimuth = Math.toRadians(180 + (hour - 12) * 15);
     sunEastX = Math.sin(azimuth);
     sunNorthY = Math.cos(azimuth);
-    night = sunElevationDeg < -4;
-    boolean dusk = !night && sunElevationDeg < 8;
+    night = sunElevationDeg < NIGHT_BELOW_DEG;
+    boolean dusk = !night && sunElevationDeg < DUSK_BELOW_DEG;
     double e = Math.max(0, Math.sin(Math.toRadians(sunElevationDeg)));
     ambient = night ? 0.10 : dusk ? 0.35 : 0.45;
     sunStrength = night ? 0 : 0.15 + 0.55 * e;
@@ -51,6 +54,11 @@ final class Lighting {
       vegetation = rgb(0.80f, 0.45f, 0.12f);
       foliageHoles = 0.35;
     }
+  }
+
+  /** day, dusk or night: how this light is drawn. */
+  String condition() {
+    return night ? "night" : sunElevationDeg < DUSK_BELOW_DEG ? "dusk" : "day";
   }
 
   /** Brightness of a vertical surface whose outward normal is (nx, ny). */

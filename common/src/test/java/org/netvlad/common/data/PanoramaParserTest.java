@@ -91,6 +91,17 @@ class PanoramaParserTest {
   }
 
   @Test
+  void aConditionIsAShortLabelOrAbsent() {
+    assertEquals("night", parser.parse(row("lat", "1", "lon", "1", "condition", " night ")).panorama().condition());
+    assertEquals("Sonnenuntergang 2", parser.parse(row("lat", "1", "lon", "1", "condition", "Sonnenuntergang 2")).panorama().condition());
+    assertNull(parser.parse(row("lat", "1", "lon", "1", "condition", "")).panorama().condition());
+    assertNull(parser.parse(row("lat", "1", "lon", "1")).panorama().condition());
+    assertEquals(RejectReason.BAD_CONDITION, reason(row("lat", "1", "lon", "1", "condition", "<b>day</b>")));
+    assertEquals(RejectReason.BAD_CONDITION, reason(row("lat", "1", "lon", "1", "condition", "d".repeat(41))));
+    assertNotNull(parser.parse(row("lat", "1", "lon", "1", "condition", "d".repeat(40))).panorama());
+  }
+
+  @Test
   void aPathOutsideTheImageRootIsRejectedNamingThePathAndTheRoot() {
     PanoramaParser.Outcome o = parser.parse(row("lat", "1", "lon", "1", "path", "/srv/elsewhere/secret.png"));
     assertEquals(RejectReason.PATH_OUTSIDE_IMAGE_ROOT, o.rejection().reason());

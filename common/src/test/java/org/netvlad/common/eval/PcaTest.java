@@ -84,6 +84,35 @@ class PcaTest {
     }
   }
 
+  /** Shrunk whitening: variance of direction k becomes lambda_k / (lambda_k + s mean(lambda)), from an independent decomposition. */
+  @Test
+  void shrinkageDividesByTheEigenvaluePlusAShareOfTheirMean() {
+    float[][] x = sample(400, 10, 5);
+    Pca paper = Pca.fit(new Pca.Sums(10).add(x), 6);
+    double[] lambdas = new EigenDecomposition(covariance(x)).getRealEigenvalues();
+    double meanLambda = Arrays.stream(lambdas, 0, 6).average().orElseThrow();
+    for (double s : new double[] {0, 0.1, 1, 1e6}) {
+      Pca shrunk = paper.withShrinkage(s).withShrinkage(s); // applying it twice is the same as once
+      assertEquals(s, shrunk.shrinkage());
+      float[] mean = shrunk.mean();
+      for (int k = 0; k < 6; k++) {
+        float[] w = shrunk.whiteningRow(k);
+        double variance = 0;
+        for (float[] row : x) {
+          double y = 0;
+          for (int i = 0; i < 10; i++) {
+            y += w[i] * (row[i] - mean[i]);
+          }
+          variance += y * y / x.length;
+        }
+        double expected = lambdas[k] / (lambdas[k] + Pca.EPSILON + s * meanLambda);
+        assertEquals(expected, variance, 2e-3 * expected, "s " + s + ", direction " + k);
+      }
+    }
+    assertThrows(IllegalArgumentException.class, () -> paper.withShrinkage(-0.5));
+    assertThrows(IllegalArgumentException.class, () -> paper.withShrinkage(Double.NaN));
+  }
+
   @Test
   void whitenedSampleHasUnitVarianceAndOutputsAreUnitLength() {
     float[][] x = sample(500, 8, 9);

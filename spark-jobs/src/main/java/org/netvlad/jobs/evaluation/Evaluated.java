@@ -11,7 +11,7 @@ import org.netvlad.jobs.io.Iterators;
 import org.netvlad.jobs.training.DescriptorPass;
 import org.netvlad.jobs.training.DistributedRecall;
 
-/** Readable images with their network descriptor and the descriptor searched (PCA-whitened, or the same). */
+/** Readable images with their network descriptor and, when PCA was fitted, its whitened descriptor. */
 public final class Evaluated {
   private Evaluated() {}
 
@@ -20,21 +20,22 @@ public final class Evaluated {
     private static final long serialVersionUID = 1L;
     public final SplitImages.Image image;
     public final float[] raw;
-    public final float[] searched;
+    /** Null without PCA. */
+    public final float[] whitened;
 
-    Row(SplitImages.Image image, float[] raw, float[] searched) {
+    Row(SplitImages.Image image, float[] raw, float[] whitened) {
       this.image = image;
       this.raw = raw;
-      this.searched = searched;
+      this.whitened = whitened;
     }
 
-    public DistributedRecall.Item item() {
-      return new DistributedRecall.Item(image.index, searched, image.eastingM, image.northingM);
+    /** The whitened descriptor, or the network's as it came out. */
+    public float[] descriptor(boolean whitened) {
+      return whitened ? this.whitened : raw;
     }
 
-    /** The network's descriptor as it came out, for the search without whitening. */
-    public DistributedRecall.Item unwhitenedItem() {
-      return new DistributedRecall.Item(image.index, raw, image.eastingM, image.northingM);
+    public DistributedRecall.Item item(boolean whitened) {
+      return new DistributedRecall.Item(image.index, descriptor(whitened), image.eastingM, image.northingM);
     }
   }
 
@@ -46,10 +47,10 @@ public final class Evaluated {
       for (int i = 0; i < raw.length; i++) {
         raw[i] = chunk.get(i)._2().descriptor;
       }
-      float[][] searched = p == null ? raw : p.apply(raw);
+      float[][] whitened = p == null ? null : p.apply(raw);
       List<Row> out = new ArrayList<>(raw.length);
       for (int i = 0; i < raw.length; i++) {
-        out.add(new Row(chunk.get(i)._1(), raw[i], searched[i]));
+        out.add(new Row(chunk.get(i)._1(), raw[i], whitened == null ? null : whitened[i]));
       }
       return out;
     }));

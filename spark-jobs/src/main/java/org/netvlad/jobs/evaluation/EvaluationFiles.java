@@ -45,7 +45,9 @@ public final class EvaluationFiles {
           .add("top_image_ids", createArrayType(StringType, false), false)
           .add("top_db_indices", createArrayType(LongType, false), false)
           .add("top_sq_distances", createArrayType(DoubleType, false), false)
-          .add("first_correct_rank", IntegerType, false);
+          .add("first_correct_rank", IntegerType, false)
+          .add("condition", StringType, true)
+          .add("captured_at", StringType, true);
 
   public static final StructType PCA_COMPONENTS =
       new StructType().add("component", IntegerType, false).add("eigenvalue", DoubleType, false).add("whitening", createArrayType(FloatType, false), false);
@@ -86,12 +88,13 @@ public final class EvaluationFiles {
     about.put("output_dims", pca.outputDims());
     about.put("sample_count", pca.sampleCount());
     about.put("epsilon", Pca.EPSILON);
-    about.put("formula", "y = normalise(W (x - mean)), W row k = u_k / sqrt(lambda_k + epsilon)");
+    about.put("shrinkage", pca.shrinkage());
+    about.put("formula", "y = normalise(W (x - mean)), W row k = u_k / sqrt(lambda_k + epsilon + shrinkage mean(lambda))");
     about.put("mean", pca.mean());
     out.writeText(new Path(target, "pca.json"), JobMain.toJson(about));
   }
 
-  /** {@code descriptors/<set>/}: image id, index, searched descriptor, the network's descriptor when PCA changed it, position, model id. */
+  /** {@code descriptors/<set>/}: image id, index, searched descriptor, the network's descriptor when whitening is searched, position, model id. */
   public static void writeDescriptors(SparkSession spark, JavaRDD<Evaluated.Row> rows, String modelId, Path target, boolean whitened) {
     StructType schema = new StructType()
         .add("image_id", StringType, false)
@@ -102,8 +105,8 @@ public final class EvaluationFiles {
     }
     schema = schema.add("easting_m", DoubleType, false).add("northing_m", DoubleType, false).add("model_id", StringType, false);
     JavaRDD<Row> table = rows.map(r -> whitened
-        ? RowFactory.create(r.image.imageId, r.image.index, Boxed.of(r.searched), Boxed.of(r.raw), r.image.eastingM, r.image.northingM, modelId)
-        : RowFactory.create(r.image.imageId, r.image.index, Boxed.of(r.searched), r.image.eastingM, r.image.northingM, modelId));
+        ? RowFactory.create(r.image.imageId, r.image.index, Boxed.of(r.whitened), Boxed.of(r.raw), r.image.eastingM, r.image.northingM, modelId)
+        : RowFactory.create(r.image.imageId, r.image.index, Boxed.of(r.raw), r.image.eastingM, r.image.northingM, modelId));
     StructType columns = schema;
     IoFailures.writing(target, () -> spark.createDataFrame(table, columns).write().parquet(target.toString()));
   }
@@ -141,7 +144,7 @@ public final class EvaluationFiles {
             }
           }
           return RowFactory.create(q.imageId, q.eastingM, q.northingM, names, Boxed.of(list.dbIndices()), Boxed.of(list.squaredDistances()),
-              list.firstCorrectRank());
+              list.firstCorrectRank(), q.condition, q.capturedAt);
         });
     IoFailures.writing(target, () -> spark.createDataFrame(rows, PER_QUERY).write().parquet(target.toString()));
     return rankCounts(top, n);
@@ -192,11 +195,14 @@ public final class EvaluationFiles {
         }
         String about = m.get("label") + " (" + e.getValue() + ", " + m.get("split") + " split, " + m.get("queries") + " queries)";
         out.add(new EvaluationReport.Entry(e.getKey(), curve.stream().mapToDouble(Number::doubleValue).toArray(), about));
+        // the other of the two searches, when the evaluation made both
+        boolean whitenedSearched = m.containsKey("searched") ? "whitened".equals(m.get("searched")) : ((Number) m.getOrDefault("pca_dims", 0)).intValue() > 0;
+        String other = whitenedSearched ? "unwhitened" : "whitened";
         @SuppressWarnings("unchecked")
-        List<Number> unwhitened = (List<Number>) m.get("recall_curve_unwhitened");
-        if (unwhitened != null && ((Number) m.getOrDefault("pca_dims", 0)).intValue() > 0) {
-          out.add(new EvaluationReport.Entry(e.getKey() + " (unwhitened)", unwhitened.stream().mapToDouble(Number::doubleValue).toArray(),
-              about + ", without PCA"));
+        List<Number> otherCurve = (List<Number>) m.get("recall_curve_" + other);
+        if (otherCurve != null) {
+          out.add(new EvaluationReport.Entry(e.getKey() + " (" + other + ")", otherCurve.stream().mapToDouble(Number::doubleValue).toArray(),
+              about + (whitenedSearched ? ", without PCA" : ", PCA-whitened")));
         }
       } catch (IOException | RuntimeException ex) {
         if (ex instanceof JobFailure f) {
@@ -214,6 +220,7 @@ public final class EvaluationFiles {
     withoutSettings.remove("settings");
     withoutSettings.remove("recall_curve");
     withoutSettings.remove("recall_curve_unwhitened");
+    withoutSettings.remove("recall_curve_whitened");
     out.writeText(new Path(folder, "metrics.json"), JobMain.toJson(metrics));
     try (OutputStream png = out.fs().create(new Path(folder, "recall.png"), true)) {
       png.write(EvaluationReport.curvePng(entries));

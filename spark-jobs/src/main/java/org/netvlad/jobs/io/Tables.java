@@ -26,6 +26,7 @@ public final class Tables {
           .add("role", StringType, false)
           .add("split", StringType, false)
           .add("captured_at", DateType, true)
+          .add("condition", StringType, true)
           .add("heading_deg", DoubleType, true)
           .add("pitch_index", IntegerType, true)
           .add("lat", DoubleType, false)
@@ -83,6 +84,7 @@ public final class Tables {
         p.role().text(),
         p.split().text(),
         p.capturedAt() == null ? null : Date.valueOf(p.capturedAt()),
+        p.condition(),
         p.headingDeg(),
         p.pitchIndex(),
         p.latDeg(),
