@@ -125,7 +125,8 @@ public final class ExtractAndEvaluateJob {
     SplitImages images = SplitImages.read(spark, run, split);
     Broadcast<byte[]> weights = sc.broadcast(ModelBytes.of(net, false));
     JavaPairRDD<SplitImages.Image, DescriptorPass.Outcome> dbRaw = extract(sc, images.database, weights, reader, batch);
-    JavaPairRDD<SplitImages.Image, DescriptorPass.Outcome> queryRaw = extract(sc, images.queries, weights, reader, batch);
+    ImageReader queryReader = reader.withResize(EvalSettings.queryResize(s)); // database images stretch, as in the VG benchmark
+    JavaPairRDD<SplitImages.Image, DescriptorPass.Outcome> queryRaw = extract(sc, images.queries, weights, queryReader, batch);
     EvaluationFiles.Counts counts = EvaluationFiles.writeRejected(spark, dbRaw, queryRaw, new Path(staging, "rejected-images"));
     if (counts.database() == 0 || counts.queries() == 0) {
       throw new JobFailure("the " + split + " split has " + counts.database() + " database images and " + counts.queries()
@@ -203,6 +204,7 @@ public final class ExtractAndEvaluateJob {
     summary.put("model", model.id());
     summary.put("checkpoint", model.folder().toString());
     summary.put("split", split);
+    summary.put("query_resize", s.get(EvalSettings.QUERY_RESIZE));
     summary.put("queries", counts.queries());
     summary.put("database_images", counts.database());
     summary.put("rejected_images", counts.rejected());
