@@ -128,9 +128,10 @@ public final class ExtractAndEvaluateJob {
     long t0 = System.nanoTime();
     SplitImages images = SplitImages.read(spark, run, split);
     Broadcast<byte[]> weights = sc.broadcast(ModelBytes.of(net, false));
-    Whitening.Network network = new Whitening.Network(weights, reader, batch, s.get(TrainSettings.SEED));
-    JavaPairRDD<SplitImages.Image, DescriptorPass.Outcome> dbRaw = Extraction.descriptors(sc, images.database, network);
-    JavaPairRDD<SplitImages.Image, DescriptorPass.Outcome> queryRaw = Extraction.descriptors(sc, images.queries, network);
+    ImageReader queryReader = reader.withResize(EvalSettings.queryResize(s)); // database images stretch, as in the VG benchmark
+    Whitening.Network network = new Whitening.Network(weights, reader, queryReader, batch, s.get(TrainSettings.SEED));
+    JavaPairRDD<SplitImages.Image, DescriptorPass.Outcome> dbRaw = Extraction.descriptors(sc, images.database, network, false);
+    JavaPairRDD<SplitImages.Image, DescriptorPass.Outcome> queryRaw = Extraction.descriptors(sc, images.queries, network, true);
     EvaluationFiles.Counts counts = EvaluationFiles.writeRejected(spark, dbRaw, queryRaw, new Path(staging, "rejected-images"));
     if (counts.database() == 0 || counts.queries() == 0) {
       throw new JobFailure("the " + split + " split has " + counts.database() + " database images and " + counts.queries()
@@ -213,6 +214,7 @@ public final class ExtractAndEvaluateJob {
     summary.put("model", model.id());
     summary.put("checkpoint", model.folder().toString());
     summary.put("split", split);
+    summary.put("query_resize", s.get(EvalSettings.QUERY_RESIZE));
     summary.put("queries", counts.queries());
     summary.put("database_images", counts.database());
     summary.put("rejected_images", counts.rejected());

@@ -1,10 +1,15 @@
 package org.netvlad.it;
 
 import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +17,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import javax.imageio.ImageIO;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.EigenDecomposition;
@@ -40,7 +46,9 @@ import org.netvlad.jobs.evaluation.PcaFit;
  * itself; the trained network's PCA whitening has the eigenvalues of an independent
  * eigendecomposition and its Recall@N equals brute force over the descriptors it wrote; the report
  * sets both side by side; unreadable images are listed and past the threshold fail the job
- * without touching a finished evaluation; a finished evaluation is not redone.
+ * without touching a finished evaluation; a finished evaluation is not redone; with
+ * eval.query-resize = central-crop, queries padded to other aspect ratios give the descriptors they
+ * gave before.
  */
 class ExtractAndEvaluateIT extends SparkTestBase {
   private static final List<String> MODEL = List.of("model.width-px=64", "model.height-px=48", "model.clusters=16", "model.init-images=60");
@@ -147,6 +155,18 @@ class ExtractAndEvaluateIT extends SparkTestBase {
     assertEquals(trained.get("recall_at"), JobMain.fromJson(Files.readString(root.resolve("summary/extract-and-evaluate.json"))).get("recall_at"),
         "the failed re-run left the finished evaluation as it was");
     assertTrue(Files.isDirectory(root.resolve("descriptors/database")));
+
+    // queries padded to other aspect ratios: central-crop cuts the padding away and reads each query as before
+    padTestQueries(root);
+    Path cropped = dir.resolve("central-crop");
+    Map<String, Object> crop = evaluate(run, false, "eval.checkpoint=untrained", "eval.pca=false", "eval.max-rejected-fraction=0.05",
+        "eval.query-resize=central-crop", "eval.output=" + cropped.toUri());
+    assertEquals("stretch", tolerant.get("query_resize"));
+    assertEquals("central-crop", crop.get("query_resize"));
+    Map<String, float[]> before = queryDescriptors(third);
+    Map<String, float[]> after = queryDescriptors(cropped);
+    assertEquals(before.keySet(), after.keySet());
+    before.forEach((id, descriptor) -> assertArrayEquals(descriptor, after.get(id), 1e-5f, "query " + id));
   }
 
   /** Both routes of the distributed PCA fit (covariance sums, Gram matrix) against an independent eigendecomposition. */
@@ -311,6 +331,32 @@ class ExtractAndEvaluateIT extends SparkTestBase {
       }
     }
     return out;
+  }
+
+  /** Pads the test queries (the network's 4:3 size) to other aspect ratios: magenta margins of 16 pixels, left and right or above and below. */
+  private void padTestQueries(Path root) throws Exception {
+    List<Row> queries = spark.read().parquet(root.resolve("panoramas").toString()).filter("split = 'test' AND role = 'query'").collectAsList();
+    for (int i = 0; i < queries.size(); i++) {
+      File file = root.resolve("city").resolve(queries.get(i).getString(queries.get(i).fieldIndex("path"))).toFile();
+      BufferedImage image = ImageIO.read(file);
+      int marginXPx = i % 2 == 0 ? 16 : 0;
+      int marginYPx = 16 - marginXPx;
+      BufferedImage padded = new BufferedImage(image.getWidth() + 2 * marginXPx, image.getHeight() + 2 * marginYPx, BufferedImage.TYPE_INT_RGB);
+      Graphics2D g = padded.createGraphics();
+      g.setColor(Color.MAGENTA);
+      g.fillRect(0, 0, padded.getWidth(), padded.getHeight());
+      g.drawImage(image, marginXPx, marginYPx, null);
+      g.dispose();
+      ImageIO.write(padded, "png", file);
+    }
+  }
+
+  private Map<String, float[]> queryDescriptors(Path out) {
+    Map<String, float[]> byId = new TreeMap<>();
+    for (Row r : spark.read().parquet(out.resolve("descriptors/queries").toString()).collectAsList()) {
+      byId.put(r.getString(r.fieldIndex("image_id")), floats(r.getList(r.fieldIndex("descriptor"))));
+    }
+    return byId;
   }
 
   private static double[] bruteRecall(Path modelZip, Images images) throws Exception {

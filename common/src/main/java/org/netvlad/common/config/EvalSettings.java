@@ -3,6 +3,7 @@ package org.netvlad.common.config;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.netvlad.common.image.ResizeMode;
 
 /** Settings of extract-and-evaluate: which model, which split, PCA whitening, outputs to compare. */
 public final class EvalSettings {
@@ -22,6 +23,22 @@ public final class EvalSettings {
 
   public static final Setting<String> SPLIT =
       Setting.choice("eval.split", "test", List.of("test", "val", "train"), "The split whose database and queries are evaluated.");
+
+  public static final Setting<String> QUERY_RESIZE =
+      Setting.choice(
+          "eval.query-resize",
+          ResizeMode.STRETCH.settingValue(),
+          ResizeMode.settingValues(),
+          "How a query of another size than the network's input (model.width-px x model.height-px)"
+              + " is resized to it: stretch, the whole photograph whatever its aspect ratio (the VG"
+              + " benchmark's hard_resize); central-crop, the largest centred crop of the network's"
+              + " aspect ratio (its central_crop), undistorted but without the margins of a wider or"
+              + " taller photograph (many of Tokyo 24/7's queries). Database images are always"
+              + " stretched, as in the benchmark: they are what places are recognised by, so none of"
+              + " their view is cut, and Tokyo 24/7's (640x480) have the network's 4:3 aspect, where"
+              + " both agree. Training stretches too. Downscales of 2x or more halve repeatedly, so"
+              + " fine detail averages out instead of aliasing.");
+
 
   public static final Setting<String> PCA =
       Setting.choice(
@@ -129,7 +146,12 @@ public final class EvalSettings {
     return fit.equals("evaluated") ? config.get(SPLIT) : fit;
   }
 
-  static final List<Setting<?>> ALL = List.of(CHECKPOINT, SPLIT, PCA, PCA_DIMS, PCA_FIT_SPLIT, PCA_SHRINKAGE, PCA_SAMPLE, MAX_REJECTED_FRACTION, BLOCK_ROWS, OUTPUT, LABEL, COMPARE);
+  static final List<Setting<?>> ALL = List.of(CHECKPOINT, SPLIT, QUERY_RESIZE, PCA, PCA_DIMS, PCA_FIT_SPLIT, PCA_SHRINKAGE, PCA_SAMPLE, MAX_REJECTED_FRACTION, BLOCK_ROWS, OUTPUT, LABEL, COMPARE);
+
+  /** How evaluation resizes queries of another size than the network's ({@link #QUERY_RESIZE}). */
+  public static ResizeMode queryResize(PipelineConfig config) {
+    return ResizeMode.of(config.get(QUERY_RESIZE));
+  }
 
   /** The label to folder pairs of {@link #COMPARE}, in order. */
   public static Map<String, String> compareList(String text) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.netvlad.common.image.ResizeMode;
 
 class EvalSettingsTest {
   @Test
@@ -24,5 +25,15 @@ class EvalSettingsTest {
       assertTrue(e.getMessage().contains(bad.substring(0, bad.indexOf('='))), e.getMessage());
     }
     assertEquals("7", PipelineConfig.load("", "t", List.of("eval.checkpoint=7")).get(EvalSettings.CHECKPOINT));
+  }
+
+  @Test
+  void queryResizeIsStretchByDefaultAndOnlyItsTwoWords() {
+    assertEquals(ResizeMode.STRETCH, EvalSettings.queryResize(PipelineConfig.defaults()));
+    assertEquals(ResizeMode.CENTRAL_CROP, EvalSettings.queryResize(PipelineConfig.load("", "t", List.of("eval.query-resize= central-crop "))));
+    for (String bad : List.of("center-crop", "central_crop", "Stretch", "", "crop")) {
+      ConfigException e = assertThrows(ConfigException.class, () -> PipelineConfig.load("", "t", List.of("eval.query-resize=" + bad)));
+      assertTrue(e.getMessage().contains("eval.query-resize = '" + bad + "'") && e.getMessage().contains("one of stretch, central-crop"), e.getMessage());
+    }
   }
 }

@@ -34,8 +34,8 @@ public final class Whitening {
     }
   }
 
-  /** The network's images and how to read them, for the descriptors whitening needs beyond the evaluated split. */
-  public record Network(Broadcast<byte[]> weights, ImageReader reader, int batch, long seed) {}
+  /** The network and how to read database images and queries, for the descriptors whitening needs beyond the evaluated split. */
+  public record Network(Broadcast<byte[]> weights, ImageReader reader, ImageReader queryReader, int batch, long seed) {}
 
   /**
    * Fits PCA on the fit split's database sample (the evaluated database itself when the fit split is
@@ -94,8 +94,8 @@ public final class Whitening {
     } else {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       SplitImages val = SplitImages.read(spark, run, "val");
-      JavaPairRDD<SplitImages.Image, DescriptorPass.Outcome> dbRaw = Extraction.descriptors(sc, val.database, net);
-      JavaPairRDD<SplitImages.Image, DescriptorPass.Outcome> queryRaw = Extraction.descriptors(sc, val.queries, net);
+      JavaPairRDD<SplitImages.Image, DescriptorPass.Outcome> dbRaw = Extraction.descriptors(sc, val.database, net, false);
+      JavaPairRDD<SplitImages.Image, DescriptorPass.Outcome> queryRaw = Extraction.descriptors(sc, val.queries, net, true);
       Broadcast<Pca> pcaB = sc.broadcast(pca);
       JavaRDD<Evaluated.Row> db = Evaluated.rows(dbRaw, pcaB, net.batch()).persist(StorageLevel.MEMORY_AND_DISK_SER());
       JavaRDD<Evaluated.Row> q = Evaluated.rows(queryRaw, pcaB, net.batch()).persist(StorageLevel.MEMORY_AND_DISK_SER());
@@ -145,7 +145,7 @@ public final class Whitening {
     if (picked.isEmpty()) {
       return null;
     }
-    return Extraction.descriptors(sc, picked, net).filter(r -> r._2().ok())
+    return Extraction.descriptors(sc, picked, net, false).filter(r -> r._2().ok())
         .map(r -> new PcaFit.Keyed(r._1().imageId, r._2().descriptor)).persist(StorageLevel.MEMORY_AND_DISK_SER());
   }
 }

@@ -14,6 +14,8 @@ import org.netvlad.common.config.PipelineConfig;
 import org.netvlad.common.config.Settings;
 import org.netvlad.common.data.ImagePaths;
 import org.netvlad.common.image.ImageDecoder;
+import org.netvlad.common.image.ResizeMode;
+import org.netvlad.common.image.ResizeSteps;
 import org.netvlad.common.model.ImageTensors;
 import org.netvlad.jobs.MineTuplesJob;
 import org.netvlad.jobs.cli.JobFailure;
@@ -23,9 +25,13 @@ import org.netvlad.jobs.io.RunFolder;
 /**
  * Reads an image where it is (any Hadoop file system) and turns it into network input: decoded as
  * a viewer shows it ({@link ImageDecoder}, which refuses images above {@code ingest.max-image-pixels}),
- * resized to the model's size when it differs (bilinear), normalised CHW floats. A path is opened
- * only where {@link ImagePaths} allows: under the image root mine-tuples recorded, or under a root
- * it recorded as allowed, so a hand-edited {@code panoramas/} table cannot point elsewhere either.
+ * resized to the model's size when it differs, normalised CHW floats. A path is opened only where
+ * {@link ImagePaths} allows: under the image root mine-tuples recorded, or under a root it recorded
+ * as allowed, so a hand-edited {@code panoramas/} table cannot point elsewhere either.
+ *
+ * <p>Resizing takes the part of the image its {@link ResizeMode} names (the whole image unless
+ * {@link #withResize} says otherwise) and scales it bilinearly, halving first while a side is at
+ * least twice its target ({@link ResizeSteps}) so that large downscales do not alias.
  */
 public final class ImageReader implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -35,13 +41,20 @@ public final class ImageReader implements Serializable {
   private final int heightPx;
   private final long maxPixels;
   private final SerializableConfiguration hadoop;
+  private final ResizeMode resize;
 
+  /** Stretches images of another size to the model's ({@link ResizeMode#STRETCH}), as training does. */
   public ImageReader(ImagePaths paths, int widthPx, int heightPx, long maxPixels, Configuration hadoop) {
+    this(paths, widthPx, heightPx, maxPixels, new SerializableConfiguration(hadoop), ResizeMode.STRETCH);
+  }
+
+  private ImageReader(ImagePaths paths, int widthPx, int heightPx, long maxPixels, SerializableConfiguration hadoop, ResizeMode resize) {
     this.paths = paths;
     this.widthPx = widthPx;
     this.heightPx = heightPx;
     this.maxPixels = maxPixels;
-    this.hadoop = new SerializableConfiguration(hadoop);
+    this.hadoop = hadoop;
+    this.resize = resize;
   }
 
   /** Images under one root only, at most the default {@code ingest.max-image-pixels}. */
@@ -60,6 +73,16 @@ public final class ImageReader implements Serializable {
     } catch (IllegalArgumentException e) {
       throw new JobFailure("the image roots in " + run.resolve(RunFolder.summaryPath(MineTuplesJob.NAME)) + ": " + e.getMessage(), e);
     }
+  }
+
+  /** This reader resizing images of another size than the model's by the given mode. */
+  public ImageReader withResize(ResizeMode mode) {
+    return new ImageReader(paths, widthPx, heightPx, maxPixels, hadoop, mode);
+  }
+
+  /** Which part of an image of another size is resized to the model's. */
+  public ResizeMode resize() {
+    return resize;
   }
 
   public int widthPx() {
@@ -102,8 +125,19 @@ public final class ImageReader implements Serializable {
 
   private BufferedImage resized(BufferedImage image) {
     if (image.getWidth() == widthPx && image.getHeight() == heightPx) {
-      return image;
+      return image; // the common case: no crop, no copy
     }
+    ResizeMode.Rect rect = resize.sourceRect(image.getWidth(), image.getHeight(), widthPx, heightPx);
+    // a sub-image shares the pixels, and bilinear sampling stops at its edges: no margin bleeds in
+    BufferedImage out = rect.isWhole(image.getWidth(), image.getHeight()) ? image
+        : image.getSubimage(rect.xPx(), rect.yPx(), rect.widthPx(), rect.heightPx());
+    for (ResizeSteps.Size step : ResizeSteps.of(out.getWidth(), out.getHeight(), widthPx, heightPx)) {
+      out = bilinear(out, step.widthPx(), step.heightPx());
+    }
+    return out;
+  }
+
+  private static BufferedImage bilinear(BufferedImage image, int widthPx, int heightPx) {
     BufferedImage out = new BufferedImage(widthPx, heightPx, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = out.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
