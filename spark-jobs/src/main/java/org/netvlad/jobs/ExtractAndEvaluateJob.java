@@ -31,7 +31,9 @@ import org.netvlad.jobs.evaluation.EvaluationReport;
 import org.netvlad.jobs.evaluation.Evaluated;
 import org.netvlad.jobs.evaluation.ModelChoice;
 import org.netvlad.jobs.evaluation.PcaFit;
+import org.netvlad.jobs.evaluation.ReportDetails;
 import org.netvlad.jobs.evaluation.SplitImages;
+import org.netvlad.jobs.evaluation.Thumbnails;
 import org.netvlad.jobs.evaluation.Whitening;
 import org.netvlad.jobs.io.Lineage;
 import org.netvlad.jobs.io.RunFolder;
@@ -245,7 +247,8 @@ public final class ExtractAndEvaluateJob {
           : new EvaluationReport.Entry(model.label() + " (whitened)", whitenedCurve, about + whitenedAbout));
     }
     entries.addAll(compared);
-    EvaluationFiles.writeReport(out, new Path(staging, "evaluation"), summary, entries, ns);
+    EvaluationFiles.writeReport(out, new Path(staging, "evaluation"), summary, entries, ns, ReportDetails.gather(spark, images,
+        new Path(staging, "evaluation/per_query"), new Thumbnails(reader, s.get(Settings.MAX_IMAGE_PIXELS), sc.hadoopConfiguration()), s));
     out.writeText(new Path(staging, RunFolder.summaryPath(NAME)), JobMain.toJson(summary));
     out.commit(NAME, staging, List.of("descriptors", "evaluation", "rejected-images", "pca")); // no pca/ without PCA
     progress.say(String.format("Recall@N on the %s split (%d queries, %d database images): %s %s%s; search %.1f s; report %s",

@@ -3,6 +3,7 @@ package org.netvlad.it;
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,10 +15,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.EigenDecomposition;
@@ -70,7 +75,8 @@ class ExtractAndEvaluateIT extends SparkTestBase {
 
     // the untrained network, no PCA, its own output folder: equals brute force on the test's own descriptors
     Path untrainedOut = dir.resolve("untrained");
-    Map<String, Object> untrained = evaluate(run, false, "eval.checkpoint=untrained", "eval.pca=false", "eval.output=" + untrainedOut.toUri());
+    Map<String, Object> untrained = evaluate(run, false, "eval.checkpoint=untrained", "eval.pca=false", "eval.output=" + untrainedOut.toUri(),
+        "eval.label=" + MARKUP);
     Images test = testImages(root);
     double[] brute = bruteRecall(root.resolve("model/epoch=0/model.zip"), test);
     double oneQuery = 1.0 / test.queryXy.size() + 1e-9; // a float32 near-tie may rank one query otherwise
@@ -111,6 +117,10 @@ class ExtractAndEvaluateIT extends SparkTestBase {
     assertTrue(report.contains("before training") && report.contains("NetVLAD, epoch 1"), "both evaluations in the report");
     assertTrue(report.contains("NetVLAD, epoch 1 (unwhitened)"), "the whitened and the unwhitened search side by side");
     assertTrue(Files.size(root.resolve("evaluation/recall.png")) > 1000);
+    assertFalse(report.contains(MARKUP) || Files.readString(untrainedOut.resolve("evaluation/report.html")).contains(MARKUP),
+        "a label holding markup is escaped, in its own report and where it is compared");
+    List<Row> trainedPerQuery = spark.read().parquet(root.resolve("evaluation/per_query").toString()).collectAsList();
+    checkExamples(report, trainedPerQuery);
     assertEquals(0, spark.read().parquet(root.resolve("rejected-images").toString()).count());
     System.out.printf("test split Recall@N: untrained %s, after one short epoch %s%n", untrained.get("recall_at"), trained.get("recall_at"));
 
@@ -167,6 +177,81 @@ class ExtractAndEvaluateIT extends SparkTestBase {
     Map<String, float[]> after = queryDescriptors(cropped);
     assertEquals(before.keySet(), after.keySet());
     before.forEach((id, descriptor) -> assertArrayEquals(descriptor, after.get(id), 1e-5f, "query " + id));
+
+    // last, as it may skip: the reports as a browser shows them
+    checkInABrowser(root.resolve("evaluation"), trainedPerQuery.size());
+    checkInABrowser(untrainedOut.resolve("evaluation"), trainedPerQuery.size());
+  }
+
+  /** A label as a careless page would run it: a script, and an attribute broken out of into an image with a handler. */
+  private static final String MARKUP = "<script>alert(1)</script>\"><img src=x onerror=alert(2)>";
+
+  private static final Pattern EXAMPLE = Pattern.compile("<div class=\"example\">\\s*<h3>Query ([^:<]+):(.*?)</div>\\s*</div>", Pattern.DOTALL);
+  private static final Pattern FIGURE = Pattern.compile("<figure class=\"(query|correct|wrong)\"");
+
+  /**
+   * The examples: eval.report-examples (12) queries, failures (missed at rank 1) first and as many
+   * as half, each with 5 thumbnails after its own; the first marked correct is at the rank
+   * per_query gives, none when that is above 5 or 0.
+   */
+  private static void checkExamples(String html, List<Row> perQuery) {
+    Map<String, Integer> ranks = new HashMap<>();
+    perQuery.forEach(r -> ranks.put(r.getString(r.fieldIndex("query_id")), r.getInt(r.fieldIndex("first_correct_rank"))));
+    long failures = ranks.values().stream().filter(rank -> rank != 1).count();
+    int shown = Math.min(12, ranks.size());
+    long failuresShown = Math.min(failures, Math.max(6, shown - (ranks.size() - failures)));
+    Matcher m = EXAMPLE.matcher(html);
+    List<Integer> shownRanks = new ArrayList<>();
+    while (m.find()) {
+      int rank = ranks.get(m.group(1));
+      shownRanks.add(rank);
+      List<String> figures = new ArrayList<>();
+      Matcher f = FIGURE.matcher(m.group(2));
+      while (f.find()) {
+        figures.add(f.group(1));
+      }
+      assertEquals(6, figures.size(), "query and 5 results of " + m.group(1));
+      assertEquals("query", figures.get(0));
+      int firstCorrect = figures.indexOf("correct");
+      assertEquals(rank >= 1 && rank <= 5 ? rank : -1, firstCorrect, "query " + m.group(1) + " of first correct rank " + rank);
+    }
+    assertEquals(shown, shownRanks.size());
+    assertTrue(failuresShown >= 1, "the rendered city's test split has failures to show: " + failures + " of " + ranks.size());
+    for (int i = 0; i < shown; i++) {
+      assertEquals(i < failuresShown, shownRanks.get(i) != 1, "example " + i + " of ranks " + shownRanks);
+    }
+    assertEquals(shown * 6, count(html, "<img class=\"thumb\""), "every thumbnail read");
+  }
+
+  /**
+   * What a user sees in Chromium: every picture loaded (the page's own check says so, and finds a
+   * broken one in a copy), the thumbnails, the Recall@N of metrics.json, no markup from a label run.
+   */
+  private void checkInABrowser(Path evaluation, int queries) throws Exception {
+    Path chromium = Chromium.require();
+    Path scratch = Files.createDirectories(dir.resolve("browser-" + evaluation.getParent().getFileName()));
+    String dom = Chromium.dom(chromium, evaluation.resolve("report.html"), scratch);
+    int examples = Math.min(12, queries);
+    assertTrue(dom.contains("data-images=\"" + (2 + 6 * examples) + "\" data-failed=\"0\""), "the curves, the map, the thumbnails: "
+        + dom.substring(dom.indexOf("id=\"image-check\""), dom.indexOf("id=\"image-check\"") + 120));
+    assertTrue(dom.contains("<p id=\"image-check\" class=\"warning\" hidden=\"\""), "no warning shown");
+    assertEquals(6 * examples, count(dom, "<img class=\"thumb\""));
+    assertEquals(1, count(dom, "<script"), "the page's own script only");
+    assertFalse(dom.contains("<img src=\"x\""), "no image injected by a label");
+    assertTrue(dom.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the label shown as text");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> recallAt = (Map<String, Object>) JobMain.fromJson(Files.readString(evaluation.resolve("metrics.json"))).get("recall_at");
+    Matcher table = Pattern.compile("<table id=\"recall\">(.*?)</table>", Pattern.DOTALL).matcher(dom);
+    assertTrue(table.find(), "a Recall@N table");
+    for (Map.Entry<String, Object> e : recallAt.entrySet()) {
+      String cell = String.format(Locale.ROOT, "<tr><td>%s</td><td>%.1f%%</td>", e.getKey(), 100 * ((Number) e.getValue()).doubleValue());
+      assertTrue(table.group(1).contains(cell), cell + " in " + table.group(1));
+    }
+    String html = Files.readString(evaluation.resolve("report.html"));
+    int thumb = html.indexOf("<img class=\"thumb\" src=\"data:image/jpeg;base64,") + "<img class=\"thumb\" src=\"data:image/jpeg;base64,".length();
+    Path broken = Files.writeString(scratch.resolve("one-broken-thumbnail.html"), html.substring(0, thumb) + "AAAA" + html.substring(thumb));
+    String brokenDom = Chromium.dom(chromium, broken, scratch);
+    assertTrue(brokenDom.contains("data-failed=\"1\"") && brokenDom.contains("1 images failed to load"), "a broken picture is reported on the page");
   }
 
   /** Both routes of the distributed PCA fit (covariance sums, Gram matrix) against an independent eigendecomposition. */
@@ -479,6 +564,14 @@ class ExtractAndEvaluateIT extends SparkTestBase {
       }
     }
     return g;
+  }
+
+  private static int count(String text, String part) {
+    int n = 0;
+    for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
+      n++;
+    }
+    return n;
   }
 
   private static double[][] covariance(double[][] x) {

@@ -140,13 +140,25 @@ public final class EvalSettings {
               + " holding its evaluation/ (a run folder or an eval.output folder), e.g."
               + " \"untrained=hdfs:///runs/a/untrained; max pooling=hdfs:///runs/b\".");
 
+  public static final Setting<Long> REPORT_EXAMPLES =
+      Setting.whole(
+          "eval.report-examples",
+          12,
+          0,
+          200,
+          "queries",
+          "Queries whose top 5 database images evaluation/report.html shows as thumbnails, chosen"
+              + " by train.seed: half of them missed at rank 1 (when there are that many), the rest"
+              + " found at rank 1. Their images are read on the driver. 0 shows none.");
+
   /** The split PCA is fitted on, with evaluated resolved. */
   public static String pcaFitSplit(PipelineConfig config) {
     String fit = config.get(PCA_FIT_SPLIT);
     return fit.equals("evaluated") ? config.get(SPLIT) : fit;
   }
 
-  static final List<Setting<?>> ALL = List.of(CHECKPOINT, SPLIT, QUERY_RESIZE, PCA, PCA_DIMS, PCA_FIT_SPLIT, PCA_SHRINKAGE, PCA_SAMPLE, MAX_REJECTED_FRACTION, BLOCK_ROWS, OUTPUT, LABEL, COMPARE);
+  static final List<Setting<?>> ALL = List.of(CHECKPOINT, SPLIT, QUERY_RESIZE, PCA, PCA_DIMS, PCA_FIT_SPLIT, PCA_SHRINKAGE, PCA_SAMPLE,
+      MAX_REJECTED_FRACTION, BLOCK_ROWS, OUTPUT, LABEL, COMPARE, REPORT_EXAMPLES);
 
   /** How evaluation resizes queries of another size than the network's ({@link #QUERY_RESIZE}). */
   public static ResizeMode queryResize(PipelineConfig config) {

@@ -107,7 +107,6 @@ public final class BlockTopN {
         INDArray rowMajor = product.dup('c')) {
       dots = rowMajor.data().asFloat();
     }
-    double radius2 = radiusM * radiusM;
     long[] dbIndices = database.indices();
     for (int i = 0; i < out.length; i++) {
       TopList list = out[i];
@@ -117,11 +116,19 @@ public final class BlockTopN {
         if (list.accepts(d2, dbIndices[j])) {
           double de = queries.eastingM()[i] - database.eastingM()[j];
           double dn = queries.northingM()[i] - database.northingM()[j];
-          list.offer(d2, dbIndices[j], de * de + dn * dn <= radius2);
+          list.offer(d2, dbIndices[j], withinRadius(de, dn, radiusM));
         }
       }
     }
     return out;
+  }
+
+  /**
+   * The success rule of Recall@N: a database item is correct for a query when its ground distance,
+   * from the metric offsets between them, is at most the radius. The report marks examples by it too.
+   */
+  public static boolean withinRadius(double eastingOffsetM, double northingOffsetM, double radiusM) {
+    return eastingOffsetM * eastingOffsetM + northingOffsetM * northingOffsetM <= radiusM * radiusM;
   }
 
   private static float[] squaredNorms(Block block) {

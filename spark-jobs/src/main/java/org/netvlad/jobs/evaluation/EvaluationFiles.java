@@ -214,19 +214,21 @@ public final class EvaluationFiles {
     return out;
   }
 
-  /** {@code evaluation/metrics.json}, {@code recall.png} and {@code report.html}. */
-  public static void writeReport(RunFolder out, Path folder, Map<String, Object> metrics, List<EvaluationReport.Entry> entries, int[] ns) {
+  /** {@code evaluation/metrics.json}, {@code recall.png} and {@code report.html} (with the curves, map and examples inside). */
+  public static void writeReport(RunFolder out, Path folder, Map<String, Object> metrics, List<EvaluationReport.Entry> entries, int[] ns,
+      ReportDetails details) {
     Map<String, Object> withoutSettings = new LinkedHashMap<>(metrics);
     withoutSettings.remove("settings");
     withoutSettings.remove("recall_curve");
     withoutSettings.remove("recall_curve_unwhitened");
     withoutSettings.remove("recall_curve_whitened");
     out.writeText(new Path(folder, "metrics.json"), JobMain.toJson(metrics));
+    byte[] curves = EvaluationReport.curvePng(entries);
     try (OutputStream png = out.fs().create(new Path(folder, "recall.png"), true)) {
-      png.write(EvaluationReport.curvePng(entries));
+      png.write(curves);
     } catch (IOException e) {
       throw IoFailures.failure("writing", new Path(folder, "recall.png"), e, e);
     }
-    out.writeText(new Path(folder, "report.html"), EvaluationReport.html(entries, ns, withoutSettings));
+    out.writeText(new Path(folder, "report.html"), ReportPage.html(entries, ns, withoutSettings, curves, details));
   }
 }

@@ -5,12 +5,11 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.util.List;
-import java.util.Map;
 import org.netvlad.jobs.io.Pictures;
 
 /**
- * The evaluation's picture and page: Recall@N against N for this evaluation and any compared ones
- * (the paper's figures), and a short HTML report with the Recall@N table side by side.
+ * The evaluation's curves: Recall@N against N for this evaluation and any compared ones (the
+ * paper's figures), written as recall.png and shown in the page {@link ReportPage} makes.
  */
 public final class EvaluationReport {
   private static final Color[] COLOURS = {new Color(0xd62728), new Color(0x1f77b4), new Color(0x2ca02c), new Color(0x9467bd), new Color(0xff7f0e)};
@@ -47,6 +46,7 @@ public final class EvaluationReport {
         g.drawString(Integer.toString(n), x(n, maxN, left, width) - 4, top + height + 15);
       }
     }
+    int legendX = left + width - 10 - widestLabelPx(g, entries); // inside the frame whatever the labels' length
     for (int s = 0; s < entries.size(); s++) {
       double[] curve = entries.get(s).curve();
       g.setColor(COLOURS[s % COLOURS.length]);
@@ -59,49 +59,21 @@ public final class EvaluationReport {
           g.drawLine(x(n - 1, maxN, left, width), top + height - (int) Math.round(curve[n - 2] * height), x, y);
         }
       }
-      g.drawString(entries.get(s).label(), left + width - 200, top + height - 20 - 16 * (entries.size() - 1 - s));
+      g.drawString(entries.get(s).label(), legendX, top + height - 20 - 16 * (entries.size() - 1 - s));
     }
     g.dispose();
     return Pictures.png(image);
   }
 
+  private static int widestLabelPx(Graphics2D g, List<Entry> entries) {
+    int widest = 0;
+    for (Entry e : entries) {
+      widest = Math.max(widest, g.getFontMetrics().stringWidth(e.label()));
+    }
+    return Math.min(widest, 400);
+  }
+
   private static int x(int n, int maxN, int left, int width) {
     return maxN == 1 ? left + width / 2 : left + (int) Math.round((n - 1) * (double) width / (maxN - 1));
-  }
-
-  /** The HTML page: Recall@N at {@code ns} of every entry side by side, the picture, what was evaluated. */
-  public static String html(List<Entry> entries, int[] ns, Map<String, Object> facts) {
-    StringBuilder b = new StringBuilder();
-    b.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>NetVLAD evaluation</title>\n")
-        .append("<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}")
-        .append("td,th{border:1px solid #999;padding:4px 10px;text-align:right}th{background:#eee}</style></head><body>\n")
-        .append("<h1>Place recognition: Recall@N</h1>\n<table>\n<tr><th>N</th>");
-    for (Entry e : entries) {
-      b.append("<th>").append(escape(e.label())).append("</th>");
-    }
-    b.append("</tr>\n");
-    for (int n : ns) {
-      b.append("<tr><td>").append(n).append("</td>");
-      for (Entry e : entries) {
-        b.append("<td>").append(n <= e.curve().length ? String.format("%.1f%%", 100 * e.curve()[n - 1]) : "&ndash;").append("</td>");
-      }
-      b.append("</tr>\n");
-    }
-    b.append("</table>\n<p><img src=\"recall.png\" alt=\"Recall@N curves\"></p>\n<h2>Evaluated</h2>\n<ul>\n");
-    for (Entry e : entries) {
-      b.append("<li><b>").append(escape(e.label())).append("</b>: ").append(escape(e.about())).append("</li>\n");
-    }
-    b.append("</ul>\n<h2>This evaluation</h2>\n<table>\n");
-    for (Map.Entry<String, Object> f : facts.entrySet()) {
-      b.append("<tr><th style=\"text-align:left\">").append(escape(f.getKey())).append("</th><td style=\"text-align:left\">")
-          .append(escape(String.valueOf(f.getValue()))).append("</td></tr>\n");
-    }
-    b.append("</table>\n<p>A query counts as localised at N when one of its N nearest database descriptors")
-        .append(" (Euclidean) lies within the success radius of its GPS position.</p>\n</body></html>\n");
-    return b.toString();
-  }
-
-  private static String escape(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
   }
 }
