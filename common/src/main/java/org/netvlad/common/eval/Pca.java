@@ -3,7 +3,6 @@ package org.netvlad.common.eval;
 import java.io.Serializable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.eigen.Eigen;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -157,18 +156,14 @@ public final class Pca implements Serializable {
         cov[i * d + j] = sums.outer[i * d + j] / n - mean[i] * mean[j];
       }
     }
-    INDArray a = Nd4j.create(cov, new long[] {d, d}, DataType.DOUBLE);
-    // LAPACK syev: eigenvalues ascending; a is overwritten with the eigenvectors as columns
-    double[] values = Eigen.symmetricGeneralizedEigenvalues(a, true).data().asDouble();
-    double[] vectors = a.dup('c').data().asDouble();
+    TopEigen.Pairs eigen = TopEigen.of(cov, d, k);
     double[] top = new double[k];
     float[] whitening = new float[k * d];
     for (int c = 0; c < k; c++) {
-      int column = d - 1 - c;
-      top[c] = Math.max(0, values[column]);
+      top[c] = Math.max(0, eigen.values()[c]);
       double scale = 1 / Math.sqrt(top[c] + EPSILON);
       for (int i = 0; i < d; i++) {
-        whitening[c * d + i] = (float) (vectors[i * d + column] * scale);
+        whitening[c * d + i] = (float) (eigen.vectors()[c][i] * scale);
       }
     }
     float[] meanF = new float[d];
@@ -192,18 +187,12 @@ public final class Pca implements Serializable {
     if (k < 1) {
       throw new IllegalArgumentException("PCA needs at least 2 descriptors, got " + n);
     }
-    INDArray a = Nd4j.create(gram.clone(), new long[] {n, n}, DataType.DOUBLE);
-    double[] values = Eigen.symmetricGeneralizedEigenvalues(a, true).data().asDouble();
-    double[] vectors = a.dup('c').data().asDouble();
+    TopEigen.Pairs eigen = TopEigen.of(gram, n, k);
     double[] lambdas = new double[k];
-    double[][] v = new double[k][n];
     for (int c = 0; c < k; c++) {
-      int column = n - 1 - c;
-      lambdas[c] = Math.max(0, values[column] / n);
-      for (int i = 0; i < n; i++) {
-        v[c][i] = vectors[i * n + column];
-      }
+      lambdas[c] = Math.max(0, eigen.values()[c] / n);
     }
+    double[][] v = eigen.vectors();
     return new GramEigen(lambdas, v, n);
   }
 
