@@ -277,6 +277,58 @@ class ExtractAndEvaluateIT extends SparkTestBase {
       for (int k = 0; k < 10; k++) {
         assertEquals(lambdas[k], pca.eigenvalues()[k], 1e-4 * lambdas[0], n + " x " + dims + ": eigenvalue " + k);
       }
+      checkWhitensTheSample(pca, x, n + " x " + dims);
+    }
+  }
+
+  /** The Gram route across several blocks per partition and several passes of components, as a 10,000-image sample takes. */
+  @Test
+  void theGramRouteWhitensAcrossBlocksAndPasses() {
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    int n = 1_300;
+    int dims = 1_400;
+    Random random = new Random(11);
+    List<PcaFit.Keyed> rows = new ArrayList<>();
+    double[][] x = new double[n][dims];
+    for (int i = 0; i < n; i++) {
+      float[] d = new float[dims];
+      for (int t = 0; t < dims; t++) {
+        d[t] = (float) (random.nextGaussian() / (1 + t % 13));
+        x[i][t] = d[t];
+      }
+      rows.add(new PcaFit.Keyed("img" + i, d));
+    }
+    Pca pca = PcaFit.fit(sc, sc.parallelize(rows, 2), dims, 10_000, 600, 1);
+    assertEquals(600, pca.outputDims());
+    double[] lambdas = new EigenDecomposition(new Array2DRowRealMatrix(centredGram(x))).getRealEigenvalues();
+    for (int k = 0; k < 600; k += 100) {
+      assertEquals(lambdas[k], pca.eigenvalues()[k], 1e-6 * lambdas[0], "eigenvalue " + k);
+    }
+    checkWhitensTheSample(pca, x, n + " x " + dims);
+  }
+
+  /** The whitened sample has the identity covariance: the directions are the orthonormal principal ones, each scaled by its variance. */
+  private static void checkWhitensTheSample(Pca pca, double[][] x, String what) {
+    int n = x.length;
+    int k = pca.outputDims();
+    float[] mean = pca.mean();
+    double[][] y = new double[n][k];
+    for (int c = 0; c < k; c++) {
+      float[] w = pca.whiteningRow(c);
+      for (int i = 0; i < n; i++) {
+        for (int t = 0; t < w.length; t++) {
+          y[i][c] += w[t] * (x[i][t] - mean[t]);
+        }
+      }
+    }
+    for (int a = 0; a < k; a++) {
+      for (int b = 0; b < k; b++) {
+        double cov = 0;
+        for (int i = 0; i < n; i++) {
+          cov += y[i][a] * y[i][b] / n;
+        }
+        assertEquals(a == b ? 1 : 0, cov, 1e-3, what + ": whitened covariance [" + a + "][" + b + "]");
+      }
     }
   }
 
