@@ -34,26 +34,40 @@ public final class TopEigen {
     if (k < 1 || k > n || a.length != (long) n * n) {
       throw new IllegalArgumentException("the top " + k + " eigenpairs of a " + n + " x " + n + " matrix of " + a.length + " values");
     }
-    try (DoublePointer reduced = new DoublePointer(a);
-        DoublePointer diagonal = new DoublePointer(n);
-        DoublePointer offDiagonal = new DoublePointer(n);
-        DoublePointer tau = new DoublePointer(Math.max(1, n - 1));
+    Tridiagonal t = tridiagonal(a, n);
+    try (DoublePointer diagonal = new DoublePointer(t.diagonal());
+        DoublePointer offDiagonal = new DoublePointer(t.offDiagonal());
         DoublePointer w = new DoublePointer(n);
         DoublePointer z = new DoublePointer((long) n * k);
         IntPointer found = new IntPointer(1);
         IntPointer support = new IntPointer(2L * n);
         IntPointer tryRac = new IntPointer(new int[] {1})) {
-      // A = Q T Q^T, Q = H(1) ... H(n-1), reflector i below the subdiagonal of column i
-      check("dsytrd", openblas.LAPACKE_dsytrd(COLUMN_MAJOR, (byte) 'L', n, reduced, n, diagonal, offDiagonal, tau), true);
       check("dstemr", openblas.LAPACKE_dstemr(COLUMN_MAJOR, (byte) 'V', (byte) 'I', n, diagonal, offDiagonal, 0, 0, n - k + 1, n, found, w, z, n,
           k, support, tryRac), found.get() == k);
-      double[] lower = new double[n * n];
-      reduced.get(lower);
-      double[] taus = new double[Math.max(1, n - 1)];
-      tau.get(taus);
-      applyReflectors(lower, taus, n, z, k);
+      applyReflectors(t.lower(), t.taus(), n, z, k);
       return pairs(w, z, n, k);
     }
+  }
+
+  /** A = Q T Q^T: T's diagonal and off-diagonal (n values, the last spare for dstemr), Q's reflectors below the subdiagonal of lower. */
+  private record Tridiagonal(double[] lower, double[] diagonal, double[] offDiagonal, double[] taus) {}
+
+  private static Tridiagonal tridiagonal(double[] a, int n) {
+    double[] diagonal = new double[n];
+    double[] offDiagonal = new double[n];
+    double[] taus = new double[Math.max(1, n - 1)];
+    double[] lower = new double[n * n];
+    try (DoublePointer reduced = new DoublePointer(a);
+        DoublePointer d = new DoublePointer(n);
+        DoublePointer e = new DoublePointer(n);
+        DoublePointer tau = new DoublePointer(taus.length)) {
+      check("dsytrd", openblas.LAPACKE_dsytrd(COLUMN_MAJOR, (byte) 'L', n, reduced, n, d, e, tau), true);
+      reduced.get(lower);
+      d.get(diagonal);
+      e.get(offDiagonal);
+      tau.get(taus);
+    }
+    return new Tridiagonal(lower, diagonal, offDiagonal, taus);
   }
 
   private static void check(String routine, int info, boolean complete) {

@@ -174,9 +174,12 @@ public final class PcaFit {
    * of the smallest eigenvalues, which float32 products lose below about 1e-5 of the largest.
    */
   private static double[] product(BlockTopN.Block a, BlockTopN.Block b) {
-    INDArray x = Nd4j.create(a.flat(), new long[] {a.rows(), a.dims()}, DataType.FLOAT).castTo(DataType.DOUBLE);
-    INDArray y = Nd4j.create(b.flat(), new long[] {b.rows(), b.dims()}, DataType.FLOAT).castTo(DataType.DOUBLE);
-    return x.mmul(y.transpose()).dup('c').data().asDouble();
+    // off-heap temporaries freed now: hundreds of block pairs outpace the collector
+    try (INDArray xf = Nd4j.create(a.flat(), new long[] {a.rows(), a.dims()}, DataType.FLOAT); INDArray x = xf.castTo(DataType.DOUBLE);
+        INDArray yf = Nd4j.create(b.flat(), new long[] {b.rows(), b.dims()}, DataType.FLOAT); INDArray y = yf.castTo(DataType.DOUBLE);
+        INDArray product = x.mmul(y.transpose()); INDArray rowMajor = product.dup('c')) {
+      return rowMajor.data().asDouble();
+    }
   }
 
   /** {@code [components * dims]}: for each component c, sum over the block's rows i of v_c[index_i] * row_i. */
@@ -188,9 +191,11 @@ public final class PcaFit {
         weights[c * rows + r] = v[c][(int) block.indices()[r]];
       }
     }
-    INDArray w = Nd4j.create(weights, new long[] {v.length, rows}, DataType.DOUBLE);
-    INDArray x = Nd4j.create(block.flat(), new long[] {rows, block.dims()}, DataType.FLOAT).castTo(DataType.DOUBLE);
-    return w.mmul(x).dup('c').data().asDouble();
+    try (INDArray w = Nd4j.create(weights, new long[] {v.length, rows}, DataType.DOUBLE);
+        INDArray xf = Nd4j.create(block.flat(), new long[] {rows, block.dims()}, DataType.FLOAT); INDArray x = xf.castTo(DataType.DOUBLE);
+        INDArray product = w.mmul(x); INDArray rowMajor = product.dup('c')) {
+      return rowMajor.data().asDouble();
+    }
   }
 
   private static double[] add(double[] a, double[] b) {
