@@ -24,13 +24,12 @@ import org.netvlad.jobs.cli.JobConfigs;
 import org.netvlad.jobs.cli.JobFailure;
 import org.netvlad.jobs.cli.JobMain;
 import org.netvlad.jobs.cli.Progress;
+import org.netvlad.jobs.evaluation.Evaluated;
 import org.netvlad.jobs.evaluation.EvaluationFiles;
+import org.netvlad.jobs.evaluation.EvaluationReport;
 import org.netvlad.jobs.evaluation.Extraction;
 import org.netvlad.jobs.evaluation.GroupRecall;
-import org.netvlad.jobs.evaluation.EvaluationReport;
-import org.netvlad.jobs.evaluation.Evaluated;
 import org.netvlad.jobs.evaluation.ModelChoice;
-import org.netvlad.jobs.evaluation.PcaFit;
 import org.netvlad.jobs.evaluation.ReportDetails;
 import org.netvlad.jobs.evaluation.SplitImages;
 import org.netvlad.jobs.evaluation.Thumbnails;
@@ -42,7 +41,6 @@ import org.netvlad.jobs.training.Checkpoints;
 import org.netvlad.jobs.training.DescriptorPass;
 import org.netvlad.jobs.training.DistributedRecall;
 import org.netvlad.jobs.training.ImageReader;
-import scala.Tuple2;
 
 /**
  * {@code extract-and-evaluate}: descriptors of a split's database and queries with a trained (or
@@ -251,8 +249,8 @@ public final class ExtractAndEvaluateJob {
         new Path(staging, "evaluation/per_query"), new Thumbnails(reader, s.get(Settings.MAX_IMAGE_PIXELS), sc.hadoopConfiguration()), s));
     out.writeText(new Path(staging, RunFolder.summaryPath(NAME)), JobMain.toJson(summary));
     out.commit(NAME, staging, List.of("descriptors", "evaluation", "rejected-images", "pca")); // no pca/ without PCA
-    progress.say(String.format("Recall@N on the %s split (%d queries, %d database images): %s %s%s; search %.1f s; report %s",
-        split, counts.queries(), counts.database(), EvaluationFiles.recallText(ns, unwhitenedCurve), "unwhitened",
+    progress.say(String.format("Recall@N on the %s split (%d queries, %d database images): %s unwhitened%s; search %.1f s; report %s",
+        split, counts.queries(), counts.database(), EvaluationFiles.recallText(ns, unwhitenedCurve),
         pca == null ? "" : ", " + EvaluationFiles.recallText(ns, whitenedCurve) + " whitened", searchSeconds, out.resolve("evaluation/report.html")));
     return summary;
   }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** Mining tasks come in whole waves, each task near the rows-per-partition setting. */
+/** Mining and descriptor tasks come in whole waves, each task near the rows-per-partition setting. */
 class MiningPartitionsTest {
   @Test
   void tasksFillWholeWavesOfCoresAndStayNearTheirRowTarget() {
@@ -24,5 +24,7 @@ class MiningPartitionsTest {
     }
     // 1M rows on 2 cores were 5 tasks: a third wave of one task with a core idle
     assertEquals(4, MineTuplesJob.partitions(1_000_000, 250_000, 2));
+    // descriptor passes spread images the same way: extract-and-evaluate's 4,768 test database images were 3 tasks on 2 cores
+    assertEquals(2, MineTuplesJob.partitions(4_768, 2_000, 2));
   }
 }

@@ -206,8 +206,8 @@ class ClusterNightlyIT extends SparkTestBase {
     try (var out = fs.create(new org.apache.hadoop.fs.Path(city + "/images/new_corrupt.png"))) {
       out.write(java.util.Arrays.copyOf(png, png.length / 2));
     }
-    lines.add("new_corrupt,images/new_corrupt.png," + f[2] + "," + f[3] + ",2012-06-01,90.000,database,train");
-    lines.add("bad_row,images/bad_row.png,north,-79.99,2012-06-01,90.000,database,train");
+    lines.add("new_corrupt,images/new_corrupt.png," + f[2] + "," + f[3] + ",2012-06-01,day,90.000,database,train");
+    lines.add("bad_row,images/bad_row.png,north,-79.99,2012-06-01,day,90.000,database,train");
     String manifest = cluster.hdfs("/inputs/night2.csv");
     try (var out = fs.create(new org.apache.hadoop.fs.Path(manifest))) {
       out.write((String.join("\n", lines) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
