@@ -4,8 +4,8 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * The manifest contract's column names (the repository's docs/ARCHITECTURE.md, "Data contracts",
- * "Input manifest").
+ * The manifest contract's column names (docs/ARCHITECTURE.md, its section on
+ * data contracts, input manifest).
  */
 public final class ManifestColumns {
   public static final List<String> KNOWN =
