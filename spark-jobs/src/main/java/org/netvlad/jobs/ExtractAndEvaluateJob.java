@@ -45,7 +45,7 @@ import org.netvlad.jobs.training.ImageReader;
 /**
  * {@code extract-and-evaluate}: descriptors of a split's database and queries with a trained (or
  * the untrained) network, PCA whitening fitted across the cluster, and exact Recall@N by a
- * distributed block search (the repository's docs/ARCHITECTURE.md, "The pipeline"). Writes
+ * distributed block search (docs/ARCHITECTURE.md, the pipeline). Writes
  * {@code descriptors/<set>/}, {@code pca/}, {@code evaluation/} (metrics, per-query results,
  * curve, HTML report), {@code rejected-images/} and {@code summary/extract-and-evaluate.json},
  * committed together.
@@ -183,7 +183,8 @@ public final class ExtractAndEvaluateJob {
     double[] curve = whitened ? whitenedCurve : unwhitenedCurve;
     EvaluationFiles.writeDescriptors(spark, db, model.id(), new Path(staging, "descriptors/database"), whitened);
     EvaluationFiles.writeDescriptors(spark, queries, model.id(), new Path(staging, "descriptors/queries"), whitened);
-    EvaluationFiles.writePerQuery(spark, whitened ? topWhitened : topRaw, queries, db, maxN, new Path(staging, "evaluation/per_query"));
+    // the curves above already counted the ranks: written here, not counted again
+    EvaluationFiles.writePerQuery(spark, whitened ? topWhitened : topRaw, queries, db, new Path(staging, "evaluation/per_query"));
     Map<String, Object> byGroup = GroupRecall.of(images.queries, whitened ? topWhitened : topRaw, ns);
     topRaw.unpersist(false);
     if (topWhitened != null) {
@@ -200,13 +201,13 @@ public final class ExtractAndEvaluateJob {
     builtFrom.put(MineTuplesJob.NAME, Lineage.idOf(run, MineTuplesJob.NAME));
     builtFrom.put(TrainNetVladJob.NAME, model.trainingId());
     Map<String, Object> summary = new LinkedHashMap<>(Lineage.fields(Lineage.newId(), builtFrom));
-    summary.put("recall_at", recallAt(ns, curve));
+    summary.put("recall_at", EvaluationFiles.recallAt(ns, curve));
     summary.put("recall_curve", curve);
     summary.put("searched", whitened ? "whitened" : "unwhitened");
-    summary.put("recall_at_unwhitened", recallAt(ns, unwhitenedCurve));
+    summary.put("recall_at_unwhitened", EvaluationFiles.recallAt(ns, unwhitenedCurve));
     summary.put("recall_curve_unwhitened", unwhitenedCurve);
     if (whitenedCurve != null) {
-      summary.put("recall_at_whitened", recallAt(ns, whitenedCurve));
+      summary.put("recall_at_whitened", EvaluationFiles.recallAt(ns, whitenedCurve));
       summary.put("recall_curve_whitened", whitenedCurve);
     }
     summary.put("recall_by_condition", byGroup);
@@ -253,14 +254,6 @@ public final class ExtractAndEvaluateJob {
         split, counts.queries(), counts.database(), EvaluationFiles.recallText(ns, unwhitenedCurve),
         pca == null ? "" : ", " + EvaluationFiles.recallText(ns, whitenedCurve) + " whitened", searchSeconds, out.resolve("evaluation/report.html")));
     return summary;
-  }
-
-  private static Map<String, Object> recallAt(int[] ns, double[] curve) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    for (int n : ns) {
-      out.put(Integer.toString(n), curve[n - 1]);
-    }
-    return out;
   }
 
   private static JavaPairRDD<Long, TopList> search(JavaRDD<Evaluated.Row> queries, JavaRDD<Evaluated.Row> db, boolean whitened, int n,

@@ -114,11 +114,9 @@ public final class EvaluationFiles {
   /**
    * {@code evaluation/per_query/}: every readable query's top N (image ids, database indices,
    * squared distances) and first correct rank (0: none of the N within the radius).
-   *
-   * @return how many queries have each first correct rank, index = rank (0 = none)
    */
-  public static long[] writePerQuery(SparkSession spark, JavaPairRDD<Long, TopList> top, JavaRDD<Evaluated.Row> queries,
-      JavaRDD<Evaluated.Row> db, int n, Path target) {
+  public static void writePerQuery(SparkSession spark, JavaPairRDD<Long, TopList> top, JavaRDD<Evaluated.Row> queries,
+      JavaRDD<Evaluated.Row> db, Path target) {
     JavaPairRDD<Long, Tuple2<Long, Integer>> wanted = top.flatMapToPair(t -> {
       long[] indices = t._2().dbIndices();
       List<Tuple2<Long, Tuple2<Long, Integer>>> out = new ArrayList<>(indices.length);
@@ -147,7 +145,6 @@ public final class EvaluationFiles {
               list.firstCorrectRank(), q.condition, q.capturedAt);
         });
     IoFailures.writing(target, () -> spark.createDataFrame(rows, PER_QUERY).write().parquet(target.toString()));
-    return rankCounts(top, n);
   }
 
   /** How many queries have each first correct rank, index = rank (0 = none of the N within the radius). */
@@ -165,6 +162,15 @@ public final class EvaluationFiles {
     for (int n = 1; n < rankCounts.length; n++) {
       hits += rankCounts[n];
       out[n - 1] = queries == 0 ? 0 : (double) hits / queries;
+    }
+    return out;
+  }
+
+  /** Recall@N at each N of {@code ns}, keyed by N, as metrics.json holds it. */
+  public static Map<String, Object> recallAt(int[] ns, double[] curve) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (int n : ns) {
+      out.put(Integer.toString(n), curve[n - 1]);
     }
     return out;
   }

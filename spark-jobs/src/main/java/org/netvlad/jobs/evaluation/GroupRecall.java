@@ -48,12 +48,8 @@ public final class GroupRecall {
             rankCounts[k._2()] += count;
           }
         });
-        double[] curve = EvaluationFiles.curve(rankCounts, total.getValue());
-        Map<String, Object> recall = new LinkedHashMap<>();
-        for (int n : ns) {
-          recall.put(Integer.toString(n), curve[n - 1]);
-        }
-        values.put(total.getKey()._2(), Map.of("queries", total.getValue(), "recall_at", recall));
+        values.put(total.getKey()._2(),
+            Map.of("queries", total.getValue(), "recall_at", EvaluationFiles.recallAt(ns, EvaluationFiles.curve(rankCounts, total.getValue()))));
       }
       if (anyKnown) {
         out.put(grouping, values);
