@@ -31,6 +31,7 @@ import org.netvlad.jobs.cli.Progress;
 import org.netvlad.jobs.ingest.Ingest;
 import org.netvlad.jobs.io.IoFailures;
 import org.netvlad.jobs.io.Lineage;
+import org.netvlad.jobs.io.ListedConditions;
 import org.netvlad.jobs.io.ManifestReader;
 import org.netvlad.jobs.io.RunFolder;
 import org.netvlad.jobs.io.RunLock;
@@ -131,6 +132,9 @@ public final class MineTuplesJob {
             s.get(Settings.DBSTRUCT_DATABASE_FOLDER),
             s.get(Settings.DBSTRUCT_QUERY_FOLDER));
     JavaRDD<RawRow> rawRows = reader.read(config.inputs());
+    if (!s.get(Settings.CONDITIONS).isEmpty()) {
+      rawRows = ListedConditions.apply(spark, rawRows, s.get(Settings.CONDITIONS), progress);
+    }
     String otherDate = s.get(Settings.POSITIVE_NEEDS_OTHER_DATE);
     boolean positiveNeedsOtherDate =
         otherDate.equals("true") || otherDate.equals("auto") && reader.readTimeStampedSpec();

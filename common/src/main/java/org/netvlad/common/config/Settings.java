@@ -97,6 +97,18 @@ public final class Settings {
           "Folder, under the image root, of the database images a dbStruct .mat names (images/ in"
               + " the NetVLAD reference layout).");
 
+  public static final Setting<String> CONDITIONS =
+      Setting.text(
+          "ingest.conditions",
+          "",
+          "empty, or the path or URI of a CSV file",
+          String::trim,
+          "Capture conditions kept apart from the inputs: a CSV file with a header naming path (the"
+              + " image's path as the input writes it; for a dbStruct, the query or database folder"
+              + " and the file name, e.g. queries/00001.jpg) or image_id, and condition (e.g. day,"
+              + " sunset, night). Evaluation reports Recall@N per condition; a listed condition wins"
+              + " over a row's own. Every listed image must be in the inputs.");
+
   public static final Setting<String> DBSTRUCT_QUERY_FOLDER =
       Setting.text(
           "ingest.dbstruct-query-folder",
@@ -232,6 +244,7 @@ public final class Settings {
           DBSTRUCT_UTM_ZONE,
           DBSTRUCT_DATABASE_FOLDER,
           DBSTRUCT_QUERY_FOLDER,
+          CONDITIONS,
           FRAME_ZONE,
           MAX_FRAME_OFFSET_DEG,
           POSITIVE_RADIUS_M,

@@ -252,14 +252,20 @@ public final class PanoramaParser {
 
   /** A short label (letters, digits, space, . _ -): reports group queries by it. */
   private static String parseCondition(String text) {
-    if (text == null) {
-      return null;
-    }
-    if (text.length() > MAX_CONDITION_CHARS || !text.matches("[\\p{L}\\p{N} ._-]+")) {
-      throw new Rejected(RejectReason.BAD_CONDITION, "condition '" + text + "' is not a short label of letters, digits, space, '.', '_' or '-' (at most "
-          + MAX_CONDITION_CHARS + " characters)");
+    String problem = text == null ? null : conditionProblem(text);
+    if (problem != null) {
+      throw new Rejected(RejectReason.BAD_CONDITION, problem);
     }
     return text;
+  }
+
+  /** Why a condition label is refused, or null when it is a short label of letters, digits, space, . _ -. */
+  public static String conditionProblem(String text) {
+    if (text.length() > MAX_CONDITION_CHARS || !text.matches("[\\p{L}\\p{N} ._-]+")) {
+      return "condition '" + text + "' is not a short label of letters, digits, space, '.', '_' or '-' (at most "
+          + MAX_CONDITION_CHARS + " characters)";
+    }
+    return null;
   }
 
   private static Double parseHeading(String text, String path) {

@@ -78,6 +78,13 @@ public final class RawRow implements Serializable {
     return v.isEmpty() ? null : v;
   }
 
+  /** This row with one field set (a copy: rows are shared between Spark stages). */
+  public RawRow with(String name, String value) {
+    RawRow copy = new RawRow(source, rowNumber, fields, malformed, malformedReason);
+    copy.fields.put(name, value);
+    return copy;
+  }
+
   /** "file:row" for error messages. */
   public String where() {
     return source + ":" + rowNumber;
