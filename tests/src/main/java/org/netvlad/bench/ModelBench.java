@@ -72,7 +72,7 @@ public final class ModelBench {
     }
     int seconds = Integer.parseInt(System.getProperty("bench.seconds", "20"));
     int rounds = Integer.parseInt(System.getProperty("bench.rounds", "1"));
-    String python = torchPython();
+    String python = PythonPeer.find("torch");
     List<Setting> settings = new ArrayList<>();
     for (String allocator : TCMALLOC == null ? List.of("default", "plain") : List.of("default", "plain", "tcmalloc")) {
       for (String threads : THREADS) {
@@ -118,6 +118,7 @@ public final class ModelBench {
         lines.add(ratioLine(results, Integer.parseInt(threads), "forward_images_per_s", "forward", rounds));
       }
     }
+    System.out.println(BenchMachine.describe());
     System.out.println("model benchmark: small backbone + NetVLAD K=64, 3x120x160, training step = " + TUPLES
         + " tuples x (1 query + 1 positive + " + NEGATIVES + " negatives) = " + BATCH + " images; "
         + (rounds == 1 ? "one round" : "medians of " + rounds + " interleaved rounds"));
@@ -173,49 +174,12 @@ public final class ModelBench {
     return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
-  /**
-   * A Python with torch for the side-by-side ({@code tests/bench/torch_model_bench.py}):
-   * {@code NETVLAD_TORCH_PYTHON}, else python3 on the PATH, else /usr/bin/python3; null if none.
-   */
-  private static String torchPython() throws InterruptedException {
-    List<String> candidates = new ArrayList<>();
-    if (System.getenv("NETVLAD_TORCH_PYTHON") != null) {
-      candidates.add(System.getenv("NETVLAD_TORCH_PYTHON"));
-    }
-    candidates.add("python3");
-    candidates.add("/usr/bin/python3");
-    for (String candidate : candidates) {
-      try {
-        if (new ProcessBuilder(candidate, "-c", "import torch").redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor() == 0) {
-          return candidate;
-        }
-      } catch (java.io.IOException e) {
-        // not this one
-      }
-    }
-    return null;
-  }
-
   /** The same network and step in PyTorch; empty values (NaN) if its run fails. */
   private static Map<String, Double> torchChild(String python, Setting setting, int seconds) throws Exception {
-    Path script = Path.of(System.getProperty("project.root", ".")).resolve("tests/bench/torch_model_bench.py");
-    ProcessBuilder pb = new ProcessBuilder(python, script.toString(), String.valueOf(setting.threads()), String.valueOf(seconds / 2.0))
-        .redirectError(ProcessBuilder.Redirect.DISCARD);
-    pb.environment().put("OMP_NUM_THREADS", String.valueOf(setting.threads()));
+    ProcessBuilder pb = PythonPeer.script(python, "torch_model_bench.py", setting.threads(), String.valueOf(setting.threads()),
+        String.valueOf(seconds / 2.0));
     allocator(pb, setting.allocator());
-    Process p = pb.start();
-    String result = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    Map<String, Double> r = new LinkedHashMap<>();
-    if (p.waitFor() != 0 || !result.startsWith("RESULT ")) {
-      System.err.println("pytorch " + setting + ": failed with exit code " + p.exitValue());
-      return r;
-    }
-    for (String pair : result.substring(7).split(" ")) {
-      String[] kv = pair.split("=");
-      r.put(kv[0], Double.parseDouble(kv[1]));
-    }
-    return r;
+    return PythonPeer.run(pb);
   }
 
   /** tcmalloc, when installed (Debian: libtcmalloc-minimal4) or named by NETVLAD_TCMALLOC. */

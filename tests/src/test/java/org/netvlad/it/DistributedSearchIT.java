@@ -106,8 +106,27 @@ class DistributedSearchIT extends SparkTestBase {
     }
     JavaRDD<DistributedRecall.Item> dbRdd = sc.parallelize(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8), 9).flatMap(p -> parts.get(p).iterator());
     JavaRDD<DistributedRecall.Item> queryRdd = sc.parallelize(queryItems, 3);
-    Map<Long, TopList> top = DistributedRecall.topN(queryRdd, dbRdd, n, RADIUS_M, 50).collectAsMap();
+    // queries broadcast to the database's tasks (they fit), and paired block by block (broadcast limit 0)
+    int[] firstCorrect = null;
+    for (long broadcastBytes : new long[] {DistributedRecall.BROADCAST_QUERY_BYTES, 0}) {
+      firstCorrect = assertTopNIsBruteForce(DistributedRecall.topN(queryRdd, dbRdd, n, RADIUS_M, 50, broadcastBytes).collectAsMap(),
+          queries, db, dbIndex, qXy, dbXy, n);
+    }
+    int[] ns = {1, 5, 10, 20};
+    double[] recall = DistributedRecall.recall(queryRdd, dbRdd, ns, RADIUS_M, 50);
+    for (int k = 0; k < ns.length; k++) {
+      int hits = 0;
+      for (int r : firstCorrect) {
+        hits += r >= 1 && r <= ns[k] ? 1 : 0;
+      }
+      assertEquals((double) hits / queries.length, recall[k], 1e-12, "Recall@" + ns[k]);
+    }
+    assertTrue(Arrays.stream(firstCorrect).filter(r -> r > 1).count() > 5, "sanity: some queries are found below rank 1");
+  }
 
+  /** Each query's list equals the brute-force top n (database index i at position (i - 3) / 5); returns the first correct ranks. */
+  private static int[] assertTopNIsBruteForce(Map<Long, TopList> top, float[][] queries, float[][] db, long[] dbIndex, double[][] qXy,
+      double[][] dbXy, int n) {
     assertEquals(queries.length, top.size());
     int[] firstCorrect = new int[queries.length];
     for (int i = 0; i < queries.length; i++) {
@@ -124,16 +143,7 @@ class DistributedSearchIT extends SparkTestBase {
       }
       assertEquals(firstCorrect[i], got.firstCorrectRank(), "query " + i + ": first correct rank");
     }
-    int[] ns = {1, 5, 10, 20};
-    double[] recall = DistributedRecall.recall(queryRdd, dbRdd, ns, RADIUS_M, 50);
-    for (int k = 0; k < ns.length; k++) {
-      int hits = 0;
-      for (int r : firstCorrect) {
-        hits += r >= 1 && r <= ns[k] ? 1 : 0;
-      }
-      assertEquals((double) hits / queries.length, recall[k], 1e-12, "Recall@" + ns[k]);
-    }
-    assertTrue(Arrays.stream(firstCorrect).filter(r -> r > 1).count() > 5, "sanity: some queries are found below rank 1");
+    return firstCorrect;
   }
 
   /**

@@ -1,12 +1,12 @@
 package org.netvlad.common.eval;
 
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import java.nio.FloatBuffer;
+import org.bytedeco.javacpp.FloatPointer;
 
 /**
  * Exact nearest database descriptors of a block of queries against a block of the database:
- * squared distances ||q||² + ||x||² - 2 q·x from one GEMM, each query's N nearest kept in a
+ * squared distances ||q||² + ||x||² - 2 q·x from one GEMM (called directly: {@link RowMajorGemm}),
+ * each query's N nearest kept in a
  * {@link TopList}. Blocks of the same queries against other database blocks merge with
  * {@link TopList#merge}.
  */
@@ -53,10 +53,6 @@ public final class BlockTopN {
       return out;
     }
 
-    INDArray matrix() {
-      return Nd4j.create(flat, new long[] {indices.length, dims}, DataType.FLOAT);
-    }
-
     public int dims() {
       return dims;
     }
@@ -88,6 +84,16 @@ public final class BlockTopN {
    * @return one list per query row of {@code queries}
    */
   public static TopList[] search(Block queries, Block database, int n, double radiusM) {
+    if (queries.dims() != database.dims() && database.rows() > 0 && queries.rows() > 0) {
+      throw new IllegalArgumentException("query descriptors of " + queries.dims() + " dims against database descriptors of " + database.dims());
+    }
+    try (NativeRows q = NativeRows.of(queries); NativeRows x = NativeRows.of(database)) {
+      return search(q, x, n, radiusM);
+    }
+  }
+
+  /** As {@link #search(Block, Block, int, double)}, on rows already in native memory. */
+  public static TopList[] search(NativeRows queries, NativeRows database, int n, double radiusM) {
     TopList[] out = new TopList[queries.rows()];
     for (int i = 0; i < out.length; i++) {
       out[i] = new TopList(n);
@@ -98,25 +104,24 @@ public final class BlockTopN {
     if (queries.dims() != database.dims()) {
       throw new IllegalArgumentException("query descriptors of " + queries.dims() + " dims against database descriptors of " + database.dims());
     }
-    float[] qNorms = squaredNorms(queries);
-    float[] xNorms = squaredNorms(database);
     int rows = database.rows();
-    float[] dots;
-    // off-heap buffers freed now, not when the collector gets round to them (blocks are tens of MB)
-    try (INDArray q = queries.matrix(); INDArray x = database.matrix(); INDArray product = q.mmul(x.transpose());
-        INDArray rowMajor = product.dup('c')) {
-      dots = rowMajor.data().asFloat();
-    }
+    float[] qNorms = queries.squaredNorms();
+    float[] xNorms = database.squaredNorms();
     long[] dbIndices = database.indices();
-    for (int i = 0; i < out.length; i++) {
-      TopList list = out[i];
-      int offset = i * rows;
-      for (int j = 0; j < rows; j++) {
-        double d2 = Math.max(0, (double) qNorms[i] + xNorms[j] - 2.0 * dots[offset + j]);
-        if (list.accepts(d2, dbIndices[j])) {
-          double de = queries.eastingM()[i] - database.eastingM()[j];
-          double dn = queries.northingM()[i] - database.northingM()[j];
-          list.offer(d2, dbIndices[j], withinRadius(de, dn, radiusM));
+    float[] dots = new float[rows];
+    try (FloatPointer product = new FloatPointer((long) queries.rows() * rows)) {
+      RowMajorGemm.timesTransposed(queries.values(), queries.rows(), database.values(), rows, queries.dims(), product);
+      FloatBuffer products = product.asBuffer();
+      for (int i = 0; i < out.length; i++) {
+        products.get(i * rows, dots);
+        TopList list = out[i];
+        for (int j = 0; j < rows; j++) {
+          double d2 = Math.max(0, (double) qNorms[i] + xNorms[j] - 2.0 * dots[j]);
+          if (list.accepts(d2, dbIndices[j])) {
+            double de = queries.eastingM()[i] - database.eastingM()[j];
+            double dn = queries.northingM()[i] - database.northingM()[j];
+            list.offer(d2, dbIndices[j], withinRadius(de, dn, radiusM));
+          }
         }
       }
     }
@@ -131,15 +136,32 @@ public final class BlockTopN {
     return eastingOffsetM * eastingOffsetM + northingOffsetM * northingOffsetM <= radiusM * radiusM;
   }
 
-  private static float[] squaredNorms(Block block) {
+  /** Each row's squared norm. */
+  static float[] squaredNorms(Block block) {
     float[] out = new float[block.rows()];
     for (int i = 0; i < out.length; i++) {
-      double s = 0;
-      for (int j = i * block.dims, end = j + block.dims; j < end; j++) {
-        s += (double) block.flat[j] * block.flat[j];
-      }
-      out[i] = (float) s;
+      out[i] = squaredNorm(block.flat, i * block.dims, block.dims);
     }
     return out;
+  }
+
+  /** The squared norm of {@code v[from, from + length)}, summed in double in four interleaved sums (one chain of adds took 4x longer). */
+  static float squaredNorm(float[] v, int from, int length) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int j = from;
+    int end = from + length;
+    for (; j + 3 < end; j += 4) {
+      s0 += (double) v[j] * v[j];
+      s1 += (double) v[j + 1] * v[j + 1];
+      s2 += (double) v[j + 2] * v[j + 2];
+      s3 += (double) v[j + 3] * v[j + 3];
+    }
+    for (; j < end; j++) {
+      s0 += (double) v[j] * v[j];
+    }
+    return (float) (s0 + s1 + s2 + s3);
   }
 }

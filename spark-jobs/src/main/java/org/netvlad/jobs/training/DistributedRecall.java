@@ -1,12 +1,16 @@
 package org.netvlad.jobs.training;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.netvlad.common.eval.BlockTopN;
+import org.netvlad.common.eval.NativeRows;
 import org.netvlad.common.eval.TopList;
 import scala.Tuple2;
 
@@ -33,13 +37,60 @@ public final class DistributedRecall {
     }
   }
 
+  /** Queries up to this size (of their descriptors) are broadcast to the database's tasks. */
+  public static final long BROADCAST_QUERY_BYTES = 256L << 20;
+
   private DistributedRecall() {}
 
-  /** Each query's merged N nearest, keyed by query index. */
+  /**
+   * Each query's merged N nearest, keyed by query index. Queries that fit in
+   * {@value #BROADCAST_QUERY_BYTES} bytes go to every task whole (broadcast), and each task writes
+   * its database rows straight into native memory and searches them against every query block;
+   * more queries than that are paired with the database block by block.
+   */
   public static JavaPairRDD<Long, TopList> topN(JavaRDD<Item> queries, JavaRDD<Item> database, int n, double radiusM, int blockRows) {
+    return topN(queries, database, n, radiusM, blockRows, BROADCAST_QUERY_BYTES);
+  }
+
+  /** As {@link #topN(JavaRDD, JavaRDD, int, double, int)}, broadcasting queries up to {@code broadcastBytes}. */
+  public static JavaPairRDD<Long, TopList> topN(JavaRDD<Item> queries, JavaRDD<Item> database, int n, double radiusM, int blockRows,
+      long broadcastBytes) {
     JavaRDD<BlockTopN.Block> queryBlocks = queries.mapPartitions(items -> blocks(items, blockRows));
-    JavaRDD<BlockTopN.Block> dbBlocks = database.mapPartitions(items -> blocks(items, blockRows));
-    return topN(queryBlocks, dbBlocks, n, radiusM);
+    long queryValues = queryBlocks.map(b -> (long) b.flat().length).fold(0L, Long::sum);
+    if (queryValues * Float.BYTES > broadcastBytes) {
+      JavaRDD<BlockTopN.Block> dbBlocks = database.mapPartitions(items -> blocks(items, blockRows));
+      return topN(queryBlocks, dbBlocks, n, radiusM);
+    }
+    Broadcast<List<BlockTopN.Block>> shared = JavaSparkContext.fromSparkContext(queries.context()).broadcast(queryBlocks.collect());
+    return database.mapPartitionsToPair(items -> searchPartition(shared, items, n, radiusM, blockRows)).reduceByKey(TopList::merge);
+  }
+
+  /** The query blocks against one partition of the database, its rows read into native memory block by block. */
+  private static Iterator<Tuple2<Long, TopList>> searchPartition(
+      Broadcast<List<BlockTopN.Block>> queryBlocks, Iterator<Item> items, int n, double radiusM, int blockRows) {
+    TaskThreads.apply();
+    Map<Long, TopList> merged = new HashMap<>();
+    try (SharedQueries queries = SharedQueries.acquire(queryBlocks.id(), queryBlocks.value())) {
+      while (items.hasNext()) {
+        Item first = items.next();
+        try (NativeRows db = new NativeRows(blockRows, first.descriptor.length)) {
+          db.add(first.index, first.descriptor, first.eastingM, first.northingM);
+          while (!db.isFull() && items.hasNext()) {
+            Item it = items.next();
+            db.add(it.index, it.descriptor, it.eastingM, it.northingM);
+          }
+          for (NativeRows q : queries.rows()) {
+            TopList[] lists = BlockTopN.search(q, db, n, radiusM);
+            for (int i = 0; i < lists.length; i++) {
+              merged.merge(q.index(i), lists[i], TopList::merge);
+            }
+          }
+        }
+      }
+    }
+    List<Tuple2<Long, TopList>> out = new ArrayList<>(merged.size());
+    merged.forEach((k, v) -> out.add(new Tuple2<>(k, v)));
+    return out.iterator();
   }
 
   /** Each query's merged N nearest over every pair of a query block and a database block. */
