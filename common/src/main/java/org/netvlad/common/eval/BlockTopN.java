@@ -5,10 +5,9 @@ import org.bytedeco.javacpp.FloatPointer;
 
 /**
  * Exact nearest database descriptors of a block of queries against a block of the database:
- * squared distances ||q||² + ||x||² - 2 q·x from one GEMM (called directly: {@link RowMajorGemm}),
- * each query's N nearest kept in a
- * {@link TopList}. Blocks of the same queries against other database blocks merge with
- * {@link TopList#merge}.
+ * squared distances ||q||² + ||x||² - 2 q·x from one GEMM (the BLAS called directly:
+ * {@link RowMajorGemm}), each query's N nearest kept in a {@link TopList}. Blocks of the same
+ * queries against other database blocks merge with {@link TopList#merge}.
  */
 public final class BlockTopN {
   private BlockTopN() {}
@@ -84,9 +83,6 @@ public final class BlockTopN {
    * @return one list per query row of {@code queries}
    */
   public static TopList[] search(Block queries, Block database, int n, double radiusM) {
-    if (queries.dims() != database.dims() && database.rows() > 0 && queries.rows() > 0) {
-      throw new IllegalArgumentException("query descriptors of " + queries.dims() + " dims against database descriptors of " + database.dims());
-    }
     try (NativeRows q = NativeRows.of(queries); NativeRows x = NativeRows.of(database)) {
       return search(q, x, n, radiusM);
     }
