@@ -53,6 +53,8 @@ public final class MiningBench {
     if (sizes.isEmpty()) {
       sizes = List.of(1_000_000L, 4_000_000L);
     }
+    String python = PythonPeer.find("scipy, pyarrow");
+    List<String> peerLines = new ArrayList<>();
     List<String> report = new ArrayList<>();
     report.add(String.format(Locale.ROOT, "%-10s %-11s %12s %12s %12s %12s %10s %10s %11s %12s %12s",
         "panoramas", "area_km", "baseline_s", "floor_s", "job_mine_s", "job_total_s", "mine/base", "total/base", "floor/base",
@@ -78,11 +80,51 @@ public final class MiningBench {
           images, String.format(Locale.ROOT, "%.0fx%.0f", sideM / 1000, sideM / 1000), baselineS, floorS, mineS, jobWallS,
           mineS / baselineS, jobWallS / baselineS, floorS / baselineS, memory.get("peak_heap_mb"), memory.get("peak_rss_mb")));
       System.err.println(report.get(0) + "\n" + report.get(report.size() - 1));
+      if (python != null) {
+        peerLines.add(comparePeer(python, manifest, work.resolve("peer-" + size), images, summary, jobWallS, timings));
+      }
     }
+    System.out.println(BenchMachine.describe());
     System.out.println("mining benchmark: local[2] job (driver heap " + jobHeap + ") vs single-threaded in-process grid search;"
         + " floor: the mining phase's Spark work without the mining (count by split and role, write the panoramas), best of "
         + FLOOR_RUNS + " in a warm local[2] session");
     report.forEach(System.out::println);
+    if (python == null) {
+      System.out.println("python peer: not measured (no python3 with scipy and pyarrow; set NETVLAD_TORCH_PYTHON)");
+    } else {
+      System.out.println("python peer (tests/bench/mining_peer.py: pyarrow + scipy cKDTree, one thread, same manifest, same tuples;"
+          + " whole processes, start-up included):");
+      peerLines.forEach(System.out::println);
+    }
+  }
+
+  /**
+   * Runs the Python peer on the manifest, checks that its counts equal the job's summary, and
+   * returns a line of the whole-process times and phases with the job / peer ratios.
+   */
+  private static String comparePeer(String python, Path manifest, Path out, long images, Map<String, Object> summary, double jobWallS,
+      Map<String, Object> timings) throws Exception {
+    long t0 = System.nanoTime();
+    Map<String, Double> peer = PythonPeer.run(PythonPeer.script(python, "mining_peer.py", 1, manifest.toString(), out.toString()));
+    double peerWallS = (System.nanoTime() - t0) / 1e9;
+    if (peer.isEmpty()) {
+      throw new IllegalStateException("the python peer failed on " + manifest);
+    }
+    for (String key : List.of("queries_in", "queries_kept", "pairs_within_positive_radius", "pairs_within_negative_radius")) {
+      long job = ((Number) summary.get(key)).longValue();
+      long theirs = peer.get(key).longValue();
+      if (job != theirs) {
+        throw new IllegalStateException(key + ": the job counted " + job + ", the python peer " + theirs + " (" + manifest + ")");
+      }
+    }
+    double ingestS = ((Number) timings.get("ingest")).doubleValue() / 1000;
+    double miningS = ((Number) timings.get("mining")).doubleValue() / 1000;
+    double peerMineS = peer.get("mine_s") + peer.get("write_s");
+    return String.format(Locale.ROOT, "  %,d panoramas, counts equal (%,d pairs <= 10 m, %,d <= 25 m): whole process job %.1f s / peer %.1f s"
+            + " = %.1fx; ingest %.1f s / peer read %.2f s = %.1fx; mining %.1f s / peer mine + write %.2f s = %.1fx",
+        images, ((Number) summary.get("pairs_within_positive_radius")).longValue(),
+        ((Number) summary.get("pairs_within_negative_radius")).longValue(), jobWallS, peerWallS, jobWallS / peerWallS, ingestS,
+        peer.get("read_s"), ingestS / peer.get("read_s"), miningS, peerMineS, miningS / peerMineS);
   }
 
   static final StructType MANIFEST =
