@@ -4,8 +4,7 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * The manifest contract's column names (docs/ARCHITECTURE.md, its section on
- * data contracts, input manifest).
+ * The input manifest's column names, as the data contract defines them (docs/ARCHITECTURE.md).
  */
 public final class ManifestColumns {
   public static final List<String> KNOWN =
