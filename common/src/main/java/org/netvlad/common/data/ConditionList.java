@@ -1,9 +1,5 @@
 package org.netvlad.common.data;
 
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,7 +48,7 @@ public final class ConditionList implements java.io.Serializable {
     if (lines.isEmpty() || lines.get(0).isBlank()) {
       throw new ManifestFormatException(source + ": empty file, expected a header such as path,condition");
     }
-    List<String> header = fields(source, 1, lines.get(0).replace("\uFEFF", ""));
+    List<String> header = fields(source, 1, CsvManifest.stripBom(lines.get(0)));
     header.replaceAll(h -> h.trim().toLowerCase(Locale.ROOT));
     String key = KEYS.stream().filter(header::contains).findFirst().orElse(null);
     if (key == null || !header.contains("condition")) {
@@ -116,17 +112,20 @@ public final class ConditionList implements java.io.Serializable {
     }
   }
 
+  /** The file's lines, each decoded strictly as UTF-8 ({@link Utf8Line}); a line that is not fails naming it. */
   private static List<String> lines(String source, byte[] bytes) {
-    try {
-      String text =
-          StandardCharsets.UTF_8.newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(bytes))
-              .toString();
-      return List.of(text.split("\n", -1));
-    } catch (CharacterCodingException e) {
-      throw new ManifestFormatException(source + ": not UTF-8 text");
+    List<String> out = new ArrayList<>();
+    int start = 0;
+    for (int end = 0; end <= bytes.length; end++) {
+      if (end == bytes.length || bytes[end] == '\n') {
+        Utf8Line line = Utf8Line.decode(java.util.Arrays.copyOfRange(bytes, start, end), end - start);
+        if (line.problem() != null) {
+          throw new ManifestFormatException(source + ":" + (out.size() + 1) + ": " + line.problem());
+        }
+        out.add(line.text());
+        start = end + 1;
+      }
     }
+    return out;
   }
 }

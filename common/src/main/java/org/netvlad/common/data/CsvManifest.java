@@ -113,7 +113,7 @@ public final class CsvManifest implements java.io.Serializable {
     }
   }
 
-  private static String stripBom(String s) {
+  static String stripBom(String s) {
     return !s.isEmpty() && s.charAt(0) == '\uFEFF' ? s.substring(1) : s;
   }
 }

@@ -62,8 +62,8 @@ class ConditionListTest {
     assertMessage("conditions.csv:3: empty path", "path,condition\na.jpg,day\n,day\n");
     assertMessage("conditions.csv:2: not CSV: unterminated quoted field", "path,condition\n\"a.jpg,day\n");
     ManifestFormatException notUtf8 =
-        assertThrows(ManifestFormatException.class, () -> ConditionList.parse("c.csv", new byte[] {'p', ',', (byte) 0xC3, '\n'}));
-    assertEquals("c.csv: not UTF-8 text", notUtf8.getMessage());
+        assertThrows(ManifestFormatException.class, () -> ConditionList.parse("c.csv", new byte[] {'p', ',', '\n', 'a', (byte) 0xC3, '\n'}));
+    assertEquals("c.csv:2: not UTF-8: byte 0xC3 at byte 2 of the line", notUtf8.getMessage());
   }
 
   private static void assertMessage(String expected, String text) {
