@@ -167,7 +167,8 @@ public final class ModelBench {
     return medianOf(values);
   }
 
-  private static double medianOf(List<Double> values) {
+  /** The median of values (the mean of the middle two for an even count). */
+  static double medianOf(List<Double> values) {
     List<Double> sorted = new ArrayList<>(values);
     sorted.sort(null);
     int n = sorted.size();

@@ -108,7 +108,7 @@ public final class RecallBench {
     out.add(String.format(Locale.ROOT, "Q %d x D %d x %d dims, top-%d, %d threads, %s cache, medians of %d interleaved rounds:",
         QUERIES, database, DIMS, N, THREADS, level == StorageLevel.MEMORY_ONLY() ? "in-memory" : "serialised", ROUNDS));
     for (Map.Entry<String, List<Double>> e : seconds.entrySet()) {
-      double s = median(e.getValue());
+      double s = ModelBench.medianOf(e.getValue());
       out.add(String.format(Locale.ROOT, "  %-16s %7.2f s  %6.1f GFLOP/s", e.getKey(), s, flop / s / 1e9));
     }
     out.add(ratioLine("join / faiss IndexFlatL2 (speed)", seconds.get("faiss"), seconds.get("join")));
@@ -143,20 +143,13 @@ public final class RecallBench {
       ratios.add(peerSeconds.get(i) / ourSeconds.get(i));
       rounds.append(String.format(Locale.ROOT, " %.2f", ratios.get(i)));
     }
-    return String.format(Locale.ROOT, "  %s: %.2fx (rounds:%s)", name, median(ratios), rounds);
+    return String.format(Locale.ROOT, "  %s: %.2fx (rounds:%s)", name, ModelBench.medianOf(ratios), rounds);
   }
 
   private static String lastOf(Map<String, List<Double>> seconds) {
     StringBuilder b = new StringBuilder();
     seconds.forEach((k, v) -> b.append(String.format(Locale.ROOT, "%s %.2f s; ", k, v.get(v.size() - 1))));
     return b.toString();
-  }
-
-  private static double median(List<Double> values) {
-    List<Double> sorted = new ArrayList<>(values);
-    sorted.sort(null);
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   /** Random unit-scale descriptors made where they live: row i of a seeded hash stream. */
