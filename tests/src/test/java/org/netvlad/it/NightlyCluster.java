@@ -43,9 +43,14 @@ final class NightlyCluster implements AutoCloseable {
 
   /** A finished (or killed) submit/nightly: exit code, stdout, stderr, wall time. */
   record Result(int exit, String stdout, String stderr, double seconds) {
+    /** The job's own last line: log lines from other threads (hh:mm:ss LEVEL ...) may still follow it. */
     String lastLine() {
       String[] lines = stderr.strip().split("\n");
-      return lines[lines.length - 1];
+      int last = lines.length - 1;
+      while (last > 0 && lines[last].matches("\\d\\d:\\d\\d:\\d\\d (TRACE|DEBUG|INFO|WARN|ERROR) .*")) {
+        last--;
+      }
+      return lines[last];
     }
 
     Map<String, Object> summary() {

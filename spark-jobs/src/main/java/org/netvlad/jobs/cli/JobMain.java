@@ -52,6 +52,7 @@ public final class JobMain {
   public static <C> void main(String name, java.util.List<JobArgs.Option> options, boolean runFolder, Parser<C> parser, Runner<C> runner,
       java.util.function.ToIntFunction<Map<String, Object>> exitCodeOf, String[] argv) {
     int code;
+    String failure = null;
     SparkSession spark = null;
     try {
       JobArgs args = JobArgs.parse(name, options, argv, runFolder);
@@ -69,11 +70,14 @@ public final class JobMain {
       if (code == EXIT_BUG) {
         e.printStackTrace();
       }
-      System.err.println(name + ": " + reason(e));
+      failure = name + ": " + reason(e);
     } finally {
       if (spark != null) {
         spark.stop();
       }
+    }
+    if (failure != null) { // after stop, so Spark's shutdown logging cannot bury the reason
+      System.err.println(failure);
     }
     if (code != 0) {
       System.exit(code);
