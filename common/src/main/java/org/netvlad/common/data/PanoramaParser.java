@@ -99,9 +99,9 @@ public final class PanoramaParser {
             "split '" + row.field("split") + "' is not train, val or test");
       }
     }
-    LocalDate capturedAt = parseDate(row.field("captured_at"));
+    LocalDate capturedAt = parseDate(row.value("captured_at"));
     String condition = parseCondition(row.field("condition"));
-    Double headingDeg = parseHeading(row.field("heading_deg"), path);
+    Double headingDeg = parseHeading(row.value("heading_deg"), path);
     Position p = position(row);
     return new Panorama(
         imageId,
@@ -126,11 +126,8 @@ public final class PanoramaParser {
   private record Position(double latDeg, double lonDeg, UtmZone zone, double eastingM, double northingM) {}
 
   private Position position(RawRow row) {
-    boolean hasLatLon = row.field("lat") != null || row.field("lon") != null;
-    boolean hasUtm =
-        row.field("utm_easting") != null
-            || row.field("utm_northing") != null
-            || row.field("utm_zone") != null;
+    boolean hasLatLon = row.has("lat") || row.has("lon");
+    boolean hasUtm = row.has("utm_easting") || row.has("utm_northing") || row.has("utm_zone");
     if (!hasLatLon && !hasUtm) {
       throw new Rejected(
           RejectReason.MISSING_COORDINATES,
@@ -218,20 +215,45 @@ public final class PanoramaParser {
   }
 
   private static double coordinate(RawRow row, String name) {
-    String text = row.field(name);
-    if (text == null) {
+    Object given = row.value(name);
+    if (given == null) {
       throw new Rejected(RejectReason.MISSING_COORDINATES, name + " is empty");
     }
+    Double typed = exactDouble(given);
     double value;
     try {
-      value = Double.parseDouble(text);
+      value = typed != null ? typed : Double.parseDouble(given.toString());
     } catch (NumberFormatException e) {
-      throw new Rejected(RejectReason.NOT_A_NUMBER, name + " '" + text + "' is not a number");
+      throw new Rejected(RejectReason.NOT_A_NUMBER, name + " '" + given + "' is not a number");
     }
     if (!Double.isFinite(value)) {
-      throw new Rejected(RejectReason.NAN_COORDINATE, name + " is " + text);
+      throw new Rejected(RejectReason.NAN_COORDINATE, name + " is " + given);
     }
     return value;
+  }
+
+  /**
+   * A typed value that is exactly the double its text would parse to (a double, int or long), else
+   * null: a float's text ("0.1") is not the float's own value.
+   */
+  private static Double exactDouble(Object value) {
+    if (value instanceof Double d) {
+      return d;
+    }
+    if (value instanceof Integer || value instanceof Long) {
+      return ((Number) value).doubleValue();
+    }
+    return null;
+  }
+
+  private static LocalDate parseDate(Object value) {
+    if (value instanceof java.sql.Date date) {
+      return date.toLocalDate(); // the day its text names
+    }
+    if (value instanceof LocalDate date) {
+      return date;
+    }
+    return parseDate(value == null ? null : value.toString());
   }
 
   private static LocalDate parseDate(String text) {
@@ -268,18 +290,19 @@ public final class PanoramaParser {
     return null;
   }
 
-  private static Double parseHeading(String text, String path) {
-    if (text == null) {
+  private static Double parseHeading(Object given, String path) {
+    if (given == null) {
       return ImageNames.headingDeg(path);
     }
+    Double typed = exactDouble(given);
     double value;
     try {
-      value = Double.parseDouble(text);
+      value = typed != null ? typed : Double.parseDouble(given.toString());
     } catch (NumberFormatException e) {
-      throw new Rejected(RejectReason.BAD_HEADING, "heading_deg '" + text + "' is not a number");
+      throw new Rejected(RejectReason.BAD_HEADING, "heading_deg '" + given + "' is not a number");
     }
     if (!Double.isFinite(value)) {
-      throw new Rejected(RejectReason.BAD_HEADING, "heading_deg is " + text);
+      throw new Rejected(RejectReason.BAD_HEADING, "heading_deg is " + given);
     }
     return ((value % 360) + 360) % 360;
   }

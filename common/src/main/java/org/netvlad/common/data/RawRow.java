@@ -5,7 +5,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * One input row before validation: its fields as text, and where it came from.
+ * One input row before validation: its fields as text (or, from a typed file such as Parquet, as
+ * their values), and where it came from.
  *
  * <p>A plain class rather than a record: Spark ships these between JVMs with Kryo, which cannot
  * set the fields of a record.
@@ -15,7 +16,7 @@ public final class RawRow implements Serializable {
 
   private final String source;
   private final long rowNumber;
-  private final HashMap<String, String> fields;
+  private final HashMap<String, Object> fields;
   private final String malformed;
   private final RejectReason malformedReason;
 
@@ -30,16 +31,28 @@ public final class RawRow implements Serializable {
     this(source, rowNumber, fields, malformed, RejectReason.MALFORMED_ROW);
   }
 
-  private RawRow(String source, long rowNumber, Map<String, String> fields, String malformed, RejectReason malformedReason) {
+  private RawRow(String source, long rowNumber, Map<String, ?> fields, String malformed, RejectReason malformedReason) {
+    this(source, rowNumber, new HashMap<>(fields), malformed, malformedReason);
+  }
+
+  private RawRow(String source, long rowNumber, HashMap<String, Object> fields, String malformed, RejectReason malformedReason) {
     this.source = source;
     this.rowNumber = rowNumber;
-    this.fields = new HashMap<>(fields);
+    this.fields = fields;
     this.malformed = malformed;
     this.malformedReason = malformedReason;
   }
 
   public static RawRow of(String source, long rowNumber, Map<String, String> fields) {
     return new RawRow(source, rowNumber, fields, null);
+  }
+
+  /**
+   * A row of a typed file: its values as read (a {@link Double}, {@link java.sql.Date}, ...), which
+   * the parser takes without a round trip through text; the map becomes the row's own.
+   */
+  public static RawRow typed(String source, long rowNumber, HashMap<String, Object> values) {
+    return new RawRow(source, rowNumber, values, null, RejectReason.MALFORMED_ROW);
   }
 
   public static RawRow malformed(String source, long rowNumber, String problem) {
@@ -70,17 +83,29 @@ public final class RawRow implements Serializable {
 
   /** The trimmed value of a field, or null when absent or blank. */
   public String field(String name) {
-    String v = fields.get(name);
-    if (v == null) {
+    Object value = fields.get(name);
+    if (value == null) {
       return null;
     }
-    v = v.trim();
+    String v = value.toString().trim();
     return v.isEmpty() ? null : v;
+  }
+
+  /** Whether a field is given: present and, as text, not blank. */
+  public boolean has(String name) {
+    Object value = fields.get(name);
+    return value instanceof String ? field(name) != null : value != null;
+  }
+
+  /** A field's value as read: text as {@link #field}, or a typed file's value; null when absent or blank. */
+  public Object value(String name) {
+    Object value = fields.get(name);
+    return value instanceof String ? field(name) : value;
   }
 
   /** This row with one field set (a copy: rows are shared between Spark stages). */
   public RawRow with(String name, String value) {
-    RawRow copy = new RawRow(source, rowNumber, fields, malformed, malformedReason);
+    RawRow copy = new RawRow(source, rowNumber, new HashMap<>(fields), malformed, malformedReason);
     copy.fields.put(name, value);
     return copy;
   }

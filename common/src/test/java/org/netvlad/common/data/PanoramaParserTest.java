@@ -135,4 +135,36 @@ class PanoramaParserTest {
     assertEquals("17T", FrameProjector.chooseZone("auto", Map.of("18T", 5L, "17T", 5L)).toString());
     assertEquals("54S", FrameProjector.chooseZone("54S", Map.of("17T", 5L)).toString());
   }
+
+  /** A typed file's row (Parquet) parses exactly as the same values written as text do. */
+  @Test
+  void typedValuesParseAsTheirTextDoes() {
+    Object[][] cases = {
+      {"lat", 40.4406, "lon", -79.9959, "heading_deg", 450.5, "captured_at", java.sql.Date.valueOf("2015-07-01")},
+      {"lat", 40, "lon", -80L, "heading_deg", -30},
+      {"lat", 40.1f, "lon", -79.9f, "heading_deg", 0.1f}, // a float's text is not the float's value
+      {"lat", new java.math.BigDecimal("40.4406000000000000001"), "lon", -79.9959},
+      {"utm_easting", 585088.30, "utm_northing", 4477425.18, "utm_zone", "17T", "lat", 40.44, "lon", -79.99},
+      {"lat", Double.NaN, "lon", -79.99},
+      {"lat", 40.44, "lon", Double.NEGATIVE_INFINITY},
+      {"lat", 91.0, "lon", 1},
+      {"lat", 40.44, "lon", -79.99, "heading_deg", Double.NaN},
+      {"lat", 40.44, "lon", -79.99, "captured_at", java.time.LocalDate.of(2016, 2, 29)},
+      {"lat", 40.44, "lon", -79.99, "captured_at", new java.sql.Timestamp(0)},
+      {"lat", " ", "lon", -79.99},
+    };
+    for (Object[] values : cases) {
+      HashMap<String, Object> typed = new HashMap<>(Map.of("image_id", 7, "path", "000/000000_pitch2_yaw4.jpg"));
+      Map<String, String> text = new HashMap<>(Map.of("image_id", "7", "path", "000/000000_pitch2_yaw4.jpg"));
+      for (int i = 0; i < values.length; i += 2) {
+        typed.put((String) values[i], values[i + 1]);
+        text.put((String) values[i], values[i + 1].toString());
+      }
+      PanoramaParser.Outcome fromTyped = parser.parse(RawRow.typed("m.parquet", 3, typed));
+      PanoramaParser.Outcome fromText = parser.parse(RawRow.of("m.parquet", 3, text));
+      assertEquals(fromText, fromTyped, java.util.Arrays.toString(values));
+    }
+    assertEquals(450.5 - 360, parser.parse(RawRow.typed("m.parquet", 3, new HashMap<>(Map.of(
+        "image_id", "a", "path", "a.jpg", "lat", 40.0, "lon", -80.0, "heading_deg", 450.5)))).panorama().headingDeg());
+  }
 }

@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -244,14 +244,14 @@ public final class ManifestReader {
         .javaRDD()
         .map(
             r -> {
-              Map<String, String> fields = new LinkedHashMap<>();
+              HashMap<String, Object> values = new HashMap<>();
               for (int i = 0; i < lower.size(); i++) {
                 Object v = r.get(i);
                 if (v != null) {
-                  fields.put(lower.get(i), v.toString());
+                  values.put(lower.get(i), v);
                 }
               }
-              return RawRow.of(r.getString(lower.size()), r.getLong(lower.size() + 1) + 1, fields);
+              return RawRow.typed(r.getString(lower.size()), r.getLong(lower.size() + 1) + 1, values);
             });
   }
 
