@@ -112,4 +112,38 @@ class ZoneBorderIT extends SparkTestBase {
     }
     assertTrue(crossBorderPairs >= 10, "too few cross-border positive pairs to test: " + crossBorderPairs);
   }
+
+  /**
+   * With {@code geo.frame-zone=auto} the frame is the zone most rows lie in, even when the first
+   * rows (all a guess reads) lie elsewhere: the result equals a run with that zone set.
+   */
+  @Test
+  void theFrameIsTheZoneMostRowsLieInWhenTheFirstRowsLieElsewhere() {
+    SplittableRandom r = new SplittableRandom(5);
+    List<String> lines = new ArrayList<>();
+    lines.add("image_id,path,lat,lon,role");
+    for (int i = 0; i < 1200; i++) { // Tokyo, zone 54S: more rows than the guess reads
+      lines.add(String.format(Locale.ROOT, "t%d,t%d.jpg,%.7f,%.7f,%s", i, i, 35.68 + r.nextDouble(0.002), 139.76 + r.nextDouble(0.002), i % 2 == 0 ? "query" : "database"));
+    }
+    for (int i = 0; i < 2000; i++) { // Pittsburgh, zone 17T
+      lines.add(String.format(Locale.ROOT, "p%d,p%d.jpg,%.7f,%.7f,%s", i, i, 40.44 + r.nextDouble(0.003), -79.99 + r.nextDouble(0.003), i % 2 == 0 ? "query" : "database"));
+    }
+    Path csv = Jobs.writeLines(dir.resolve("two-cities.csv"), lines);
+    String auto = dir.resolve("auto").toUri().toString();
+    String set = dir.resolve("set").toUri().toString();
+    Map<String, Object> autoSummary = Jobs.mine(spark, auto, List.of(csv.toString()), false, "ingest.max-rejected-fraction=0.5");
+    Map<String, Object> setSummary =
+        Jobs.mine(spark, set, List.of(csv.toString()), false, "ingest.max-rejected-fraction=0.5", "geo.frame-zone=17T");
+
+    assertEquals("17T", autoSummary.get("frame_zone"));
+    assertEquals(Map.of("outside_frame", 1200L), autoSummary.get("rejected_by_reason"));
+    assertEquals(setSummary.get("rejected_by_reason"), autoSummary.get("rejected_by_reason"));
+    assertEquals(2000L, autoSummary.get("rows_accepted"));
+    assertEquals(sorted(spark.read().parquet(set + "/panoramas").collectAsList()), sorted(spark.read().parquet(auto + "/panoramas").collectAsList()));
+    assertEquals(sorted(spark.read().parquet(set + "/tuples/train").collectAsList()), sorted(spark.read().parquet(auto + "/tuples/train").collectAsList()));
+  }
+
+  private static List<String> sorted(List<Row> rows) {
+    return rows.stream().map(Row::toString).sorted().toList();
+  }
 }

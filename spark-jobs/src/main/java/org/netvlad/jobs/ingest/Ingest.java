@@ -20,6 +20,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.netvlad.common.data.FrameProjector;
 import org.netvlad.common.data.ImagePaths;
@@ -36,18 +38,25 @@ import org.netvlad.jobs.io.Tables;
  * Validation of raw rows into the {@code panoramas/} and {@code rejected/} tables.
  *
  * <ol>
- *   <li>Choose the mining frame: the configured zone, or the zone most rows lie in (a light pass
- *       that reads zones without projecting).
  *   <li>Parse, check (positions, and image paths against the image root) and project every row
- *       into the frame, in one pass.
+ *       into the mining frame, in one pass: the configured zone, or the zone most of the first
+ *       rows lie in. With "auto", the zone most parsed rows lie in is then counted from the cached
+ *       rows, and they are projected again in the rare case it differs.
  *   <li>Refuse every copy of a repeated image id (only ids are shuffled), and give each split's
  *       database images dense indices 0..n-1 in input order (input files in name order, rows in
  *       file order), which exact negative sampling relies on.
  * </ol>
  */
 public final class Ingest {
+  private static final int GUESS_ROWS = 1000;
+
   /** The accepted panoramas ({@link Tables#PANORAMA_INDEXED}) and the rejections. */
-  public record Result(Dataset<Row> panoramas, Dataset<Row> rejected, UtmZone frameZone, long rowsIn) {}
+  public record Result(Dataset<Row> panoramas, Dataset<Row> rejected, UtmZone frameZone, long rowsIn, List<Dataset<Row>> cached) {
+    /** Drops the cached rows, once both tables are written. */
+    public void release() {
+      cached.forEach(Dataset::unpersist);
+    }
+  }
 
   private Ingest() {}
 
@@ -60,97 +69,137 @@ public final class Ingest {
       String frameZoneSetting,
       double maxFrameOffsetDeg,
       org.netvlad.jobs.cli.Progress progress) {
-    UtmZone frameZone = chooseFrame(raw, frameZoneSetting);
-    progress.say("ingest: mining frame is UTM zone " + frameZone);
-    JavaRDD<Row> parsed =
-        raw.mapPartitions(rows -> parseAndProject(rows, defaultRole, defaultSplit, imagePaths, frameZone, maxFrameOffsetDeg));
-    Dataset<Row> outcomes = spark.createDataFrame(parsed, Tables.OUTCOME).persist(StorageLevel.MEMORY_AND_DISK_SER());
+    boolean auto = "auto".equals(frameZoneSetting);
+    UtmZone frameZone = auto ? guessFrame(raw) : UtmZone.parse(frameZoneSetting);
+    Dataset<Row> outcomes = parseAndProject(spark, raw, defaultRole, defaultSplit, imagePaths, frameZone, maxFrameOffsetDeg);
     long rowsIn = outcomes.count();
-    progress.say(String.format("ingest: %,d rows parsed", rowsIn));
+    if (auto) {
+      UtmZone mostRows = mostRowsZone(outcomes);
+      if (mostRows != null && !mostRows.equals(frameZone)) { // the first rows were not in the zone most rows are in
+        progress.say("ingest: most rows lie in UTM zone " + mostRows + ", not " + frameZone + " as the first rows do; projecting again");
+        outcomes.unpersist();
+        frameZone = mostRows;
+        outcomes = parseAndProject(spark, raw, defaultRole, defaultSplit, imagePaths, frameZone, maxFrameOffsetDeg);
+        outcomes.count();
+      }
+    }
+    progress.say(String.format("ingest: %,d rows parsed; mining frame is UTM zone %s", rowsIn, frameZone));
 
     Dataset<Row> valid = outcomes.filter(col("reason").isNull());
-    Dataset<Row> duplicateIds =
-        sharingAHash(valid)
-            .groupBy("image_id")
-            .agg(
-                count(lit(1)).as("copies"),
-                min(struct(col("source"), col("row_number"))).as("first"))
-            .filter(col("copies").gt(1));
-    // A broadcast anti-join keeps the accepted rows in their input partitions and order.
-    Dataset<Row> accepted = valid.join(broadcast(duplicateIds.select("image_id")), valid.col("image_id").equalTo(duplicateIds.col("image_id")), "left_anti");
+    Dataset<Row> duplicateIds = duplicateIds(spark, valid);
+    Dataset<Row> accepted =
+        duplicateIds == null
+            ? valid
+            // A broadcast anti-join keeps the accepted rows in their input partitions and order.
+            : valid.join(broadcast(duplicateIds.select("image_id")), valid.col("image_id").equalTo(duplicateIds.col("image_id")), "left_anti");
     Map<Integer, Map<String, Long>> offsets = databaseOffsets(accepted);
     JavaRDD<Row> indexed =
         accepted.javaRDD().mapPartitionsWithIndex((p, rows) -> index(rows, offsets.get(p)), true);
     Dataset<Row> panoramas = spark.createDataFrame(indexed, Tables.PANORAMA_INDEXED);
-    Dataset<Row> duplicates =
-        valid
-            .join(broadcast(duplicateIds), "image_id")
-            .select(
-                col("source"),
-                col("row_number"),
-                col("image_id"),
-                lit(RejectReason.DUPLICATE_IMAGE_ID.code()).as("reason"),
-                format_string(
-                        "image_id '%s' appears %d times (first at %s:%d)",
-                        col("image_id"), col("copies"), col("first.source"), col("first.row_number"))
-                    .as("detail"));
-    Dataset<Row> rejected =
-        outcomes
-            .filter(col("reason").isNotNull())
-            .select("source", "row_number", "image_id", "reason", "detail")
-            .unionByName(duplicates);
-    return new Result(panoramas, rejected, frameZone, rowsIn);
+    Dataset<Row> rejected = outcomes.filter(col("reason").isNotNull()).select("source", "row_number", "image_id", "reason", "detail");
+    if (duplicateIds != null) {
+      rejected = rejected.unionByName(duplicateRows(valid, duplicateIds));
+    }
+    return new Result(panoramas, rejected, frameZone, rowsIn, duplicateIds == null ? List.of(outcomes) : List.of(outcomes, duplicateIds));
+  }
+
+  /** Parsed, checked and projected rows, cached (every later step reads them several times). */
+  private static Dataset<Row> parseAndProject(
+      SparkSession spark, JavaRDD<RawRow> raw, Role role, Split split, ImagePaths imagePaths, UtmZone frameZone, double maxOffsetDeg) {
+    JavaRDD<Row> parsed = raw.mapPartitions(rows -> parseAndProject(rows, role, split, imagePaths, frameZone, maxOffsetDeg));
+    return spark.createDataFrame(parsed, Tables.OUTCOME).persist(StorageLevel.MEMORY_AND_DISK_SER());
   }
 
   /**
-   * The rows whose image id's 64-bit hash another row shares: every duplicate among them, found by
-   * grouping fixed-width hashes (grouping a million distinct id strings took 8 s on 2 cores).
+   * The ids of valid rows that another valid row repeats, with their copies and first row; null
+   * when there are none. Only rows whose id's 64-bit hash another row shares are grouped by id
+   * (grouping a million distinct id strings took 8 s on 2 cores); the few ids found are cached.
    */
-  private static Dataset<Row> sharingAHash(Dataset<Row> valid) {
+  private static Dataset<Row> duplicateIds(SparkSession spark, Dataset<Row> valid) {
     Dataset<Row> hashed = valid.withColumn("id_hash", xxhash64(col("image_id")));
-    Dataset<Row> shared = hashed.groupBy("id_hash").count().filter(col("count").gt(1)).select("id_hash");
-    return hashed.join(broadcast(shared), "id_hash").drop("id_hash");
+    List<Row> shared = hashed.groupBy("id_hash").count().filter(col("count").gt(1)).select("id_hash").collectAsList();
+    if (shared.isEmpty()) {
+      return null;
+    }
+    Dataset<Row> sharedHashes = spark.createDataFrame(shared, new StructType().add("id_hash", DataTypes.LongType, false));
+    Dataset<Row> ids =
+        hashed
+            .join(broadcast(sharedHashes), "id_hash")
+            .groupBy("image_id")
+            .agg(count(lit(1)).as("copies"), min(struct(col("source"), col("row_number"))).as("first"))
+            .filter(col("copies").gt(1))
+            .persist();
+    if (ids.count() == 0) { // only hashes collided
+      ids.unpersist();
+      return null;
+    }
+    return ids;
   }
 
-  private static UtmZone chooseFrame(JavaRDD<RawRow> raw, String setting) {
-    if (!"auto".equals(setting)) {
-      return UtmZone.parse(setting);
+  /** Every copy of a repeated image id, as rejections. */
+  private static Dataset<Row> duplicateRows(Dataset<Row> valid, Dataset<Row> duplicateIds) {
+    return valid
+        .join(broadcast(duplicateIds), "image_id")
+        .select(
+            col("source"),
+            col("row_number"),
+            col("image_id"),
+            lit(RejectReason.DUPLICATE_IMAGE_ID.code()).as("reason"),
+            format_string(
+                    "image_id '%s' appears %d times (first at %s:%d)",
+                    col("image_id"), col("copies"), col("first.source"), col("first.row_number"))
+                .as("detail"));
+  }
+
+  /**
+   * The zone most of the first rows lie in (the first partition's, up to {@value #GUESS_ROWS}),
+   * null when none has a position: the frame to project into in the same pass as parsing, checked
+   * against all rows afterwards (a separate pass to count zones first cost 3 s of 30 at 1M rows).
+   */
+  private static UtmZone guessFrame(JavaRDD<RawRow> raw) {
+    Map<String, Long> rowsByZone = new TreeMap<>();
+    for (RawRow row : raw.take(GUESS_ROWS)) {
+      String zone = PanoramaParser.zoneOf(row);
+      if (zone != null) {
+        rowsByZone.merge(zone, 1L, Long::sum);
+      }
     }
-    Map<String, Long> rowsByZone =
-        raw.mapPartitions(
-                rows -> {
-                  Map<String, Long> counts = new HashMap<>();
-                  while (rows.hasNext()) {
-                    String zone = PanoramaParser.zoneOf(rows.next());
-                    if (zone != null) {
-                      counts.merge(zone, 1L, Long::sum);
-                    }
-                  }
-                  return List.of(counts).iterator();
-                })
-            // fold, not reduce: inputs without a single row (an empty JSON-lines file) give no partitions
-            .fold(
-                new HashMap<>(),
-                (a, b) -> {
-                  Map<String, Long> m = new HashMap<>(a);
-                  b.forEach((k, v) -> m.merge(k, v, Long::sum));
-                  return m;
-                });
-    return rowsByZone.isEmpty() ? null : FrameProjector.chooseZone("auto", new TreeMap<>(rowsByZone));
+    return rowsByZone.isEmpty() ? null : FrameProjector.chooseZone("auto", rowsByZone);
+  }
+
+  /** The zone holding most parsed rows (accepted, or outside the frame guessed), null when none. */
+  private static UtmZone mostRowsZone(Dataset<Row> outcomes) {
+    Map<String, Long> rowsByZone = new TreeMap<>();
+    for (Row r :
+        outcomes
+            .filter(col("reason").isNull().or(col("reason").equalTo(RejectReason.OUTSIDE_FRAME.code())))
+            .groupBy("utm_zone")
+            .count()
+            .collectAsList()) {
+      rowsByZone.put(r.getString(0), r.getLong(1));
+    }
+    return rowsByZone.isEmpty() ? null : FrameProjector.chooseZone("auto", rowsByZone);
   }
 
   private static Iterator<Row> parseAndProject(
       Iterator<RawRow> rows, Role role, Split split, ImagePaths imagePaths, UtmZone frameZone, double maxOffsetDeg) {
     PanoramaParser parser = new PanoramaParser(role, split, imagePaths);
     FrameProjector projector = frameZone == null ? null : new FrameProjector(frameZone, maxOffsetDeg);
+    int zone = Tables.OUTCOME.fieldIndex("utm_zone");
     return Iterators.map(
         rows,
         raw -> {
-          PanoramaParser.Outcome o = parser.parse(raw);
-          if (o.panorama() != null && projector != null) {
-            o = projector.project(o.panorama());
+          PanoramaParser.Outcome parsed = parser.parse(raw);
+          if (parsed.panorama() == null) {
+            return Tables.outcome(parsed.rejection());
           }
-          return o.panorama() != null ? Tables.outcome(o.panorama()) : Tables.outcome(o.rejection());
+          PanoramaParser.Outcome o = projector == null ? parsed : projector.project(parsed.panorama());
+          if (o.panorama() != null) {
+            return Tables.outcome(o.panorama());
+          }
+          Object[] values = Tables.outcomeValues(o.rejection());
+          values[zone] = parsed.panorama().utmZone(); // counted when the frame is checked
+          return RowFactory.create(values);
         });
   }
 

@@ -101,12 +101,17 @@ public final class Tables {
   }
 
   public static Row outcome(Rejection r) {
+    return RowFactory.create(outcomeValues(r));
+  }
+
+  /** The values of {@link #outcome(Rejection)}'s row, to add to. */
+  public static Object[] outcomeValues(Rejection r) {
     Object[] values = new Object[OUTCOME.size()];
     values[PANORAMA.fieldIndex("image_id")] = r.imageId() == null ? "" : r.imageId();
     values[PANORAMA.fieldIndex("source")] = r.source();
     values[PANORAMA.fieldIndex("row_number")] = r.rowNumber();
     values[OUTCOME.fieldIndex("reason")] = r.reason().code();
     values[OUTCOME.fieldIndex("detail")] = r.detail();
-    return RowFactory.create(values);
+    return values;
   }
 }
