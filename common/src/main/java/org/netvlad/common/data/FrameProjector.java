@@ -17,11 +17,13 @@ public final class FrameProjector {
   private final UtmZone frameZone;
   private final double maxOffsetDeg;
   private final UtmProjection frame;
+  private final String frameZoneText;
 
   public FrameProjector(UtmZone frameZone, double maxOffsetDeg) {
     this.frameZone = frameZone;
     this.maxOffsetDeg = maxOffsetDeg;
     this.frame = new Projections().of(frameZone);
+    this.frameZoneText = frameZone.toString();
   }
 
   /**
@@ -48,7 +50,8 @@ public final class FrameProjector {
 
   /** The outcome for one panorama: exactly one of panorama and rejection is non-null. */
   public PanoramaParser.Outcome project(Panorama p) {
-    UtmZone own = UtmZone.parse(p.utmZone());
+    // most rows name the frame's own zone: no need to parse it again
+    UtmZone own = p.utmZone().equals(frameZoneText) ? frameZone : UtmZone.parse(p.utmZone());
     if (own.sameGridAs(frameZone)) {
       return new PanoramaParser.Outcome(p.withFrame(p.utmEastingM(), p.utmNorthingM()), null);
     }

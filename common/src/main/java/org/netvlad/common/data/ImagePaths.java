@@ -109,6 +109,9 @@ public final class ImagePaths implements Serializable {
   }
 
   private String relativeInsideRoot(String path) {
+    if (isPlainRelative(path)) {
+      return path; // what the segment walk below returns for it, without splitting (most paths)
+    }
     List<String> kept = new ArrayList<>();
     for (String segment : path.split("/", -1)) {
       if (isBackslashClimb(segment)) {
@@ -127,6 +130,23 @@ public final class ImagePaths implements Serializable {
       throw new OutsideRootException("path '" + path + "' names the image root " + imageRoot + " itself, not a file inside it");
     }
     return String.join("/", kept);
+  }
+
+  /** A relative path with no empty, "." or ".." segment and no backslash: already normal. */
+  static boolean isPlainRelative(String path) {
+    return !path.isEmpty()
+        && path.indexOf('\\') < 0
+        && !path.startsWith("/")
+        && !path.endsWith("/")
+        && !path.contains("//")
+        && !path.equals(".")
+        && !path.equals("..")
+        && !path.startsWith("./")
+        && !path.startsWith("../")
+        && !path.contains("/./")
+        && !path.contains("/../")
+        && !path.endsWith("/.")
+        && !path.endsWith("/..");
   }
 
   // on a Windows host Hadoop turns backslashes into separators

@@ -7,9 +7,11 @@ public enum Role {
   DATABASE,
   QUERY;
 
+  private final String text = name().toLowerCase(Locale.ROOT); // asked for every row
+
   /** The lower-case name used in manifests and tables. */
   public String text() {
-    return name().toLowerCase(Locale.ROOT);
+    return text;
   }
 
   /** Parses {@code database} or {@code query} (any case); null when the text is neither. */

@@ -8,9 +8,11 @@ public enum Split {
   VAL,
   TEST;
 
+  private final String text = name().toLowerCase(Locale.ROOT); // asked for every row
+
   /** The lower-case name used in manifests, tables and folder names. */
   public String text() {
-    return name().toLowerCase(Locale.ROOT);
+    return text;
   }
 
   /** Parses {@code train}, {@code val} or {@code test} (any case); null when the text is none. */

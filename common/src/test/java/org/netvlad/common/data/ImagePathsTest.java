@@ -90,4 +90,51 @@ class ImagePathsTest {
       assertTrue(e.getMessage().contains(bad.trim()), e.getMessage());
     }
   }
+
+  /** Random relative paths resolve as an independent segment walk says (the plain ones unchanged). */
+  @Test
+  void relativePathsResolveAsASegmentWalkDoes() {
+    String[] pieces = {"a", "b.jpg", "..", ".", "", "x\\..", "c\\d", "..x", ".e"};
+    java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+    int plain = 0;
+    for (int n = 0; n < 20_000; n++) {
+      int segments = 1 + r.nextInt(5);
+      StringBuilder path = new StringBuilder(pieces[r.nextInt(pieces.length)]);
+      for (int i = 1; i < segments; i++) {
+        path.append('/').append(pieces[r.nextInt(pieces.length)]);
+      }
+      String p = path.toString();
+      if (p.startsWith("/")) {
+        continue; // absolute: another rule
+      }
+      String expected = walk(p);
+      String actual;
+      try {
+        actual = local.locate(p).relative();
+      } catch (ImagePaths.OutsideRootException e) {
+        actual = null;
+      }
+      assertEquals(expected, actual, p);
+      plain += ImagePaths.isPlainRelative(p) ? 1 : 0;
+    }
+    assertTrue(plain > 1000, "too few plain paths drawn: " + plain);
+  }
+
+  /** The normal form of a relative path, or null when it leaves the root or names it. */
+  private static String walk(String path) {
+    java.util.ArrayDeque<String> kept = new java.util.ArrayDeque<>();
+    for (String segment : path.split("/", -1)) {
+      if (List.of(segment.split("\\\\", -1)).contains("..") && segment.contains("\\")) {
+        return null;
+      }
+      if (segment.equals("..")) {
+        if (kept.pollLast() == null) {
+          return null;
+        }
+      } else if (!segment.isEmpty() && !segment.equals(".")) {
+        kept.addLast(segment);
+      }
+    }
+    return kept.isEmpty() ? null : String.join("/", kept);
+  }
 }

@@ -167,4 +167,18 @@ class PanoramaParserTest {
     assertEquals(450.5 - 360, parser.parse(RawRow.typed("m.parquet", 3, new HashMap<>(Map.of(
         "image_id", "a", "path", "a.jpg", "lat", 40.0, "lon", -80.0, "heading_deg", 450.5)))).panorama().headingDeg());
   }
+
+  /** One parser reads many rows: each row's zone is its own, whatever the rows before it named. */
+  @Test
+  void eachRowGetsItsOwnZoneInAnyOrder() {
+    String[] zones = {"17T", "17T", "18T", "17", "17T", " 17t ", "18T", "99T", "18T"};
+    for (String zone : zones) {
+      PanoramaParser.Outcome o = parser.parse(row("utm_easting", "5e5", "utm_northing", "4.4e6", "utm_zone", zone));
+      if (zone.equals("17") || zone.equals("99T")) {
+        assertEquals(RejectReason.BAD_UTM_ZONE, o.rejection().reason(), zone);
+      } else {
+        assertEquals(UtmZone.parse(zone).toString(), o.panorama().utmZone(), zone);
+      }
+    }
+  }
 }
