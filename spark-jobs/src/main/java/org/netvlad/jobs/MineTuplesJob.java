@@ -164,8 +164,8 @@ public final class MineTuplesJob {
     if (ingest.rowsIn() == 0) {
       throw new JobFailure("the inputs hold no rows: " + config.inputs());
     }
-    Dataset<Row> rejected = ingest.rejected().persist();
-    Map<String, Long> rejectedByReason = Ingest.countByReason(rejected);
+    Dataset<Row> rejected = ingest.rejected();
+    Map<String, Long> rejectedByReason = ingest.rejectedByReason();
     long rejectedCount = sumOf(rejectedByReason);
     Path rejectedPath = new Path(staging, "rejected");
     IoFailures.writing(rejectedPath, () -> rejected.write().mode(SaveMode.ErrorIfExists).parquet(rejectedPath.toString()));
@@ -182,7 +182,6 @@ public final class MineTuplesJob {
     IoFailures.writing(panoramasPath, () -> withoutDictionaries(ingest.panoramas().write(), DISTINCT_PANORAMA_COLUMNS).parquet(panoramasPath.toString()));
     progress.say("ingest: panoramas written");
     ingest.release();
-    rejected.unpersist();
     // Mining reads what was written (only the columns it needs) rather than a cache of it: caching
     // took as long as the write (1M panoramas), and the memory would grow with the input.
     Dataset<Row> panoramas = spark.read().schema(Tables.PANORAMA_INDEXED).parquet(panoramasPath.toString());

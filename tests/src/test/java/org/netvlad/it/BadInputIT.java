@@ -96,6 +96,12 @@ class BadInputIT extends SparkTestBase {
     assertEquals(2L, byReason.get("duplicate_image_id"));
     assertEquals(2L, byReason.get("malformed_row"));
     assertEquals(5L, byReason.get("path_outside_image_root"));
+    Map<String, Long> counted = new java.util.TreeMap<>();
+    expected.values().forEach(reason -> counted.merge(reason, 1L, Long::sum));
+    List<String> mostFrequentFirst = new ArrayList<>(counted.keySet());
+    mostFrequentFirst.sort(java.util.Comparator.comparing((String reason) -> -counted.get(reason)).thenComparing(reason -> reason));
+    assertEquals(counted, new java.util.TreeMap<>(byReason));
+    assertEquals(mostFrequentFirst, new ArrayList<>(byReason.keySet()), "reasons most frequent first, ties by name");
   }
 
   /**

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.spark_partition_id;
 import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import java.util.HashMap;
@@ -50,8 +51,12 @@ import org.netvlad.jobs.io.Tables;
 public final class Ingest {
   private static final int GUESS_ROWS = 1000;
 
-  /** The accepted panoramas ({@link Tables#PANORAMA_INDEXED}) and the rejections. */
-  public record Result(Dataset<Row> panoramas, Dataset<Row> rejected, UtmZone frameZone, long rowsIn, List<Dataset<Row>> cached) {
+  /**
+   * The accepted panoramas ({@link Tables#PANORAMA_INDEXED}), the rejections and their count per
+   * reason (most frequent first).
+   */
+  public record Result(
+      Dataset<Row> panoramas, Dataset<Row> rejected, Map<String, Long> rejectedByReason, UtmZone frameZone, long rowsIn, List<Dataset<Row>> cached) {
     /** Drops the cached rows, once both tables are written. */
     public void release() {
       cached.forEach(Dataset::unpersist);
@@ -72,35 +77,40 @@ public final class Ingest {
     boolean auto = "auto".equals(frameZoneSetting);
     UtmZone frameZone = auto ? guessFrame(raw) : UtmZone.parse(frameZoneSetting);
     Dataset<Row> outcomes = parseAndProject(spark, raw, defaultRole, defaultSplit, imagePaths, frameZone, maxFrameOffsetDeg);
-    long rowsIn = outcomes.count();
+    OutcomeCounts counts = OutcomeCounts.of(outcomes);
     if (auto) {
-      UtmZone mostRows = mostRowsZone(outcomes);
+      UtmZone mostRows = counts.mostRowsZone();
       if (mostRows != null && !mostRows.equals(frameZone)) { // the first rows were not in the zone most rows are in
         progress.say("ingest: most rows lie in UTM zone " + mostRows + ", not " + frameZone + " as the first rows do; projecting again");
         outcomes.unpersist();
         frameZone = mostRows;
         outcomes = parseAndProject(spark, raw, defaultRole, defaultSplit, imagePaths, frameZone, maxFrameOffsetDeg);
-        outcomes.count();
+        counts = OutcomeCounts.of(outcomes);
       }
     }
+    long rowsIn = counts.rows();
     progress.say(String.format("ingest: %,d rows parsed; mining frame is UTM zone %s", rowsIn, frameZone));
 
     Dataset<Row> valid = outcomes.filter(col("reason").isNull());
-    Dataset<Row> duplicateIds = duplicateIds(spark, valid);
-    Dataset<Row> accepted =
-        duplicateIds == null
-            ? valid
-            // A broadcast anti-join keeps the accepted rows in their input partitions and order.
-            : valid.join(broadcast(duplicateIds.select("image_id")), valid.col("image_id").equalTo(duplicateIds.col("image_id")), "left_anti");
-    Map<Integer, Map<String, Long>> offsets = databaseOffsets(accepted);
-    JavaRDD<Row> indexed =
-        accepted.javaRDD().mapPartitionsWithIndex((p, rows) -> index(rows, offsets.get(p)), true);
-    Dataset<Row> panoramas = spark.createDataFrame(indexed, Tables.PANORAMA_INDEXED);
     Dataset<Row> rejected = outcomes.filter(col("reason").isNotNull()).select("source", "row_number", "image_id", "reason", "detail");
-    if (duplicateIds != null) {
+    Map<String, Long> rejectedByReason = counts.rejectedByReason();
+    int partitions = outcomes.javaRDD().getNumPartitions();
+    Dataset<Row> duplicateIds = duplicateIds(spark, valid);
+    Dataset<Row> accepted = valid;
+    Map<Integer, Map<String, Long>> offsets;
+    if (duplicateIds == null) {
+      offsets = counts.databaseOffsets(partitions);
+    } else {
+      // A broadcast anti-join keeps the accepted rows in their input partitions and order.
+      accepted = valid.join(broadcast(duplicateIds.select("image_id")), valid.col("image_id").equalTo(duplicateIds.col("image_id")), "left_anti");
+      offsets = databaseOffsets(accepted, partitions);
+      rejectedByReason.put(RejectReason.DUPLICATE_IMAGE_ID.code(), duplicateIds.agg(sum("copies")).first().getLong(0));
       rejected = rejected.unionByName(duplicateRows(valid, duplicateIds));
     }
-    return new Result(panoramas, rejected, frameZone, rowsIn, duplicateIds == null ? List.of(outcomes) : List.of(outcomes, duplicateIds));
+    JavaRDD<Row> indexed = accepted.javaRDD().mapPartitionsWithIndex((p, rows) -> index(rows, offsets.get(p)), true);
+    Dataset<Row> panoramas = spark.createDataFrame(indexed, Tables.PANORAMA_INDEXED);
+    List<Dataset<Row>> cached = duplicateIds == null ? List.of(outcomes) : List.of(outcomes, duplicateIds);
+    return new Result(panoramas, rejected, OutcomeCounts.mostFrequentFirst(rejectedByReason), frameZone, rowsIn, cached);
   }
 
   /** Parsed, checked and projected rows, cached (every later step reads them several times). */
@@ -167,20 +177,6 @@ public final class Ingest {
     return rowsByZone.isEmpty() ? null : FrameProjector.chooseZone("auto", rowsByZone);
   }
 
-  /** The zone holding most parsed rows (accepted, or outside the frame guessed), null when none. */
-  private static UtmZone mostRowsZone(Dataset<Row> outcomes) {
-    Map<String, Long> rowsByZone = new TreeMap<>();
-    for (Row r :
-        outcomes
-            .filter(col("reason").isNull().or(col("reason").equalTo(RejectReason.OUTSIDE_FRAME.code())))
-            .groupBy("utm_zone")
-            .count()
-            .collectAsList()) {
-      rowsByZone.put(r.getString(0), r.getLong(1));
-    }
-    return rowsByZone.isEmpty() ? null : FrameProjector.chooseZone("auto", rowsByZone);
-  }
-
   private static Iterator<Row> parseAndProject(
       Iterator<RawRow> rows, Role role, Split split, ImagePaths imagePaths, UtmZone frameZone, double maxOffsetDeg) {
     PanoramaParser parser = new PanoramaParser(role, split, imagePaths);
@@ -190,21 +186,20 @@ public final class Ingest {
         rows,
         raw -> {
           PanoramaParser.Outcome parsed = parser.parse(raw);
-          if (parsed.panorama() == null) {
-            return Tables.outcome(parsed.rejection());
-          }
-          PanoramaParser.Outcome o = projector == null ? parsed : projector.project(parsed.panorama());
+          PanoramaParser.Outcome o = parsed.panorama() == null || projector == null ? parsed : projector.project(parsed.panorama());
           if (o.panorama() != null) {
             return Tables.outcome(o.panorama());
           }
           Object[] values = Tables.outcomeValues(o.rejection());
-          values[zone] = parsed.panorama().utmZone(); // counted when the frame is checked
+          if (parsed.panorama() != null) {
+            values[zone] = parsed.panorama().utmZone(); // outside the frame: counted when the frame is checked
+          }
           return RowFactory.create(values);
         });
   }
 
   /** For each partition, the database index each split starts at in it (input order). */
-  private static Map<Integer, Map<String, Long>> databaseOffsets(Dataset<Row> accepted) {
+  private static Map<Integer, Map<String, Long>> databaseOffsets(Dataset<Row> accepted, int partitions) {
     List<Row> counts =
         accepted.filter(col("role").equalTo(Role.DATABASE.text()))
             .groupBy(spark_partition_id().as("partition"), col("split"))
@@ -214,9 +209,14 @@ public final class Ingest {
     for (Row r : counts) {
       countsByPartition.computeIfAbsent(r.getInt(0), k -> new TreeMap<>()).put(r.getString(1), r.getLong(2));
     }
+    return offsets(countsByPartition, partitions);
+  }
+
+  /** Running sums of database images per split over partitions 0..partitions-1. */
+  static Map<Integer, Map<String, Long>> offsets(Map<Integer, Map<String, Long>> countsByPartition, int partitions) {
     Map<Integer, Map<String, Long>> offsets = new HashMap<>();
     Map<String, Long> running = new TreeMap<>();
-    for (int p = 0; p < accepted.javaRDD().getNumPartitions(); p++) {
+    for (int p = 0; p < partitions; p++) {
       offsets.put(p, new HashMap<>(running));
       countsByPartition.getOrDefault(p, Map.of()).forEach((split, n) -> running.merge(split, n, Long::sum));
     }
@@ -242,14 +242,5 @@ public final class Ingest {
           }
           return RowFactory.create(values);
         });
-  }
-
-  /** Pairs of (reason, count), most frequent first. */
-  public static Map<String, Long> countByReason(Dataset<Row> rejected) {
-    Map<String, Long> out = new java.util.LinkedHashMap<>();
-    for (Row r : rejected.groupBy("reason").count().orderBy(col("count").desc(), col("reason")).collectAsList()) {
-      out.put(r.getString(0), r.getLong(1));
-    }
-    return out;
   }
 }
