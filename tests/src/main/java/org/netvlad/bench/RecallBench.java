@@ -63,7 +63,7 @@ public final class RecallBench {
     SparkSession spark = SparkSession.builder().master("local[" + THREADS + "]").appName("recall bench")
         .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-        .config("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator").getOrCreate();
+        .config("spark.kryo.registrator", "org.netvlad.jobs.cli.KryoRegistrations").getOrCreate();
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     JavaRDD<DistributedRecall.Item> queries = items(sc, QUERIES, 1, 7).persist(StorageLevel.MEMORY_ONLY());
     queries.count();

@@ -56,7 +56,7 @@ public final class TrainBench {
     SparkSession spark = SparkSession.builder().master("local[2]").appName("train bench")
         .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
         .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-        .config("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator")
+        .config("spark.kryo.registrator", "org.netvlad.jobs.cli.KryoRegistrations")
         .config("spark.sql.shuffle.partitions", "4").getOrCreate();
     String run = root.resolve("tests/target/bench-train-" + images).toUri().toString();
     RenderCityJob.run(spark, new RenderCityJob.Config(run, null, PipelineConfig.load("", "bench", List.of("render.images=" + images)), false));

@@ -18,7 +18,7 @@ public abstract class SparkTestBase {
             .config("spark.driver.host", "127.0.0.1")
             .config("spark.driver.bindAddress", "127.0.0.1")
             .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-            .config("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator")
+            .config("spark.kryo.registrator", "org.netvlad.jobs.cli.KryoRegistrations")
             .config("spark.sql.shuffle.partitions", "4")
             .config("spark.sql.adaptive.enabled", "true")
             .getOrCreate();
