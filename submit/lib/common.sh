@@ -39,6 +39,19 @@ export MALLOC_TOP_PAD_="${MALLOC_TOP_PAD_:-268435456}"
 
 die() { echo "$(basename "$0"): $*" >&2; exit 2; }
 
+# Class-data sharing for a job's JVM started here: the classes a job loads (Spark's, mostly) are
+# recorded into an archive at the end of its first run on this machine and mapped from it on later
+# runs, which then start about 2 s sooner (mine-tuples at 1M panoramas: 17.9 -> 15.8 s; recording
+# costs the first run about 7 s). NETVLAD_CDS=off turns it off. One archive per job, keyed by the
+# JVM and the Spark runtime's jars: the JVM ignores an archive once either changes.
+NETVLAD_CDS_DIR="${NETVLAD_CDS_DIR:-$NETVLAD_ROOT/spark-runtime/target/cds}"
+cds_archive() {
+  local java_bin key
+  java_bin=$(readlink -f "$(command -v java)")
+  key=$({ echo "$java_bin"; stat -c '%n %s %Y' "$java_bin" "$NETVLAD_SHIPPED_SPARK"/jars/*; } | cksum | cut -d' ' -f1)
+  echo "$NETVLAD_CDS_DIR/$1-$key.jsa"
+}
+
 require_jar() {
   [[ -f $NETVLAD_JAR ]] || die "no application jar at $NETVLAD_JAR; build it first: (cd $NETVLAD_ROOT && mvn -q -DskipTests package)"
 }
@@ -76,8 +89,35 @@ run_job() {
   local has_master=0
   for a in "${spark_opts[@]}"; do [[ $a == --master || $a == --master=* ]] && has_master=1; done
   (( has_master )) || spark_opts=(--master "local[*]" "${spark_opts[@]}")
-  SPARK_HOME="$NETVLAD_SHIPPED_SPARK" SPARK_SCALA_VERSION=2.12 SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}" \
-    exec java ${NETVLAD_DRIVER_MEMORY:+"-Xmx$NETVLAD_DRIVER_MEMORY"} "${NETVLAD_JVM_ARGS[@]}" \
-    -cp "$NETVLAD_SHIPPED_SPARK/jars/*" org.apache.spark.deploy.SparkSubmit \
-    --name "netvlad $job" --class "$class" "${conf_args[@]}" "${spark_opts[@]}" "$NETVLAD_JAR" "${job_opts[@]}"
+  local command=(java ${NETVLAD_DRIVER_MEMORY:+"-Xmx$NETVLAD_DRIVER_MEMORY"} "${NETVLAD_JVM_ARGS[@]}")
+  local tail=(-cp "$NETVLAD_SHIPPED_SPARK/jars/*" org.apache.spark.deploy.SparkSubmit
+    --name "netvlad $job" --class "$class" "${conf_args[@]}" "${spark_opts[@]}" "$NETVLAD_JAR" "${job_opts[@]}")
+  export SPARK_HOME="$NETVLAD_SHIPPED_SPARK" SPARK_SCALA_VERSION=2.12 SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+  local archive
+  [[ ${NETVLAD_CDS:-on} == off ]] || archive=$(cds_archive "$job")
+  if [[ -z ${archive:-} ]]; then
+    exec "${command[@]}" "${tail[@]}"
+  elif [[ -f $archive ]]; then
+    exec "${command[@]}" "-XX:SharedArchiveFile=$archive" -Xlog:cds=off -Xlog:cds+dynamic=off "${tail[@]}"
+  elif mkdir -p "$NETVLAD_CDS_DIR" 2>/dev/null && [[ -w $NETVLAD_CDS_DIR ]]; then
+    record_cds "$archive" "${command[@]}" -Xlog:cds=off -Xlog:cds+dynamic=off "${tail[@]}"
+  else
+    exec "${command[@]}" "${tail[@]}"
+  fi
+}
+
+# Runs a job's JVM that writes its class-data archive at exit, under a temporary name renamed when
+# the job succeeded: the JVM crashes on a truncated archive. Signals reach the JVM as with exec.
+record_cds() {
+  local archive=$1 temporary="$1.$$.tmp" pid code
+  shift
+  echo "submit: first run of this job here: recording its JVM class-data archive (about 7 s at exit; later starts are faster)" >&2
+  "$1" "-XX:ArchiveClassesAtExit=$temporary" "${@:2}" &
+  pid=$!
+  trap 'kill -TERM $pid 2>/dev/null' TERM INT HUP
+  wait $pid; code=$?
+  while kill -0 $pid 2>/dev/null; do wait $pid; code=$?; done # wait again after a forwarded signal
+  trap - TERM INT HUP
+  if (( code == 0 )) && [[ -s $temporary ]]; then mv -f "$temporary" "$archive"; else rm -f "$temporary"; fi
+  exit $code
 }

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,8 +36,13 @@ class SubmitScriptsIT {
   record Result(int exitCode, String stdout, String stderr) {}
 
   static Result run(List<String> command) throws IOException, InterruptedException {
+    return run(command, Map.of());
+  }
+
+  static Result run(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(command).directory(Jobs.projectRoot().toFile());
     pb.environment().remove("SPARK_HOME");
+    pb.environment().putAll(env);
     File out = Files.createTempFile("submit", ".out").toFile();
     File err = Files.createTempFile("submit", ".err").toFile();
     pb.redirectOutput(out).redirectError(err);
@@ -130,6 +136,37 @@ class SubmitScriptsIT {
     assertEquals(2, inconsistent.exitCode());
     assertTrue(lastLine(inconsistent.stderr()).contains("mining.positive-radius-m (30.0) must be below mining.negative-radius-m (25.0)"), inconsistent.stderr());
     assertFalse(Files.exists(dir.resolve("r2")), "settings are refused before anything is written");
+  }
+
+  /** The first local run records the JVM's class-data archive; the next maps Spark's classes from it. */
+  @Test
+  void aJobsSecondRunLoadsItsClassesFromTheArchiveTheFirstRecorded() throws Exception {
+    Path csv = Jobs.writeTinyManifest(dir.resolve("m.csv"));
+    Path archives = dir.resolve("cds");
+    Map<String, String> env = Map.of("NETVLAD_CDS_DIR", archives.toString());
+    List<String> job = List.of("bash", script("mine-tuples"), "--master", "local[1]", "--", "--run", dir.resolve("run").toString(),
+        "--input", csv.toString(), "--overwrite");
+    Result first = run(job, env);
+    assertEquals(0, first.exitCode(), first.stderr());
+    List<String> files;
+    try (var listing = Files.list(archives)) {
+      files = listing.map(f -> f.getFileName().toString()).toList();
+    }
+    assertEquals(1, files.size(), "one archive, no temporary left: " + files);
+    assertTrue(files.get(0).matches("mine-tuples-\\d+\\.jsa"), files.toString());
+
+    Path loads = dir.resolve("class-loads.log");
+    Map<String, String> logged = new HashMap<>(env);
+    logged.put("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + loads);
+    Result second = run(job, logged);
+    assertEquals(0, second.exitCode(), second.stderr());
+    assertFalse(second.stderr().contains("recording"), second.stderr());
+    String log = Files.readString(loads);
+    assertTrue(log.contains("org.apache.spark.SparkContext source: shared objects file (top)"), "SparkContext not from the archive");
+
+    Result off = run(job, Map.of("NETVLAD_CDS_DIR", dir.resolve("cds-off").toString(), "NETVLAD_CDS", "off"));
+    assertEquals(0, off.exitCode(), off.stderr());
+    assertFalse(Files.exists(dir.resolve("cds-off")), "NETVLAD_CDS=off records nothing");
   }
 
   @Test
