@@ -33,7 +33,8 @@ import org.netvlad.jobs.cli.JobMain;
  * <p>For each size it renders a street layout to a Parquet manifest (not timed), runs the
  * single-threaded baseline in this JVM, then the Spark floor of the mining phase ({@link
  * #sparkFloor}), then runs {@code submit/mine-tuples --master local[2]} as a separate process with a
- * fixed driver heap, and prints the times, their ratios and the job's peak memory.
+ * fixed driver heap, in turns with the Python peer (a warm-up round, then {@code -Dbench.rounds},
+ * default 3), and prints the medians, their ratios and the job's peak memory.
  */
 public final class MiningBench {
   private static final double EASTING0 = 540_000;
@@ -67,25 +68,35 @@ public final class MiningBench {
       double baselineS = baseline(layout);
       double floorS = sparkFloor(manifest, work.resolve("floor-" + size));
       Path run = work.resolve("run-" + size);
-      long t0 = System.nanoTime();
-      runJob(root, manifest, run, jobHeap);
-      double jobWallS = (System.nanoTime() - t0) / 1e9;
-      Map<String, Object> summary = JobMain.fromJson(Files.readString(run.resolve("summary/mine-tuples.json")));
-      @SuppressWarnings("unchecked")
-      Map<String, Object> timings = (Map<String, Object>) summary.get("timings_ms");
+      Rounds rounds = new Rounds();
+      // Round 0 warms both up (page cache; the job's first local run records its class-data
+      // archive, submit/lib/common.sh) and is not counted; then job and peer take turns.
+      for (int round = 0; round <= ROUNDS; round++) {
+        long t0 = System.nanoTime();
+        runJob(root, manifest, run, jobHeap);
+        double jobWallS = (System.nanoTime() - t0) / 1e9;
+        Map<String, Object> summary = JobMain.fromJson(Files.readString(run.resolve("summary/mine-tuples.json")));
+        Map<String, Double> peer = python == null ? null : runPeer(python, manifest, work.resolve("peer-" + size), summary);
+        if (round > 0) {
+          rounds.add(jobWallS, summary, peer);
+        }
+      }
+      Map<String, Object> summary = rounds.lastSummary;
       @SuppressWarnings("unchecked")
       Map<String, Object> memory = (Map<String, Object>) summary.get("driver_memory");
-      double mineS = ((Number) timings.get("mining")).doubleValue() / 1000;
+      double jobWallS = rounds.median("job_wall_s");
+      double mineS = rounds.median("job_mining_s");
       report.add(String.format(Locale.ROOT, "%-10d %-11s %12.2f %12.2f %12.2f %12.2f %10.2f %10.2f %11.2f %12s %12s",
           images, String.format(Locale.ROOT, "%.0fx%.0f", sideM / 1000, sideM / 1000), baselineS, floorS, mineS, jobWallS,
           mineS / baselineS, jobWallS / baselineS, floorS / baselineS, memory.get("peak_heap_mb"), memory.get("peak_rss_mb")));
       System.err.println(report.get(0) + "\n" + report.get(report.size() - 1));
       if (python != null) {
-        peerLines.add(comparePeer(python, manifest, work.resolve("peer-" + size), images, summary, jobWallS, timings));
+        peerLines.add(peerLine(images, summary, rounds));
       }
     }
     System.out.println(BenchMachine.describe());
-    System.out.println("mining benchmark: local[2] job (driver heap " + jobHeap + ") vs single-threaded in-process grid search;"
+    System.out.println("mining benchmark: local[2] job (driver heap " + jobHeap + ", median of " + ROUNDS
+        + " rounds after a warm-up, interleaved with the python peer's) vs single-threaded in-process grid search;"
         + " floor: the mining phase's Spark work without the mining (count by split and role, write the panoramas), best of "
         + FLOOR_RUNS + " in a warm local[2] session");
     report.forEach(System.out::println);
@@ -98,16 +109,47 @@ public final class MiningBench {
     }
   }
 
+  private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
+
+  /** The timed rounds of one size: each figure's values, and the last job summary. */
+  private static final class Rounds {
+    final Map<String, List<Double>> values = new java.util.TreeMap<>();
+    Map<String, Object> lastSummary;
+
+    void add(double jobWallS, Map<String, Object> summary, Map<String, Double> peer) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> timings = (Map<String, Object>) summary.get("timings_ms");
+      put("job_wall_s", jobWallS);
+      put("job_ingest_s", ((Number) timings.get("ingest")).doubleValue() / 1000);
+      put("job_mining_s", ((Number) timings.get("mining")).doubleValue() / 1000);
+      if (peer != null) {
+        put("peer_wall_s", peer.get("wall_s"));
+        put("peer_read_s", peer.get("read_s"));
+        put("peer_mine_s", peer.get("mine_s") + peer.get("write_s"));
+        put("ratio_wall", jobWallS / peer.get("wall_s"));
+      }
+      lastSummary = summary;
+    }
+
+    private void put(String key, double value) {
+      values.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
+    }
+
+    double median(String key) {
+      return ModelBench.medianOf(values.get(key));
+    }
+  }
+
   /**
-   * Runs the Python peer on the manifest, checks that its counts equal the job's summary, and
-   * returns a line of the whole-process times and phases with the job / peer ratios.
+   * Runs the Python peer on the manifest and checks that its counts equal the job's summary;
+   * returns its phases and its whole-process wall time ({@code wall_s}).
    */
-  private static String comparePeer(String python, Path manifest, Path out, long images, Map<String, Object> summary, double jobWallS,
-      Map<String, Object> timings) throws Exception {
+  private static Map<String, Double> runPeer(String python, Path manifest, Path out, Map<String, Object> summary) throws Exception {
     long t0 = System.nanoTime();
-    Map<String, Double> peer = PythonPeer.run(PythonPeer.script(python, "mining_peer.py", 1, manifest.toString(), out.toString()));
-    double peerWallS = (System.nanoTime() - t0) / 1e9;
-    if (peer.isEmpty()) {
+    Map<String, Double> peer = new java.util.HashMap<>(
+        PythonPeer.run(PythonPeer.script(python, "mining_peer.py", 1, manifest.toString(), out.toString())));
+    peer.put("wall_s", (System.nanoTime() - t0) / 1e9);
+    if (!peer.containsKey("queries_in")) {
       throw new IllegalStateException("the python peer failed on " + manifest);
     }
     for (String key : List.of("queries_in", "queries_kept", "pairs_within_positive_radius", "pairs_within_negative_radius")) {
@@ -117,14 +159,23 @@ public final class MiningBench {
         throw new IllegalStateException(key + ": the job counted " + job + ", the python peer " + theirs + " (" + manifest + ")");
       }
     }
-    double ingestS = ((Number) timings.get("ingest")).doubleValue() / 1000;
-    double miningS = ((Number) timings.get("mining")).doubleValue() / 1000;
-    double peerMineS = peer.get("mine_s") + peer.get("write_s");
+    return peer;
+  }
+
+  /** A line of the whole-process times and phases, medians over the rounds, with the job / peer ratios. */
+  private static String peerLine(long images, Map<String, Object> summary, Rounds r) {
     return String.format(Locale.ROOT, "  %,d panoramas, counts equal (%,d pairs <= 10 m, %,d <= 25 m): whole process job %.1f s / peer %.1f s"
-            + " = %.1fx; ingest %.1f s / peer read %.2f s = %.1fx; mining %.1f s / peer mine + write %.2f s = %.1fx",
+            + " = %.1fx (median of the rounds' ratios %.2fx, rounds %s); ingest %.1f s / peer read %.2f s = %.1fx;"
+            + " mining %.1f s / peer mine + write %.2f s = %.1fx",
         images, ((Number) summary.get("pairs_within_positive_radius")).longValue(),
-        ((Number) summary.get("pairs_within_negative_radius")).longValue(), jobWallS, peerWallS, jobWallS / peerWallS, ingestS,
-        peer.get("read_s"), ingestS / peer.get("read_s"), miningS, peerMineS, miningS / peerMineS);
+        ((Number) summary.get("pairs_within_negative_radius")).longValue(), r.median("job_wall_s"), r.median("peer_wall_s"),
+        r.median("job_wall_s") / r.median("peer_wall_s"), r.median("ratio_wall"), rounded(r.values.get("ratio_wall")),
+        r.median("job_ingest_s"), r.median("peer_read_s"), r.median("job_ingest_s") / r.median("peer_read_s"),
+        r.median("job_mining_s"), r.median("peer_mine_s"), r.median("job_mining_s") / r.median("peer_mine_s"));
+  }
+
+  private static String rounded(List<Double> values) {
+    return values.stream().map(v -> String.format(Locale.ROOT, "%.2f", v)).toList().toString();
   }
 
   static final StructType MANIFEST =
