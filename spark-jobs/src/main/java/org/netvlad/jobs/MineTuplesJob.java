@@ -188,12 +188,8 @@ public final class MineTuplesJob {
     timingsMs.put("ingest", (System.nanoTime() - t0) / 1_000_000);
 
     long t1 = System.nanoTime();
-    Map<String, Long> databaseBySplit = new TreeMap<>();
-    Map<String, Long> queriesBySplit = new TreeMap<>();
-    for (Row r : panoramas.groupBy("split", "role").count().collectAsList()) {
-      (Role.DATABASE.text().equals(r.getString(1)) ? databaseBySplit : queriesBySplit)
-          .put(r.getString(0), r.getLong(2));
-    }
+    Map<String, Long> databaseBySplit = ingest.databaseBySplit();
+    Map<String, Long> queriesBySplit = ingest.queriesBySplit();
     MiningParams params =
         new MiningParams(
             s.get(Settings.POSITIVE_RADIUS_M),

@@ -91,6 +91,8 @@ class BadInputIT extends SparkTestBase {
     assertEquals((long) ROWS.length, summary.get("rows_in"));
     assertEquals((long) expected.size(), summary.get("rows_rejected"));
     assertEquals(4L, spark.read().parquet(run + "/panoramas").count());
+    // the counts mining starts from leave out the refused copies of repeated ids
+    assertEquals(spark.read().parquet(run + "/panoramas").filter("role = 'database'").count(), summary.get("database_images"));
     @SuppressWarnings("unchecked")
     Map<String, Long> byReason = (Map<String, Long>) summary.get("rejected_by_reason");
     assertEquals(2L, byReason.get("duplicate_image_id"));

@@ -52,11 +52,18 @@ public final class Ingest {
   private static final int GUESS_ROWS = 1000;
 
   /**
-   * The accepted panoramas ({@link Tables#PANORAMA_INDEXED}), the rejections and their count per
-   * reason (most frequent first).
+   * The accepted panoramas ({@link Tables#PANORAMA_INDEXED}) and their count per split, the
+   * rejections and their count per reason (most frequent first).
    */
   public record Result(
-      Dataset<Row> panoramas, Dataset<Row> rejected, Map<String, Long> rejectedByReason, UtmZone frameZone, long rowsIn, List<Dataset<Row>> cached) {
+      Dataset<Row> panoramas,
+      Map<String, Long> databaseBySplit,
+      Map<String, Long> queriesBySplit,
+      Dataset<Row> rejected,
+      Map<String, Long> rejectedByReason,
+      UtmZone frameZone,
+      long rowsIn,
+      List<Dataset<Row>> cached) {
     /** Drops the cached rows, once both tables are written. */
     public void release() {
       cached.forEach(Dataset::unpersist);
@@ -94,6 +101,8 @@ public final class Ingest {
     Dataset<Row> valid = outcomes.filter(col("reason").isNull());
     Dataset<Row> rejected = outcomes.filter(col("reason").isNotNull()).select("source", "row_number", "image_id", "reason", "detail");
     Map<String, Long> rejectedByReason = counts.rejectedByReason();
+    Map<String, Long> databaseBySplit = counts.validBySplit(Role.DATABASE);
+    Map<String, Long> queriesBySplit = counts.validBySplit(Role.QUERY);
     int partitions = outcomes.javaRDD().getNumPartitions();
     Dataset<Row> duplicateIds = duplicateIds(spark, valid);
     Dataset<Row> accepted = valid;
@@ -106,11 +115,17 @@ public final class Ingest {
       offsets = databaseOffsets(accepted, partitions);
       rejectedByReason.put(RejectReason.DUPLICATE_IMAGE_ID.code(), duplicateIds.agg(sum("copies")).first().getLong(0));
       rejected = rejected.unionByName(duplicateRows(valid, duplicateIds));
+      for (Row r : valid.join(broadcast(duplicateIds.select("image_id")), "image_id").groupBy("split", "role").count().collectAsList()) {
+        (Role.DATABASE.text().equals(r.getString(1)) ? databaseBySplit : queriesBySplit).merge(r.getString(0), -r.getLong(2), Long::sum);
+      }
+      databaseBySplit.values().removeIf(n -> n == 0);
+      queriesBySplit.values().removeIf(n -> n == 0);
     }
     JavaRDD<Row> indexed = accepted.javaRDD().mapPartitionsWithIndex((p, rows) -> index(rows, offsets.get(p)), true);
     Dataset<Row> panoramas = spark.createDataFrame(indexed, Tables.PANORAMA_INDEXED);
     List<Dataset<Row>> cached = duplicateIds == null ? List.of(outcomes) : List.of(outcomes, duplicateIds);
-    return new Result(panoramas, rejected, OutcomeCounts.mostFrequentFirst(rejectedByReason), frameZone, rowsIn, cached);
+    return new Result(
+        panoramas, databaseBySplit, queriesBySplit, rejected, OutcomeCounts.mostFrequentFirst(rejectedByReason), frameZone, rowsIn, cached);
   }
 
   /** Parsed, checked and projected rows, cached (every later step reads them several times). */

@@ -69,6 +69,17 @@ final class OutcomeCounts {
     return out;
   }
 
+  /** Rows accepted (before duplicate ids are refused) with a role, per split. */
+  Map<String, Long> validBySplit(Role role) {
+    Map<String, Long> out = new TreeMap<>();
+    for (Group g : groups) {
+      if (g.reason == null && role.text().equals(g.role)) {
+        out.merge(g.split, g.rows, Long::sum);
+      }
+    }
+    return out;
+  }
+
   /** For each of {@code partitions} partitions, the database index each split starts at in it. */
   Map<Integer, Map<String, Long>> databaseOffsets(int partitions) {
     Map<Integer, Map<String, Long>> countsByPartition = new TreeMap<>();
