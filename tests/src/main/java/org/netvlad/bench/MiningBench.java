@@ -200,6 +200,16 @@ public final class MiningBench {
         .getOrCreate();
   }
 
+  /** The bench manifest of about {@code size} panoramas under {@code work}, written unless there. */
+  static Path manifestFor(Path work, long size) {
+    Path manifest = work.resolve("layout-" + size + ".parquet");
+    if (!Files.exists(manifest.resolve("_SUCCESS"))) {
+      double sideM = Math.sqrt(size / PANORAMAS_PER_KM2) * 1000;
+      generate(StreetLayout.sizedFor(size, sideM, sideM, 12, 1), manifest);
+    }
+    return manifest;
+  }
+
   /** Writes the layout as a Parquet manifest (UTM 17T), in parallel over streets. */
   static long generate(StreetLayout layout, Path out) {
     SparkSession spark = localSession("bench-layout");
