@@ -115,8 +115,8 @@ record_cds() {
   "$1" "-XX:ArchiveClassesAtExit=$temporary" "${@:2}" &
   pid=$!
   trap 'kill -TERM $pid 2>/dev/null' TERM INT HUP
-  wait $pid; code=$?
-  while kill -0 $pid 2>/dev/null; do wait $pid; code=$?; done # wait again after a forwarded signal
+  code=0; wait $pid || code=$? # not a bare wait: under set -e a failed job would leave the temporary behind
+  while kill -0 $pid 2>/dev/null; do code=0; wait $pid || code=$?; done # again after a forwarded signal
   trap - TERM INT HUP
   if (( code == 0 )) && [[ -s $temporary ]]; then mv -f "$temporary" "$archive"; else rm -f "$temporary"; fi
   exit $code

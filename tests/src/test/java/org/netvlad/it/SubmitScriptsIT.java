@@ -146,6 +146,15 @@ class SubmitScriptsIT {
     Map<String, String> env = Map.of("NETVLAD_CDS_DIR", archives.toString());
     List<String> job = List.of("bash", script("mine-tuples"), "--master", "local[1]", "--", "--run", dir.resolve("run").toString(),
         "--input", csv.toString(), "--overwrite");
+    List<String> failing = new ArrayList<>(job);
+    failing.addAll(List.of("--set", "mining.positive-radius-m=30"));
+    Result refused = run(failing, env);
+    assertEquals(2, refused.exitCode(), refused.stderr());
+    assertTrue(refused.stderr().contains("recording"), refused.stderr());
+    try (var listing = Files.list(archives)) {
+      assertEquals(List.of(), listing.toList(), "a failed run keeps no archive and leaves no temporary");
+    }
+
     Result first = run(job, env);
     assertEquals(0, first.exitCode(), first.stderr());
     List<String> files;
