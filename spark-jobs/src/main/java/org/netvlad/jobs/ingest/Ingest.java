@@ -130,10 +130,8 @@ public final class Ingest {
 
   /**
    * Parsed, checked and projected rows, kept on local disk (every later step reads them several
-   * times). On disk only, so that an executor's memory does not grow with the input: with
-   * MEMORY_AND_DISK_SER, blocks that had spilled were read back into the heap whole, and at 4M
-   * panoramas 1 GB executors ran out of it (submit/bench mine-cluster); at 1M local[2] the disk
-   * cache was no slower (15.0 against 16.0 s, 4 interleaved runs).
+   * times). On disk only, so that an executor's memory does not grow with the input: with a memory
+   * level, blocks that had spilled are read back into the heap whole (submit/bench mine-cluster).
    */
   private static Dataset<Row> parseAndProject(
       SparkSession spark, JavaRDD<RawRow> raw, Role role, Split split, ImagePaths imagePaths, UtmZone frameZone, double maxOffsetDeg) {

@@ -18,8 +18,8 @@ import org.netvlad.common.geo.UtmZone;
 
 /**
  * What ingest needs to know of the parsed rows, counted in one pass: rows, rows per zone, rejections
- * per reason, and accepted database images per input partition and split (a pass for each took a
- * second of the 21 at 1M rows, most of it scheduling).
+ * per reason, and accepted database images per input partition and split (a pass for each cost
+ * more in scheduling than in work).
  */
 final class OutcomeCounts {
   /** One count per (partition, split, role, zone, reason): a few thousand at most. */
