@@ -20,12 +20,13 @@ public final class HardNegatives {
   }
 
   /**
-   * The negatives of a training tuple of fixed size: the {@link #select violating} ones, hardest
-   * first, then, while fewer than {@code keep} violate, the nearest of the others. Those others
-   * contribute nothing to the loss with the weights they were chosen by (max(., 0) = 0), so the
-   * loss is the paper's; they only give every tuple of a minibatch the same shape.
+   * The negatives of a training tuple of fixed size: the {@code keep} nearest candidates. The
+   * violating ones are the nearest, so this begins with {@link #select}'s list for any positive and
+   * margin and, while fewer than {@code keep} violate, goes on with the nearest of the others. Those
+   * contribute nothing to the loss with the weights they were chosen by (max(., 0) = 0), so the loss
+   * is the paper's; they only give every tuple of a minibatch the same shape.
    */
-  public static int[] forTuple(double[] candidateSquaredDistances, double bestPositiveSquaredDistance, double margin, int keep) {
+  public static int[] forTuple(double[] candidateSquaredDistances, int keep) {
     return nearestFirst(candidateSquaredDistances).limit(keep).toArray();
   }
 

@@ -2,6 +2,7 @@ package org.netvlad.common.mining;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +47,33 @@ class HardNegativesTest {
         expected.add(pick);
       }
       assertArrayEquals(expected.stream().mapToInt(Integer::intValue).toArray(), HardNegatives.select(d2, positive, 0.1, keep));
+    }
+  }
+
+  /** A tuple's negatives begin with the violating ones, then the nearest others, whatever the positive. */
+  @Test
+  void aTuplesNegativesAreTheViolatingOnesThenTheNearestOthers() {
+    Random random = new Random(11);
+    for (int trial = 0; trial < 200; trial++) {
+      double[] d2 = new double[random.nextInt(30)];
+      for (int i = 0; i < d2.length; i++) {
+        d2[i] = random.nextInt(8) / 4.0; // many exact ties
+      }
+      double positive = random.nextInt(8) / 4.0;
+      int keep = 1 + random.nextInt(12);
+      int[] tuple = HardNegatives.forTuple(d2, keep);
+      int[] violating = HardNegatives.select(d2, positive, 0.1, keep);
+      assertEquals(Math.min(keep, d2.length), tuple.length);
+      assertArrayEquals(violating, java.util.Arrays.copyOf(tuple, violating.length), "violating ones first");
+      java.util.Set<Integer> chosen = new java.util.HashSet<>();
+      for (int i : tuple) {
+        chosen.add(i);
+      }
+      for (int i = 0; i < d2.length; i++) { // no candidate left out is nearer than one taken
+        for (int t : tuple) {
+          assertTrue(chosen.contains(i) || d2[i] > d2[t] || d2[i] == d2[t] && i > t, "left out " + i + ", took " + t);
+        }
+      }
     }
   }
 }

@@ -268,7 +268,7 @@ public final class NegativeRefresh {
       e.hardNegativeIds[k] = s.id.get(i);
       e.hardNegativeSqDistances[k] = s.sqDistance.get(i);
     }
-    int[] tuple = HardNegatives.forTuple(negativeD2, e.bestPositiveSqDistance, params.margin(), params.keep());
+    int[] tuple = HardNegatives.forTuple(negativeD2, params.keep());
     e.tupleNegativePaths = new String[tuple.length];
     for (int k = 0; k < tuple.length; k++) {
       e.tupleNegativePaths[k] = s.path.get(negatives.get(tuple[k]));
