@@ -6,7 +6,7 @@ NETVLAD_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 NETVLAD_JAR="${NETVLAD_JAR:-$NETVLAD_ROOT/spark-jobs/target/netvlad-spark-jobs.jar}" # another build, e.g. a copy kept while rebuilding
 NETVLAD_SHIPPED_SPARK="$NETVLAD_ROOT/spark-runtime/target/spark-home"
 
-# JVM flags Spark needs on Java 17 (docs/STACK.md): a string for spark.*.extraJavaOptions,
+# JVM flags Spark needs on Java 17 (docs/stack.md): a string for spark.*.extraJavaOptions,
 # and an array (plus our logging configuration) for the JVMs started here, so that a checkout
 # path with spaces stays one argument.
 NETVLAD_JVM_FLAGS="-XX:+IgnoreUnrecognizedVMOptions"

@@ -45,7 +45,7 @@ import org.netvlad.jobs.training.ImageReader;
 /**
  * {@code extract-and-evaluate}: descriptors of a split's database and queries with a trained (or
  * the untrained) network, PCA whitening fitted across the cluster, and exact Recall@N by a
- * distributed block search (docs/ARCHITECTURE.md). Writes
+ * distributed block search (docs/architecture.md). Writes
  * {@code descriptors/<set>/}, {@code pca/}, {@code evaluation/} (metrics, per-query results,
  * curve, HTML report), {@code rejected-images/} and {@code summary/extract-and-evaluate.json},
  * committed together.

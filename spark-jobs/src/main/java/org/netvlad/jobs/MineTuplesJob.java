@@ -42,7 +42,7 @@ import org.netvlad.jobs.mining.TileMining;
 
 /**
  * {@code mine-tuples}: validates the panorama manifests or dbStruct specs and mines, for every
- * query, its potential positives and what exact negative sampling needs (docs/ARCHITECTURE.md). Writes
+ * query, its potential positives and what exact negative sampling needs (docs/architecture.md). Writes
  * {@code panoramas/}, {@code rejected/}, {@code tuples/<split>/} and
  * {@code summary/mine-tuples.json}, committed atomically.
  */

@@ -57,7 +57,7 @@ import org.nd4j.linalg.learning.config.Sgd;
 
 /**
  * {@code train-netvlad}: trains the NetVLAD network on the tuples mine-tuples wrote, with DL4J's
- * parameter averaging across the cluster (docs/ARCHITECTURE.md). Each epoch refreshes the hard-negative
+ * parameter averaging across the cluster (docs/architecture.md). Each epoch refreshes the hard-negative
  * cache with the current weights ({@code negcache/epoch=E/}), trains, validates Recall@N on the val
  * split and writes a checkpoint ({@code model/epoch=E/}) and the metrics ({@code training/}). A run
  * that stopped resumes from its newest checkpoint; the summary {@code summary/train-netvlad.json}

@@ -4,7 +4,7 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * The input manifest's column names, as the data contract defines them (docs/ARCHITECTURE.md).
+ * The input manifest's column names, as the data contract defines them (docs/architecture.md).
  */
 public final class ManifestColumns {
   public static final List<String> KNOWN =

@@ -3,7 +3,7 @@ package org.netvlad.common.mining;
 import java.io.Serializable;
 
 /**
- * The weak-supervision rule (docs/ARCHITECTURE.md): potential
+ * The weak-supervision rule (docs/architecture.md): potential
  * positives lie within {@code positiveRadiusM} of the query, definite negatives farther than
  * {@code negativeRadiusM}; both bounds use squared Euclidean distance in the mining frame
  * (d² ≤ r² is "within").

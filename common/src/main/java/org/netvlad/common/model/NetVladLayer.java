@@ -13,7 +13,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * VLAD, the off-the-shelf baseline) only {@code c}.
  *
  * <p>Property names avoid {@code nIn}/{@code nOut}: DL4J's JSON mapper loses fields whose getter
- * name does not match (docs/STACK.md), and Spark training ships configurations as JSON.
+ * name does not match (docs/stack.md), and Spark training ships configurations as JSON.
  */
 public class NetVladLayer extends DescriptorPoolingLayer {
   private static final long serialVersionUID = 1L;

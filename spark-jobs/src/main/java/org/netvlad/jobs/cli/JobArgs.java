@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The command-line contract every job shares (docs/ARCHITECTURE.md): {@code --run URI},
+ * The command-line contract every job shares (docs/architecture.md): {@code --run URI},
  * {@code --config FILE}, any number of {@code --set key=value}, {@code --overwrite},
  * {@code --help}, plus the options a job declares.
  */

@@ -14,7 +14,7 @@ import org.apache.spark.sql.types.StructType;
 import org.netvlad.common.data.Panorama;
 import org.netvlad.common.data.Rejection;
 
-/** The Parquet tables of the data contract (docs/ARCHITECTURE.md) and conversions to their rows. */
+/** The Parquet tables of the data contract (docs/architecture.md) and conversions to their rows. */
 public final class Tables {
   private Tables() {}
 

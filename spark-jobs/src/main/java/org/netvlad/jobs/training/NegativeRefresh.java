@@ -19,7 +19,7 @@ import org.netvlad.common.mining.NegativeSampler;
 import scala.Tuple2;
 
 /**
- * The per-epoch hard-negative cache refresh (docs/ARCHITECTURE.md): for every query, random definite
+ * The per-epoch hard-negative cache refresh (docs/architecture.md): for every query, random definite
  * negatives plus its cached hard negatives of the previous refresh, scored with the current
  * descriptors, the hardest that violate the margin kept, and its best positive.
  *

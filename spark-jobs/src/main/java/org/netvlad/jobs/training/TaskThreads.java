@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory;
 /**
  * ND4J's threads in a Spark task: as many as the task has cores ({@code spark.task.cpus}, 1 by
  * default). Spark already runs one task per core; ND4J's default of one thread per machine core
- * in every task oversubscribes the cores (docs/STACK.md measured 10-30x slower iterations).
+ * in every task oversubscribes the cores (docs/stack.md measured 10-30x slower iterations).
  *
  * <p>ND4J's OpenMP threads are fixed when the executor starts, by {@code OMP_NUM_THREADS}: with
  * more OpenMP threads than the task's cores, tasks running side by side slow each other down (two
