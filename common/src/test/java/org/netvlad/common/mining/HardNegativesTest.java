@@ -24,10 +24,7 @@ class HardNegativesTest {
   void equalsABruteForceChoiceOnRandomDistances() {
     Random random = new Random(9);
     for (int trial = 0; trial < 200; trial++) {
-      double[] d2 = new double[random.nextInt(30)];
-      for (int i = 0; i < d2.length; i++) {
-        d2[i] = random.nextInt(8) / 4.0; // many exact ties
-      }
+      double[] d2 = tiedDistances(random);
       double positive = random.nextInt(8) / 4.0;
       int keep = 1 + random.nextInt(12);
       // brute force: repeatedly take the smallest remaining violating distance, lowest index first
@@ -55,10 +52,7 @@ class HardNegativesTest {
   void aTuplesNegativesAreTheViolatingOnesThenTheNearestOthers() {
     Random random = new Random(11);
     for (int trial = 0; trial < 200; trial++) {
-      double[] d2 = new double[random.nextInt(30)];
-      for (int i = 0; i < d2.length; i++) {
-        d2[i] = random.nextInt(8) / 4.0; // many exact ties
-      }
+      double[] d2 = tiedDistances(random);
       double positive = random.nextInt(8) / 4.0;
       int keep = 1 + random.nextInt(12);
       int[] tuple = HardNegatives.forTuple(d2, keep);
@@ -75,5 +69,14 @@ class HardNegativesTest {
         }
       }
     }
+  }
+
+  /** Up to 29 squared distances in steps of 0.25 below 2: many exact ties. */
+  private static double[] tiedDistances(Random random) {
+    double[] d2 = new double[random.nextInt(30)];
+    for (int i = 0; i < d2.length; i++) {
+      d2[i] = random.nextInt(8) / 4.0;
+    }
+    return d2;
   }
 }
