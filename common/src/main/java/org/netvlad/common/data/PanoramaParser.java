@@ -229,10 +229,9 @@ public final class PanoramaParser {
     if (given == null) {
       throw new Rejected(RejectReason.MISSING_COORDINATES, name + " is empty");
     }
-    Double typed = exactDouble(given);
     double value;
     try {
-      value = typed != null ? typed : Double.parseDouble(given.toString());
+      value = number(given);
     } catch (NumberFormatException e) {
       throw new Rejected(RejectReason.NOT_A_NUMBER, name + " '" + given + "' is not a number");
     }
@@ -243,17 +242,19 @@ public final class PanoramaParser {
   }
 
   /**
-   * A typed value that is exactly the double its text would parse to (a double, int or long), else
-   * null: a float's text ("0.1") is not the float's own value.
+   * The double a value's text parses to: a double, int or long as it is (the same number), other
+   * values through their text (a float's text, "0.1", is not the float's own value).
+   *
+   * @throws NumberFormatException when the text is not a number
    */
-  private static Double exactDouble(Object value) {
+  private static double number(Object value) {
     if (value instanceof Double d) {
       return d;
     }
     if (value instanceof Integer || value instanceof Long) {
       return ((Number) value).doubleValue();
     }
-    return null;
+    return Double.parseDouble(value.toString());
   }
 
   private static LocalDate parseDate(Object value) {
@@ -304,10 +305,9 @@ public final class PanoramaParser {
     if (given == null) {
       return ImageNames.headingDeg(path);
     }
-    Double typed = exactDouble(given);
     double value;
     try {
-      value = typed != null ? typed : Double.parseDouble(given.toString());
+      value = number(given);
     } catch (NumberFormatException e) {
       throw new Rejected(RejectReason.BAD_HEADING, "heading_deg '" + given + "' is not a number");
     }
