@@ -106,6 +106,33 @@ class BadInputIT extends SparkTestBase {
     assertEquals(mostFrequentFirst, new ArrayList<>(byReason.keySet()), "reasons most frequent first, ties by name");
   }
 
+  /** Copies of an id refused across input files: the other database images keep dense indices in input order. */
+  @Test
+  void databaseIndicesStayDenseWhenCopiesInSeveralFilesAreRefused() {
+    List<String> inputs = new ArrayList<>();
+    List<String> expectedOrder = new ArrayList<>();
+    for (int file = 0; file < 3; file++) {
+      List<String> lines = new ArrayList<>(List.of("image_id,path,lat,lon,role"));
+      for (int i = 0; i < 5; i++) {
+        String id = "f" + file + "i" + i;
+        lines.add(id + "," + id + ".jpg,40.44,-79.99,database");
+        expectedOrder.add(id);
+      }
+      lines.add("dup,d" + file + ".jpg,40.44,-79.99,database");
+      lines.add("q" + file + ",q" + file + ".jpg,40.44001,-79.99,query");
+      inputs.add(Jobs.writeLines(dir.resolve("many/part-" + file + ".csv"), lines).toString());
+    }
+    String run = dir.resolve("run-many").toUri().toString();
+    Map<String, Object> summary = Jobs.mine(spark, run, inputs, false, "ingest.max-rejected-fraction=0.5");
+    assertEquals(15L, summary.get("database_images"));
+    List<String> byIndex = new ArrayList<>();
+    for (Row r : spark.read().parquet(run + "/panoramas").filter("role = 'database'").orderBy("db_index").collectAsList()) {
+      assertEquals((long) byIndex.size(), (Long) r.getAs("db_index"), "dense indices");
+      byIndex.add(r.getAs("image_id"));
+    }
+    assertEquals(expectedOrder, byIndex, "input order");
+  }
+
   /**
    * ingest.allowed-image-roots opens other roots at ingest, mine-tuples records them, and the jobs
    * that read images enforce the same rule with what it recorded.

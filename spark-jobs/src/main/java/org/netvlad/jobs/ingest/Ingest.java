@@ -6,9 +6,7 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.format_string;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.spark_partition_id;
 import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import java.util.HashMap;
@@ -101,31 +99,23 @@ public final class Ingest {
     Dataset<Row> valid = outcomes.filter(col("reason").isNull());
     Dataset<Row> rejected = outcomes.filter(col("reason").isNotNull()).select("source", "row_number", "image_id", "reason", "detail");
     Map<String, Long> rejectedByReason = counts.rejectedByReason();
-    Map<String, Long> databaseBySplit = counts.validBySplit(Role.DATABASE);
-    Map<String, Long> queriesBySplit = counts.validBySplit(Role.QUERY);
-    int partitions = outcomes.javaRDD().getNumPartitions();
     Dataset<Row> duplicateIds = duplicateIds(spark, valid);
     Dataset<Row> accepted = valid;
-    Map<Integer, Map<String, Long>> offsets;
-    if (duplicateIds == null) {
-      offsets = counts.databaseOffsets(partitions);
-    } else {
-      // A broadcast anti-join keeps the accepted rows in their input partitions and order.
+    if (duplicateIds != null) {
+      // Broadcast joins keep the rows in their input partitions and order.
       accepted = valid.join(broadcast(duplicateIds.select("image_id")), valid.col("image_id").equalTo(duplicateIds.col("image_id")), "left_anti");
-      offsets = databaseOffsets(accepted, partitions);
-      rejectedByReason.put(RejectReason.DUPLICATE_IMAGE_ID.code(), duplicateIds.agg(sum("copies")).first().getLong(0));
+      OutcomeCounts refused = OutcomeCounts.of(valid.join(broadcast(duplicateIds.select("image_id")), "image_id"));
+      counts = counts.minus(refused);
+      rejectedByReason.put(RejectReason.DUPLICATE_IMAGE_ID.code(), refused.rows());
       rejected = rejected.unionByName(duplicateRows(valid, duplicateIds));
-      for (Row r : valid.join(broadcast(duplicateIds.select("image_id")), "image_id").groupBy("split", "role").count().collectAsList()) {
-        (Role.DATABASE.text().equals(r.getString(1)) ? databaseBySplit : queriesBySplit).merge(r.getString(0), -r.getLong(2), Long::sum);
-      }
-      databaseBySplit.values().removeIf(n -> n == 0);
-      queriesBySplit.values().removeIf(n -> n == 0);
     }
+    Map<Integer, Map<String, Long>> offsets = counts.databaseOffsets(outcomes.javaRDD().getNumPartitions());
     JavaRDD<Row> indexed = accepted.javaRDD().mapPartitionsWithIndex((p, rows) -> index(rows, offsets.get(p)), true);
     Dataset<Row> panoramas = spark.createDataFrame(indexed, Tables.PANORAMA_INDEXED);
     List<Dataset<Row>> cached = duplicateIds == null ? List.of(outcomes) : List.of(outcomes, duplicateIds);
+    Map<String, Long> byReason = OutcomeCounts.mostFrequentFirst(rejectedByReason);
     return new Result(
-        panoramas, databaseBySplit, queriesBySplit, rejected, OutcomeCounts.mostFrequentFirst(rejectedByReason), frameZone, rowsIn, cached);
+        panoramas, counts.validBySplit(Role.DATABASE), counts.validBySplit(Role.QUERY), rejected, byReason, frameZone, rowsIn, cached);
   }
 
   /**
@@ -215,20 +205,6 @@ public final class Ingest {
           }
           return RowFactory.create(values);
         });
-  }
-
-  /** For each partition, the database index each split starts at in it (input order). */
-  private static Map<Integer, Map<String, Long>> databaseOffsets(Dataset<Row> accepted, int partitions) {
-    List<Row> counts =
-        accepted.filter(col("role").equalTo(Role.DATABASE.text()))
-            .groupBy(spark_partition_id().as("partition"), col("split"))
-            .count()
-            .collectAsList();
-    Map<Integer, Map<String, Long>> countsByPartition = new TreeMap<>();
-    for (Row r : counts) {
-      countsByPartition.computeIfAbsent(r.getInt(0), k -> new TreeMap<>()).put(r.getString(1), r.getLong(2));
-    }
-    return offsets(countsByPartition, partitions);
   }
 
   /** Running sums of database images per split over partitions 0..partitions-1. */

@@ -3,6 +3,7 @@ package org.netvlad.jobs.ingest;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.spark_partition_id;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -23,7 +24,11 @@ import org.netvlad.common.geo.UtmZone;
  */
 final class OutcomeCounts {
   /** One count per (partition, split, role, zone, reason): a few thousand at most. */
-  private record Group(int partition, String split, String role, String zone, String reason, long rows) {}
+  private record Group(int partition, String split, String role, String zone, String reason, long rows) {
+    Group withRows(long n) {
+      return new Group(partition, split, role, zone, reason, n);
+    }
+  }
 
   private final List<Group> groups;
 
@@ -38,6 +43,23 @@ final class OutcomeCounts {
             .map(r -> new Group(r.getInt(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getLong(5)))
             .toList();
     return new OutcomeCounts(groups);
+  }
+
+  /**
+   * These counts less those of some of the same rows ({@code removed}, counted by {@link #of} from
+   * a subset that kept its partitions).
+   */
+  OutcomeCounts minus(OutcomeCounts removed) {
+    Map<Group, Long> left = new LinkedHashMap<>();
+    groups.forEach(g -> left.put(g.withRows(0), g.rows));
+    removed.groups.forEach(g -> left.merge(g.withRows(0), -g.rows, Long::sum));
+    List<Group> out = new ArrayList<>();
+    left.forEach((g, rows) -> {
+      if (rows != 0) {
+        out.add(g.withRows(rows));
+      }
+    });
+    return new OutcomeCounts(out);
   }
 
   long rows() {
@@ -69,7 +91,7 @@ final class OutcomeCounts {
     return out;
   }
 
-  /** Rows accepted (before duplicate ids are refused) with a role, per split. */
+  /** Rows with a role and no rejection reason, per split. */
   Map<String, Long> validBySplit(Role role) {
     Map<String, Long> out = new TreeMap<>();
     for (Group g : groups) {
