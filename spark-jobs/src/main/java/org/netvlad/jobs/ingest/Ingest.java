@@ -9,19 +9,25 @@ import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.JoinedRow;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.netvlad.common.data.FrameProjector;
 import org.netvlad.common.data.ImagePaths;
 import org.netvlad.common.data.PanoramaParser;
@@ -30,6 +36,7 @@ import org.netvlad.common.data.RejectReason;
 import org.netvlad.common.data.Role;
 import org.netvlad.common.data.Split;
 import org.netvlad.common.geo.UtmZone;
+import org.netvlad.jobs.io.InternalRows;
 import org.netvlad.jobs.io.Iterators;
 import org.netvlad.jobs.io.Tables;
 
@@ -110,8 +117,8 @@ public final class Ingest {
       rejected = rejected.unionByName(duplicateRows(valid, duplicateIds));
     }
     Map<Integer, Map<String, Long>> offsets = counts.databaseOffsets(outcomes.javaRDD().getNumPartitions());
-    JavaRDD<Row> indexed = accepted.javaRDD().mapPartitionsWithIndex((p, rows) -> index(rows, offsets.get(p)), true);
-    Dataset<Row> panoramas = spark.createDataFrame(indexed, Tables.PANORAMA_INDEXED);
+    JavaRDD<InternalRow> indexed = InternalRows.of(accepted).mapPartitionsWithIndex((p, rows) -> index(rows, offsets.get(p)), true);
+    Dataset<Row> panoramas = InternalRows.frame(spark, indexed, INDEXED_OUTCOME).select(columns(Tables.PANORAMA_INDEXED));
     List<Dataset<Row>> cached = duplicateIds == null ? List.of(outcomes) : List.of(outcomes, duplicateIds);
     Map<String, Long> byReason = OutcomeCounts.mostFrequentFirst(rejectedByReason);
     return new Result(
@@ -122,11 +129,13 @@ public final class Ingest {
    * Parsed, checked and projected rows, kept on local disk (every later step reads them several
    * times). On disk only, so that an executor's memory does not grow with the input: with a memory
    * level, blocks that had spilled are read back into the heap whole (submit/bench mine-cluster).
+   * Spark's columnar table cache, because later steps read only some of the columns: a cache of
+   * whole rows made the duplicate-id pass twice as slow (4M panoramas).
    */
   private static Dataset<Row> parseAndProject(
       SparkSession spark, JavaRDD<RawRow> raw, Role role, Split split, ImagePaths imagePaths, UtmZone frameZone, double maxOffsetDeg) {
-    JavaRDD<Row> parsed = raw.mapPartitions(rows -> parseAndProject(rows, role, split, imagePaths, frameZone, maxOffsetDeg));
-    return spark.createDataFrame(parsed, Tables.OUTCOME).persist(StorageLevel.DISK_ONLY());
+    JavaRDD<InternalRow> parsed = raw.mapPartitions(rows -> parseAndProject(rows, role, split, imagePaths, frameZone, maxOffsetDeg));
+    return InternalRows.frame(spark, parsed, Tables.OUTCOME).persist(StorageLevel.DISK_ONLY());
   }
 
   /**
@@ -186,11 +195,10 @@ public final class Ingest {
     return rowsByZone.isEmpty() ? null : FrameProjector.chooseZone("auto", rowsByZone);
   }
 
-  private static Iterator<Row> parseAndProject(
+  private static Iterator<InternalRow> parseAndProject(
       Iterator<RawRow> rows, Role role, Split split, ImagePaths imagePaths, UtmZone frameZone, double maxOffsetDeg) {
     PanoramaParser parser = new PanoramaParser(role, split, imagePaths);
     FrameProjector projector = frameZone == null ? null : new FrameProjector(frameZone, maxOffsetDeg);
-    int zone = Tables.OUTCOME.fieldIndex("utm_zone");
     return Iterators.map(
         rows,
         raw -> {
@@ -199,11 +207,7 @@ public final class Ingest {
           if (o.panorama() != null) {
             return Tables.outcome(o.panorama());
           }
-          Object[] values = Tables.outcomeValues(o.rejection());
-          if (parsed.panorama() != null) {
-            values[zone] = parsed.panorama().utmZone(); // outside the frame: counted when the frame is checked
-          }
-          return RowFactory.create(values);
+          return Tables.outcome(o.rejection(), parsed.panorama() == null ? null : parsed.panorama().utmZone());
         });
   }
 
@@ -218,24 +222,40 @@ public final class Ingest {
     return offsets;
   }
 
-  /** Accepted rows of one partition with their database index (null for queries), streamed. */
-  private static Iterator<Row> index(Iterator<Row> rows, Map<String, Long> startBySplit) {
+  private static Column[] columns(StructType schema) {
+    return Arrays.stream(schema.fieldNames()).map(functions::col).toArray(Column[]::new);
+  }
+
+  /** An accepted {@link Tables#OUTCOME} row (its panorama columns not null) and its database index. */
+  private static final StructType INDEXED_OUTCOME =
+      Tables.PANORAMA.add(Tables.OUTCOME.apply("reason")).add(Tables.OUTCOME.apply("detail")).add(Tables.PANORAMA_INDEXED.apply("db_index"));
+
+  /**
+   * Accepted rows of one partition with their database index (null for queries), streamed: each
+   * row joined to its index, which the scan of the result copies before the next row is read.
+   */
+  private static Iterator<InternalRow> index(Iterator<InternalRow> rows, Map<String, Long> startBySplit) {
     int role = Tables.OUTCOME.fieldIndex("role");
     int split = Tables.OUTCOME.fieldIndex("split");
-    Map<String, Long> next = new HashMap<>(startBySplit);
+    UTF8String database = UTF8String.fromString(Role.DATABASE.text());
+    Map<UTF8String, long[]> next = new HashMap<>();
+    startBySplit.forEach((s, start) -> next.put(UTF8String.fromString(s), new long[] {start}));
+    GenericInternalRow index = new GenericInternalRow(1);
+    JoinedRow joined = new JoinedRow();
     return Iterators.map(
         rows,
         r -> {
-          Object[] values = new Object[Tables.PANORAMA_INDEXED.size()];
-          for (int i = 0; i < Tables.PANORAMA.size(); i++) {
-            values[i] = r.get(i);
+          index.setNullAt(0);
+          if (database.equals(r.getUTF8String(role))) {
+            UTF8String s = r.getUTF8String(split);
+            long[] count = next.get(s);
+            if (count == null) {
+              count = new long[] {0};
+              next.put(s.clone(), count); // the row's bytes are reused for the next row
+            }
+            index.setLong(0, count[0]++);
           }
-          if (Role.DATABASE.text().equals(r.getString(role))) {
-            long index = next.getOrDefault(r.getString(split), 0L);
-            values[Tables.PANORAMA.size()] = index;
-            next.put(r.getString(split), index + 1);
-          }
-          return RowFactory.create(values);
+          return joined.apply(r, index);
         });
   }
 }

@@ -7,12 +7,18 @@ import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.createArrayType;
 
-import java.sql.Date;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import static org.netvlad.jobs.io.InternalRows.utf8;
+
+import java.util.EnumMap;
+import java.util.Map;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.netvlad.common.data.Panorama;
 import org.netvlad.common.data.Rejection;
+import org.netvlad.common.data.Role;
+import org.netvlad.common.data.Split;
 
 /** The Parquet tables of the data contract (docs/architecture.md) and conversions to their rows. */
 public final class Tables {
@@ -77,41 +83,58 @@ public final class Tables {
           .add("database_count", LongType, false)
           .add("pairs_within_positive_radius", IntegerType, false);
 
-  public static Row outcome(Panorama p) {
-    return RowFactory.create(
-        p.imageId(),
-        p.path(),
-        p.role().text(),
-        p.split().text(),
-        p.capturedAt() == null ? null : Date.valueOf(p.capturedAt()),
-        p.condition(),
-        p.headingDeg(),
-        p.pitchIndex(),
-        p.latDeg(),
-        p.lonDeg(),
-        p.utmZone(),
-        p.utmEastingM(),
-        p.utmNorthingM(),
-        p.frameEastingM(),
-        p.frameNorthingM(),
-        p.source(),
-        p.rowNumber(),
-        null,
-        null);
+  /** An accepted row of {@link #OUTCOME}, in internal form ({@link InternalRows}). */
+  public static InternalRow outcome(Panorama p) {
+    return new GenericInternalRow(
+        new Object[] {
+          utf8(p.imageId()),
+          utf8(p.path()),
+          ROLES.get(p.role()),
+          SPLITS.get(p.split()),
+          p.capturedAt() == null ? null : (int) p.capturedAt().toEpochDay(),
+          utf8(p.condition()),
+          p.headingDeg(),
+          p.pitchIndex(),
+          p.latDeg(),
+          p.lonDeg(),
+          utf8(p.utmZone()),
+          p.utmEastingM(),
+          p.utmNorthingM(),
+          p.frameEastingM(),
+          p.frameNorthingM(),
+          utf8(p.source()),
+          p.rowNumber(),
+          null,
+          null
+        });
   }
 
-  public static Row outcome(Rejection r) {
-    return RowFactory.create(outcomeValues(r));
-  }
-
-  /** The values of {@link #outcome(Rejection)}'s row, to add to. */
-  public static Object[] outcomeValues(Rejection r) {
+  /**
+   * A rejected row of {@link #OUTCOME}, in internal form, with the UTM zone its position lies in
+   * (null when it has none): counted when the frame zone is checked.
+   */
+  public static InternalRow outcome(Rejection r, String utmZone) {
     Object[] values = new Object[OUTCOME.size()];
-    values[PANORAMA.fieldIndex("image_id")] = r.imageId() == null ? "" : r.imageId();
-    values[PANORAMA.fieldIndex("source")] = r.source();
+    values[PANORAMA.fieldIndex("image_id")] = utf8(r.imageId() == null ? "" : r.imageId());
+    values[PANORAMA.fieldIndex("utm_zone")] = utf8(utmZone);
+    values[PANORAMA.fieldIndex("source")] = utf8(r.source());
     values[PANORAMA.fieldIndex("row_number")] = r.rowNumber();
-    values[OUTCOME.fieldIndex("reason")] = r.reason().code();
-    values[OUTCOME.fieldIndex("detail")] = r.detail();
-    return values;
+    values[OUTCOME.fieldIndex("reason")] = utf8(r.reason().code());
+    values[OUTCOME.fieldIndex("detail")] = utf8(r.detail());
+    return new GenericInternalRow(values);
+  }
+
+  /** The texts of roles and splits, encoded once: they are in every row. */
+  private static final Map<Role, UTF8String> ROLES = new EnumMap<>(Role.class);
+
+  private static final Map<Split, UTF8String> SPLITS = new EnumMap<>(Split.class);
+
+  static {
+    for (Role role : Role.values()) {
+      ROLES.put(role, utf8(role.text()));
+    }
+    for (Split split : Split.values()) {
+      SPLITS.put(split, utf8(split.text()));
+    }
   }
 }
