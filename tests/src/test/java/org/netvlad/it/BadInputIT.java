@@ -16,7 +16,10 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.netvlad.common.config.PipelineConfig;
@@ -202,6 +205,71 @@ class BadInputIT extends SparkTestBase {
       assertEquals(
           spark.read().parquet(dir.resolve("c").toUri() + "/panoramas").selectExpr(columns.toArray(new String[0])).orderBy("image_id").collectAsList(),
           spark.read().parquet(dir.resolve(run).toUri() + "/panoramas").selectExpr(columns.toArray(new String[0])).orderBy("image_id").collectAsList());
+    }
+  }
+
+  /**
+   * Typed Parquet columns (int and long ids, float, decimal, date and timestamp values, NaN) give
+   * the same panoramas and rejections as the same values written as text in a CSV manifest: the
+   * job reads Parquet rows in Spark's internal form and converts each type itself.
+   */
+  @Test
+  void typedParquetColumnsGiveTheSameRowsAsTheirText() throws Exception {
+    StructType dated =
+        new StructType()
+            .add("image_id", DataTypes.IntegerType)
+            .add("path", DataTypes.StringType)
+            .add("lat", DataTypes.DoubleType)
+            .add("lon", DataTypes.FloatType)
+            .add("heading_deg", DataTypes.createDecimalType(10, 2))
+            .add("captured_at", DataTypes.DateType)
+            .add("role", DataTypes.StringType);
+    List<Row> datedRows =
+        List.of(
+            RowFactory.create(1, "000/a_pitch1_yaw2.jpg", 40.44, -79.99f, null, java.sql.Date.valueOf("2015-07-01"), "database"),
+            RowFactory.create(2, "000/b.jpg", 40.44003, -79.99f, new java.math.BigDecimal("450.50"), java.sql.Date.valueOf("2016-02-29"), "query"),
+            RowFactory.create(3, "000/c.jpg", Double.NaN, -79.99f, null, null, "database"),
+            RowFactory.create(4, "000/d.jpg", 40.44, null, null, null, " Query "));
+    StructType stamped =
+        new StructType()
+            .add("image_id", DataTypes.LongType)
+            .add("path", DataTypes.StringType)
+            .add("lat", DataTypes.createDecimalType(12, 8))
+            .add("lon", DataTypes.DoubleType)
+            .add("captured_at", DataTypes.TimestampType);
+    List<Row> stampedRows =
+        List.of(
+            RowFactory.create(5L, "001/e_pitch2_yaw12.jpg", new java.math.BigDecimal("40.44001000"), -79.99, java.sql.Timestamp.valueOf("2017-03-04 12:30:00")),
+            RowFactory.create(6L, "001/f.jpg", new java.math.BigDecimal("91.00000000"), -79.99, null));
+    List<String> parquet = new ArrayList<>();
+    List<String> csv = new ArrayList<>();
+    int file = 0;
+    for (Map.Entry<StructType, List<Row>> input : List.of(Map.entry(dated, datedRows), Map.entry(stamped, stampedRows))) {
+      file++;
+      Path typed = dir.resolve("typed/m" + file + ".parquet");
+      spark.createDataFrame(input.getValue(), input.getKey()).coalesce(1).write().parquet(typed.toString());
+      parquet.add(typed.toString());
+      List<String> lines = new ArrayList<>(List.of(String.join(",", input.getKey().fieldNames())));
+      for (Row r : input.getValue()) {
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < r.size(); i++) {
+          texts.add(r.isNullAt(i) ? "" : String.valueOf(r.get(i)));
+        }
+        lines.add(String.join(",", texts));
+      }
+      csv.add(Jobs.writeLines(dir.resolve("text/m" + file + ".csv"), lines).toString());
+    }
+    Map<String, Object> fromParquet = Jobs.mine(spark, dir.resolve("p"), parquet, "ingest.max-rejected-fraction=0.5");
+    Map<String, Object> fromText = Jobs.mine(spark, dir.resolve("t"), csv, "ingest.max-rejected-fraction=0.5");
+    assertEquals(fromText.get("rejected_by_reason"), fromParquet.get("rejected_by_reason"));
+    assertEquals(Map.of("nan_coordinate", 1L, "latitude_out_of_range", 1L, "missing_coordinates", 1L), fromParquet.get("rejected_by_reason"));
+    for (String table : List.of("panoramas", "rejected")) {
+      List<String> columns = new ArrayList<>(Arrays.asList(spark.read().parquet(dir.resolve("t").toUri() + "/" + table).columns()));
+      columns.removeAll(List.of("source", "row_number")); // the files differ
+      String[] kept = columns.toArray(new String[0]);
+      List<Row> text = spark.read().parquet(dir.resolve("t").toUri() + "/" + table).selectExpr(kept).orderBy("image_id").collectAsList();
+      assertEquals(text, spark.read().parquet(dir.resolve("p").toUri() + "/" + table).selectExpr(kept).orderBy("image_id").collectAsList(), table);
+      assertEquals(3, text.size(), table);
     }
   }
 

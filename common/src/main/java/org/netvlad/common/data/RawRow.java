@@ -17,6 +17,9 @@ public final class RawRow implements Serializable {
   private final String source;
   private final long rowNumber;
   private final HashMap<String, Object> fields;
+  // A typed row's values by column, and where each column is (shared by the rows of a file).
+  private final Map<String, Integer> columns;
+  private final Object[] values;
   private final String malformed;
   private final RejectReason malformedReason;
 
@@ -39,8 +42,20 @@ public final class RawRow implements Serializable {
     this.source = source;
     this.rowNumber = rowNumber;
     this.fields = fields;
+    this.columns = null;
+    this.values = null;
     this.malformed = malformed;
     this.malformedReason = malformedReason;
+  }
+
+  private RawRow(String source, long rowNumber, Map<String, Integer> columns, Object[] values) {
+    this.source = source;
+    this.rowNumber = rowNumber;
+    this.fields = null;
+    this.columns = columns;
+    this.values = values;
+    this.malformed = null;
+    this.malformedReason = RejectReason.MALFORMED_ROW;
   }
 
   public static RawRow of(String source, long rowNumber, Map<String, String> fields) {
@@ -49,10 +64,12 @@ public final class RawRow implements Serializable {
 
   /**
    * A row of a typed file: its values as read (a {@link Double}, {@link java.sql.Date}, ...), which
-   * the parser takes without a round trip through text; the map becomes the row's own.
+   * the parser takes without a round trip through text. {@code columns} maps each lower-case column
+   * name to its index in {@code values} (null: not given) and is shared by a file's rows: a map per
+   * row cost more than parsing it.
    */
-  public static RawRow typed(String source, long rowNumber, HashMap<String, Object> values) {
-    return new RawRow(source, rowNumber, values, null, RejectReason.MALFORMED_ROW);
+  public static RawRow typed(String source, long rowNumber, Map<String, Integer> columns, Object[] values) {
+    return new RawRow(source, rowNumber, columns, values);
   }
 
   public static RawRow malformed(String source, long rowNumber, String problem) {
@@ -81,9 +98,17 @@ public final class RawRow implements Serializable {
     return malformedReason;
   }
 
+  private Object get(String name) {
+    if (fields != null) {
+      return fields.get(name);
+    }
+    Integer column = columns.get(name);
+    return column == null ? null : values[column];
+  }
+
   /** The trimmed value of a field, or null when absent or blank. */
   public String field(String name) {
-    Object value = fields.get(name);
+    Object value = get(name);
     if (value == null) {
       return null;
     }
@@ -93,19 +118,29 @@ public final class RawRow implements Serializable {
 
   /** Whether a field is given: present and, as text, not blank. */
   public boolean has(String name) {
-    Object value = fields.get(name);
+    Object value = get(name);
     return value instanceof String ? field(name) != null : value != null;
   }
 
   /** A field's value as read: text as {@link #field}, or a typed file's value; null when absent or blank. */
   public Object value(String name) {
-    Object value = fields.get(name);
+    Object value = get(name);
     return value instanceof String ? field(name) : value;
   }
 
   /** This row with one field set (a copy: rows are shared between Spark stages). */
   public RawRow with(String name, String value) {
-    RawRow copy = new RawRow(source, rowNumber, new HashMap<>(fields), malformed, malformedReason);
+    HashMap<String, Object> copied = new HashMap<>();
+    if (fields != null) {
+      copied.putAll(fields);
+    } else {
+      columns.forEach((column, i) -> {
+        if (values[i] != null) {
+          copied.put(column, values[i]);
+        }
+      });
+    }
+    RawRow copy = new RawRow(source, rowNumber, copied, malformed, malformedReason);
     copy.fields.put(name, value);
     return copy;
   }

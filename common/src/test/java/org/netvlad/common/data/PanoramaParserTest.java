@@ -160,12 +160,23 @@ class PanoramaParserTest {
         typed.put((String) values[i], values[i + 1]);
         text.put((String) values[i], values[i + 1].toString());
       }
-      PanoramaParser.Outcome fromTyped = parser.parse(RawRow.typed("m.parquet", 3, typed));
+      PanoramaParser.Outcome fromTyped = parser.parse(typed("m.parquet", 3, typed));
       PanoramaParser.Outcome fromText = parser.parse(RawRow.of("m.parquet", 3, text));
       assertEquals(fromText, fromTyped, java.util.Arrays.toString(values));
     }
-    assertEquals(450.5 - 360, parser.parse(RawRow.typed("m.parquet", 3, new HashMap<>(Map.of(
+    assertEquals(450.5 - 360, parser.parse(typed("m.parquet", 3, new HashMap<>(Map.of(
         "image_id", "a", "path", "a.jpg", "lat", 40.0, "lon", -80.0, "heading_deg", 450.5)))).panorama().headingDeg());
+  }
+
+  /** A typed row of these values, positioned as a file's columns would be (an unused column too). */
+  private static RawRow typed(String source, long rowNumber, Map<String, Object> byName) {
+    Map<String, Integer> columns = new HashMap<>(Map.of("unused", 0));
+    Object[] values = new Object[byName.size() + 1];
+    byName.forEach((name, value) -> {
+      columns.put(name, columns.size());
+      values[columns.get(name)] = value;
+    });
+    return RawRow.typed(source, rowNumber, columns, values);
   }
 
   /** One parser reads many rows: each row's zone is its own, whatever the rows before it named. */

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,6 +25,12 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.CatalystTypeConverters;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.netvlad.common.data.CsvManifest;
 import org.netvlad.common.data.DbStruct;
 import org.netvlad.common.data.JsonLinesManifest;
@@ -32,6 +39,7 @@ import org.netvlad.common.data.ManifestFormatException;
 import org.netvlad.common.data.RawRow;
 import org.netvlad.common.data.Utf8Line;
 import org.netvlad.jobs.cli.JobFailure;
+import scala.Function1;
 
 /**
  * Reads the inputs of {@code mine-tuples} into raw rows, each knowing its file and row number.
@@ -233,26 +241,71 @@ public final class ManifestReader {
     } catch (Exception e) { // AnalysisException is a checked exception Spark throws undeclared
       throw new JobFailure(source + ": not readable as Parquet: " + e.getMessage().split("\n")[0], e);
     }
-    String[] columns = df.columns();
+    String[] names = df.columns();
     List<String> lower = new ArrayList<>();
-    for (String c : columns) {
+    for (String c : names) {
       lower.add(c.trim().toLowerCase(Locale.ROOT));
     }
     ManifestColumns.requireIdentity(source, lower);
+    HashMap<String, Integer> columns = new HashMap<>();
+    for (int i = 0; i < lower.size(); i++) {
+      Integer before = columns.put(lower.get(i), i);
+      if (before != null) {
+        throw new JobFailure(source + ": columns '" + names[before] + "' and '" + names[i] + "' name the same field (names are read without case)");
+      }
+    }
     // Each row is named by its part file and its 0-based index in it (Parquet's row index).
-    return df.select(col("*"), col("_metadata.file_path"), col("_metadata.row_index"))
-        .javaRDD()
-        .map(
-            r -> {
-              HashMap<String, Object> values = new HashMap<>();
-              for (int i = 0; i < lower.size(); i++) {
-                Object v = r.get(i);
-                if (v != null) {
-                  values.put(lower.get(i), v);
-                }
-              }
-              return RawRow.typed(r.getString(lower.size()), r.getLong(lower.size() + 1) + 1, values);
-            });
+    Dataset<Row> located = df.select(col("*"), col("_metadata.file_path"), col("_metadata.row_index"));
+    StructField[] fields = located.schema().fields();
+    return InternalRows.of(located).mapPartitions(rows -> new TypedValues(fields, lower.size()).rows(rows, columns));
+  }
+
+  /** A Parquet row's values as {@link Row} would give them, read from Spark's internal row. */
+  private static final class TypedValues {
+    private final StructField[] fields;
+    private final int valueColumns;
+    private final List<Function1<Object, Object>> converters = new ArrayList<>();
+    private UTF8String lastFile;
+    private String lastFileText;
+
+    TypedValues(StructField[] fields, int valueColumns) {
+      this.fields = fields;
+      this.valueColumns = valueColumns;
+      for (int i = 0; i < valueColumns; i++) {
+        converters.add(CatalystTypeConverters.createToScalaConverter(fields[i].dataType()));
+      }
+    }
+
+    Iterator<RawRow> rows(Iterator<InternalRow> rows, Map<String, Integer> columns) {
+      return Iterators.map(rows, r -> RawRow.typed(file(r.getUTF8String(valueColumns)), r.getLong(valueColumns + 1) + 1, columns, values(r)));
+    }
+
+    private Object[] values(InternalRow r) {
+      Object[] values = new Object[valueColumns];
+      for (int i = 0; i < valueColumns; i++) {
+        if (r.isNullAt(i)) {
+          continue;
+        }
+        DataType type = fields[i].dataType();
+        if (type == DataTypes.StringType) {
+          values[i] = r.getUTF8String(i).toString();
+        } else if (type == DataTypes.DoubleType) {
+          values[i] = r.getDouble(i);
+        } else {
+          values[i] = converters.get(i).apply(r.get(i, type));
+        }
+      }
+      return values;
+    }
+
+    /** The part file's name, decoded once per run of rows from the same file. */
+    private String file(UTF8String file) {
+      if (!file.equals(lastFile)) {
+        lastFile = file.clone();
+        lastFileText = file.toString();
+      }
+      return lastFileText;
+    }
   }
 
   /** The UTM zone of a dbStruct file's positions: the setting, or with "auto" the known dataset's. */
