@@ -160,6 +160,7 @@ public final class MineTuplesJob {
             imagePaths,
             s.get(Settings.FRAME_ZONE),
             s.get(Settings.MAX_FRAME_OFFSET_DEG),
+            rows -> partitions(rows, s.get(Settings.ROWS_PER_PARTITION), spark.sparkContext().defaultParallelism()),
             progress);
     if (ingest.rowsIn() == 0) {
       throw new JobFailure("the inputs hold no rows: " + config.inputs());

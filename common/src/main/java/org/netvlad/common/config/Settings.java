@@ -189,8 +189,8 @@ public final class Settings {
           1_000,
           100_000_000,
           "rows",
-          "Target number of panoramas per Spark partition when mining; more rows give fewer,"
-              + " larger tasks.");
+          "Target number of panoramas per Spark partition when mining and when looking for"
+              + " repeated image ids; more rows give fewer, larger tasks.");
 
   public static final Setting<Long> RENDER_SEED =
       Setting.whole("render.seed", 1, 0, Long.MAX_VALUE, "", "Seed of the synthetic city: the same seed renders the same images.");
