@@ -160,6 +160,7 @@ public final class MineTuplesJob {
             imagePaths,
             s.get(Settings.FRAME_ZONE),
             s.get(Settings.MAX_FRAME_OFFSET_DEG),
+            s.get(Settings.MAX_REJECTED_FRACTION),
             rows -> partitions(rows, s.get(Settings.ROWS_PER_PARTITION), spark.sparkContext().defaultParallelism()),
             progress);
     if (ingest.rowsIn() == 0) {

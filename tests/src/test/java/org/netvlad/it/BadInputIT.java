@@ -175,6 +175,23 @@ class BadInputIT extends SparkTestBase {
     assertFalse(Files.exists(run.resolve("tuples")));
   }
 
+  /** A manifest given twice repeats every id: the job is refused with the reason and where each id first appears. */
+  @Test
+  void aManifestGivenTwiceIsRefusedNamingTheRepeatedIds() {
+    List<String> lines = new ArrayList<>(List.of("image_id,path,lat,lon,role"));
+    for (int i = 0; i < 40; i++) {
+      lines.add("i" + i + ",i" + i + ".jpg,40.44,-79.99," + (i % 4 == 0 ? "query" : "database"));
+    }
+    String csv = Jobs.writeLines(dir.resolve("twice/m.csv"), lines).toString();
+    Path run = dir.resolve("run-twice");
+    JobFailure e = assertThrows(JobFailure.class, () -> Jobs.mine(spark, run, List.of(csv, csv)));
+    String m = e.getMessage();
+    assertTrue(m.contains("80 of 80 input rows rejected") && m.contains("duplicate_image_id=80"), m);
+    assertTrue(m.contains("appears 2 times (first at "), m);
+    assertFalse(Files.exists(run.resolve("summary")));
+    assertFalse(Files.exists(run.resolve("panoramas")));
+  }
+
   @Test
   void jsonLinesAndParquetManifestsGiveTheSameRowsAsCsv() {
     List<String> json = new ArrayList<>();

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.format_string;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import java.util.Arrays;
@@ -58,7 +59,8 @@ public final class Ingest {
 
   /**
    * The accepted panoramas ({@link Tables#PANORAMA_INDEXED}) and their count per split, the
-   * rejections and their count per reason (most frequent first).
+   * rejections and their count per reason (most frequent first). With more repeated ids than the
+   * rejected share allows, the panoramas are null and their counts empty: the job is refused.
    */
   public record Result(
       Dataset<Row> panoramas,
@@ -85,6 +87,7 @@ public final class Ingest {
       ImagePaths imagePaths,
       String frameZoneSetting,
       double maxFrameOffsetDeg,
+      double maxRejectedFraction,
       LongToIntFunction partitionsFor,
       org.netvlad.jobs.cli.Progress progress) {
     boolean auto = "auto".equals(frameZoneSetting);
@@ -109,18 +112,24 @@ public final class Ingest {
     Map<String, Long> rejectedByReason = counts.rejectedByReason();
     Dataset<Row> duplicateIds = duplicateIds(valid, partitionsFor.applyAsInt(rowsIn));
     Dataset<Row> accepted = valid;
+    List<Dataset<Row>> cached = duplicateIds == null ? List.of(outcomes) : List.of(outcomes, duplicateIds);
     if (duplicateIds != null) {
+      long copies = duplicateIds.agg(sum("copies")).first().getLong(0);
+      rejected = rejected.unionByName(duplicateRows(valid, duplicateIds));
+      long rejectedRows = copies + rejectedByReason.values().stream().mapToLong(Long::longValue).sum();
+      if ((double) rejectedRows / rowsIn > maxRejectedFraction) { // refused anyway: the repeats are not broadcast
+        rejectedByReason.put(RejectReason.DUPLICATE_IMAGE_ID.code(), copies);
+        return new Result(null, Map.of(), Map.of(), rejected, OutcomeCounts.mostFrequentFirst(rejectedByReason), frameZone, rowsIn, cached);
+      }
       // Broadcast joins keep the rows in their input partitions and order.
       accepted = valid.join(broadcast(duplicateIds.select("image_id")), valid.col("image_id").equalTo(duplicateIds.col("image_id")), "left_anti");
       OutcomeCounts refused = OutcomeCounts.of(valid.join(broadcast(duplicateIds.select("image_id")), "image_id"));
       counts = counts.minus(refused);
       rejectedByReason.put(RejectReason.DUPLICATE_IMAGE_ID.code(), refused.rows());
-      rejected = rejected.unionByName(duplicateRows(valid, duplicateIds));
     }
     Map<Integer, Map<String, Long>> offsets = counts.databaseOffsets(outcomes.javaRDD().getNumPartitions());
     JavaRDD<InternalRow> indexed = InternalRows.of(accepted).mapPartitionsWithIndex((p, rows) -> index(rows, offsets.get(p)), true);
     Dataset<Row> panoramas = InternalRows.frame(spark, indexed, INDEXED_OUTCOME).select(columns(Tables.PANORAMA_INDEXED));
-    List<Dataset<Row>> cached = duplicateIds == null ? List.of(outcomes) : List.of(outcomes, duplicateIds);
     Map<String, Long> byReason = OutcomeCounts.mostFrequentFirst(rejectedByReason);
     return new Result(
         panoramas, counts.validBySplit(Role.DATABASE), counts.validBySplit(Role.QUERY), rejected, byReason, frameZone, rowsIn, cached);
