@@ -8,7 +8,7 @@ package org.netvlad.common.data;
  * panorama's first crop.
  *
  * <p>A name is read from its end, as the regular expression {@code
- * _pitch(\d{1,3})_yaw(\d{1,3})\.[A-Za-z]+$} would find it: a matcher per row was a tenth of ingest.
+ * _pitch(\d{1,3})_yaw(\d{1,3})\.[A-Za-z]+$} would find it, without a matcher per row.
  */
 public final class ImageNames {
   private static final String PITCH = "_pitch";

@@ -65,8 +65,8 @@ public final class RawRow implements Serializable {
   /**
    * A row of a typed file: its values as read (a {@link Double}, {@link java.sql.Date}, ...), which
    * the parser takes without a round trip through text. {@code columns} maps each lower-case column
-   * name to its index in {@code values} (null: not given) and is shared by a file's rows: a map per
-   * row cost more than parsing it.
+   * name to its index in {@code values} (null: not given) and is shared by a file's rows, so that a
+   * row holds no map of its own.
    */
   public static RawRow typed(String source, long rowNumber, Map<String, Integer> columns, Object[] values) {
     return new RawRow(source, rowNumber, columns, values);

@@ -140,7 +140,7 @@ public final class Ingest {
    * times). On disk only, so that an executor's memory does not grow with the input: with a memory
    * level, blocks that had spilled are read back into the heap whole (submit/bench mine-cluster).
    * Spark's columnar table cache, because later steps read only some of the columns: a cache of
-   * whole rows made the duplicate-id pass twice as slow (4M panoramas).
+   * whole rows is read whole by passes that need two of its columns.
    */
   private static Dataset<Row> parseAndProject(
       SparkSession spark, JavaRDD<RawRow> raw, Role role, Split split, ImagePaths imagePaths, UtmZone frameZone, double maxOffsetDeg) {
@@ -153,7 +153,7 @@ public final class Ingest {
    * when there are none. Only rows whose id's 64-bit hash another row shares are grouped by id
    * (grouping a million distinct id strings took 8 s on 2 cores); the few ids found are cached.
    * Hashes are counted after they are spread over {@code partitions}: counted where they are read,
-   * a task held a table of every hash of its input split (336 MB at 4.8M rows, then spilling).
+   * a task would hold a table of every hash of its input split, whose size grows with the input.
    */
   private static Dataset<Row> duplicateIds(Dataset<Row> valid, int partitions) {
     Dataset<Row> hashed = valid.withColumn("id_hash", xxhash64(col("image_id")));
