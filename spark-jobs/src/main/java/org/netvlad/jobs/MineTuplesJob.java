@@ -177,7 +177,7 @@ public final class MineTuplesJob {
             "ingest: %,d rows read, %,d rejected (%.2f%%) %s; frame zone %s",
             ingest.rowsIn(), rejectedCount, 100 * rejectedShare, rejectedByReason, ingest.frameZone()));
     double maxShare = s.get(Settings.MAX_REJECTED_FRACTION);
-    if (rejectedShare > maxShare) {
+    if (Ingest.overRejectedShare(rejectedCount, ingest.rowsIn(), maxShare)) {
       throw new JobFailure(tooManyRejected(ingest.rowsIn(), rejectedCount, rejectedShare, maxShare, rejectedByReason, rejected, staging));
     }
     Path panoramasPath = new Path(staging, "panoramas");

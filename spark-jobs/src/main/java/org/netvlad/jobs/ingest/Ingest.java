@@ -114,18 +114,16 @@ public final class Ingest {
     Dataset<Row> accepted = valid;
     List<Dataset<Row>> cached = duplicateIds == null ? List.of(outcomes) : List.of(outcomes, duplicateIds);
     if (duplicateIds != null) {
-      long copies = duplicateIds.agg(sum("copies")).first().getLong(0);
+      rejectedByReason.put(RejectReason.DUPLICATE_IMAGE_ID.code(), duplicateIds.agg(sum("copies")).first().getLong(0));
       rejected = rejected.unionByName(duplicateRows(valid, duplicateIds));
-      long rejectedRows = copies + rejectedByReason.values().stream().mapToLong(Long::longValue).sum();
-      if ((double) rejectedRows / rowsIn > maxRejectedFraction) { // refused anyway: the repeats are not broadcast
-        rejectedByReason.put(RejectReason.DUPLICATE_IMAGE_ID.code(), copies);
+      long rejectedRows = rejectedByReason.values().stream().mapToLong(Long::longValue).sum();
+      if (overRejectedShare(rejectedRows, rowsIn, maxRejectedFraction)) { // refused anyway: the repeats are not broadcast
         return new Result(null, Map.of(), Map.of(), rejected, OutcomeCounts.mostFrequentFirst(rejectedByReason), frameZone, rowsIn, cached);
       }
       // Broadcast joins keep the rows in their input partitions and order.
       accepted = valid.join(broadcast(duplicateIds.select("image_id")), valid.col("image_id").equalTo(duplicateIds.col("image_id")), "left_anti");
       OutcomeCounts refused = OutcomeCounts.of(valid.join(broadcast(duplicateIds.select("image_id")), "image_id"));
       counts = counts.minus(refused);
-      rejectedByReason.put(RejectReason.DUPLICATE_IMAGE_ID.code(), refused.rows());
     }
     Map<Integer, Map<String, Long>> offsets = counts.databaseOffsets(outcomes.javaRDD().getNumPartitions());
     JavaRDD<InternalRow> indexed = InternalRows.of(accepted).mapPartitionsWithIndex((p, rows) -> index(rows, offsets.get(p)), true);
@@ -133,6 +131,11 @@ public final class Ingest {
     Map<String, Long> byReason = OutcomeCounts.mostFrequentFirst(rejectedByReason);
     return new Result(
         panoramas, counts.validBySplit(Role.DATABASE), counts.validBySplit(Role.QUERY), rejected, byReason, frameZone, rowsIn, cached);
+  }
+
+  /** Whether {@code rejected} of {@code rows} input rows is more than {@code maxFraction} of them. */
+  public static boolean overRejectedShare(long rejected, long rows, double maxFraction) {
+    return (double) rejected / rows > maxFraction;
   }
 
   /**
