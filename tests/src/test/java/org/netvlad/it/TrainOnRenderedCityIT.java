@@ -38,7 +38,7 @@ import org.netvlad.jobs.cli.JobMain;
  */
 class TrainOnRenderedCityIT extends SparkTestBase {
   private static final int EPOCHS = Integer.getInteger("e2e.epochs", 2);
-  /** From this many epochs on, training must beat the untrained network clearly (the CI run is shorter; see the issue notes). */
+  /** From this many epochs on, training must beat the untrained network clearly (the CI run is shorter; docs/benchmarks.md). */
   private static final int EPOCHS_TO_BEAT_UNTRAINED = 6;
 
   @TempDir Path dir;
@@ -73,7 +73,7 @@ class TrainOnRenderedCityIT extends SparkTestBase {
     assertTrue(lastLoss < firstLoss, "training loss " + firstLoss + " -> " + lastLoss);
 
     // Held-out streets (val and test), brute force, reported: on this small city and this few epochs
-    // training does not yet beat the untrained network clearly (see the issue notes).
+    // training does not yet beat the untrained network clearly (docs/benchmarks.md).
     double untrained = heldOutRecall(root, 0, List.of("val", "test"))[1];
     double trained = heldOutRecall(root, EPOCHS, List.of("val", "test"))[1];
     System.out.printf("held-out Recall@5: untrained %.3f, after %d epochs %.3f; job's val Recall@N %s -> %s; loss %.4f -> %.4f%n",
