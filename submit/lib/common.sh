@@ -29,8 +29,7 @@ export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 # one arena, and freed blocks kept rather than returned to the system. A training step allocates
 # and frees blocks of up to ~120 MB (activations, and oneDNN's copies of them in its own layout).
 # glibc serves such blocks in threads other than the first by mmap and unmaps them on free, so
-# every step faulted in ~400 MB of fresh zeroed pages: 2.6M page faults in 20 s of training, and
-# the step 1.1x to 1.6x slower (submit/bench model runs, malloc "plain" against "default").
+# every step would fault in fresh zeroed pages for them (figures: docs/benchmarks.md).
 # Values already set win.
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-1}"
 export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-1073741824}"
@@ -41,8 +40,8 @@ die() { echo "$(basename "$0"): $*" >&2; exit 2; }
 
 # Class-data sharing for a job's JVM started here: the classes a job loads (Spark's, mostly) are
 # recorded into an archive at the end of its first run on this machine and mapped from it on later
-# runs, which then start about 2 s sooner (mine-tuples at 1M panoramas: 17.9 -> 15.8 s; recording
-# costs the first run about 7 s). NETVLAD_CDS=off turns it off. One archive per job, keyed by the
+# runs, which then start sooner (docs/benchmarks.md); recording costs the first run a few seconds.
+# NETVLAD_CDS=off turns it off. One archive per job, keyed by the
 # JVM and the Spark runtime's jars: the JVM ignores an archive once either changes.
 NETVLAD_CDS_DIR="${NETVLAD_CDS_DIR:-$NETVLAD_ROOT/spark-runtime/target/cds}"
 cds_archive() {

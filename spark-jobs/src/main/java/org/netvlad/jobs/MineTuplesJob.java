@@ -123,8 +123,8 @@ public final class MineTuplesJob {
   private static Map<String, Object> mine(SparkSession spark, Config config, RunFolder run, Progress progress) {
     PipelineConfig s = config.settings();
     progress.say("settings: " + s.asText());
-    // The cached rows are read a few times, then dropped: choosing their compression took a third
-    // of the parse and write passes (JFR at 1M panoramas), for a cache 30% smaller.
+    // The cached rows are read a few times, then dropped: compressing them costs more time than the
+    // memory it saves is worth.
     spark.conf().set("spark.sql.inMemoryColumnarStorage.compressed", false);
     Path staging = run.newStaging(NAME);
     Map<String, Long> timingsMs = new LinkedHashMap<>();
@@ -185,7 +185,7 @@ public final class MineTuplesJob {
     progress.say("ingest: panoramas written");
     ingest.release();
     // Mining reads what was written (only the columns it needs) rather than a cache of it: caching
-    // took as long as the write (1M panoramas), and the memory would grow with the input.
+    // costs about as much as the write, and the memory would grow with the input.
     Dataset<Row> panoramas = spark.read().schema(Tables.PANORAMA_INDEXED).parquet(panoramasPath.toString());
     timingsMs.put("ingest", (System.nanoTime() - t0) / 1_000_000);
 
@@ -204,8 +204,8 @@ public final class MineTuplesJob {
     Path bySplitPath = new Path(staging, "tuples-by-split");
     IoFailures.writing(bySplitPath, () -> TileMining.mine(panoramas, params, s.get(Settings.TILE_SIZE_M), partitions, databaseBySplit, stats)
         .write()
-        // Ids and index lists are mostly distinct: dictionary encoding took a fifth of mining's
-        // CPU (JFR samples at 1M panoramas) before falling back to plain pages.
+        // Ids and index lists are mostly distinct: dictionary encoding would spend CPU only to
+        // fall back to plain pages.
         .option("parquet.enable.dictionary", "false")
         .partitionBy("split")
         .parquet(bySplitPath.toString()));

@@ -264,7 +264,7 @@ public final class MiningBench {
     }
   }
 
-  /** Runs of the baseline; the median counts (one run alone swung 0.58-1.24 s at 1M on this shared machine). */
+  /** Runs of the baseline; the median counts (one run alone swings widely on a shared machine). */
   private static final int BASELINE_RUNS = 3;
 
   /** Median seconds of a single-threaded exact grid search over the same points, split by split. */

@@ -35,8 +35,7 @@ final class NightlyCluster implements AutoCloseable {
 
   /**
    * How long an HDFS client first waits for the namenode to confirm a closed file: 400 ms by default,
-   * which a one-datanode mini cluster always pays, so closing each small file took 0.4 s (a city of
-   * 516 images took 196 s to render onto HDFS).
+   * which a one-datanode mini cluster always pays, on every small file it closes.
    */
   static final String CLOSE_WAIT_KEY = "dfs.client.block.write.locateFollowingBlock.initial.delay.ms";
   static final String CLOSE_WAIT_MS = "10";

@@ -49,8 +49,8 @@ class TrainResumeIT extends SparkTestBase {
     assertEquals(0, uninterrupted.exitValue(), Files.readString(dir.resolve("a.err")));
 
     Process killed = start(b);
-    // Killed as soon as epoch 2 starts: its 12 rounds (a Spark job and an averaging each) take
-    // seconds, where one round of many minibatches once finished before a fixed 1.5 s sleep.
+    // Killed as soon as epoch 2 starts, not after a fixed sleep: its 12 rounds (a Spark job and an
+    // averaging each) take seconds.
     waitForLine(killed, "epoch 2: training on");
     killed.descendants().forEach(ProcessHandle::destroyForcibly);
     killed.destroyForcibly();

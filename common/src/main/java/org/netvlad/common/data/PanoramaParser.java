@@ -26,7 +26,7 @@ public final class PanoramaParser {
   private final Split defaultSplit;
   private final ImagePaths imagePaths;
   private final Projections projections = new Projections();
-  // Rows of one input mostly name the same zone: parsing its text each time was an eighth of ingest.
+  // Rows of one input mostly name the same zone: its text is parsed once per run of equal texts.
   private String lastZoneText;
   private UtmZone lastZone;
 

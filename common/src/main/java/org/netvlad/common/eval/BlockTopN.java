@@ -141,7 +141,7 @@ public final class BlockTopN {
     return out;
   }
 
-  /** The squared norm of {@code v[from, from + length)}, summed in double in four interleaved sums (one chain of adds took 4x longer). */
+  /** The squared norm of {@code v[from, from + length)}, summed in double in four interleaved sums (one chain of adds waits on each add). */
   static float squaredNorm(float[] v, int from, int length) {
     double s0 = 0;
     double s1 = 0;

@@ -223,8 +223,8 @@ public final class Pca implements Serializable {
   }
 
   /**
-   * The whitening matrix off-heap, made once per JVM: copied per batch it was 134 MB of off-heap
-   * garbage a batch at 8,192 x 4,096, and took a 24 GB driver down.
+   * The whitening matrix off-heap, made once per JVM: a copy per batch is large off-heap garbage
+   * that can take a driver down.
    */
   private INDArray whiteningMatrix() {
     INDArray w = whiteningMatrix;

@@ -6,7 +6,7 @@ import org.bytedeco.openblas.global.openblas_nolapack;
 /**
  * Float matrix products through the BLAS that ND4J loads (its OpenBLAS, or what
  * org.bytedeco.openblas.load names), called directly. ND4J's {@code mmul} of the same row-major
- * operands ran at about 0.8 of this speed on 2 AVX-512 cores (docs/stack.md).
+ * operands is slower (docs/benchmarks.md, "recall").
  */
 public final class RowMajorGemm {
   private RowMajorGemm() {}

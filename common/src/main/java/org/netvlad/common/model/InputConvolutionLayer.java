@@ -15,9 +15,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * for the input images, since nothing uses one, and computes the weight gradient itself.
  *
  * <p>oneDNN's backward pass computes the input gradient whether or not it is needed, and is slow on
- * 3 input channels: on the default network's first convolution (48 x 3 x 120 x 160 to 32 channels,
- * 2 threads) it took about 185 ms, against about 60 ms for the weight gradient as a product of
- * image patches and deltas.
+ * 3 input channels: slower than the weight gradient alone as a product of image patches and deltas
+ * (docs/benchmarks.md).
  */
 public class InputConvolutionLayer extends ConvolutionLayer {
   private static final long serialVersionUID = 1L;

@@ -6,8 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * An ND4J matrix's rows as Java arrays, copied in one bulk read: ND4J's own
- * {@code toDoubleMatrix()} reads row by row and took 200 ms for a 4,608 x 128 matrix that this
- * copies in about 10 ms.
+ * {@code toDoubleMatrix()} reads row by row, far slower (docs/benchmarks.md).
  */
 public final class Matrices {
   private Matrices() {}

@@ -16,9 +16,8 @@ import java.util.stream.IntStream;
  * <p>Each pair of input rows is copied into a Java array in one bulk read, pooled there, and the
  * result written back in one bulk write; maxima come from {@link Math#max} and the backward pass
  * selects between ints, instead of branching on float comparisons, which the CPU mispredicts on
- * activations. Element-by-element reads from the buffers with such branches took 17% of a
- * training step of the default network (perf, 2 threads); this takes about 9%. libnd4j's
- * {@code maxpool2d_bp}, which calls a {@code std::function} per window, took 9%, its forward 4%.
+ * activations; libnd4j's {@code maxpool2d_bp} calls a {@code std::function} per window (figures:
+ * docs/benchmarks.md).
  */
 final class MaxPool2x2 {
   private MaxPool2x2() {}

@@ -12,9 +12,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * (configuration, JSON, output sizes) but computed by {@link MaxPool2x2} (float) or libnd4j's own
  * pooling kernels instead of oneDNN's ({@link MaxPooling2x2LayerImpl}).
  *
- * <p>For NCHW arrays this oneDNN build has only its reference pooling kernel: on the first pooling
- * of the default network (48 x 32 x 120 x 160, 2 threads) it took 216 ms forward and 281 ms
- * backward, libnd4j's own 29 ms and 96 ms. Convolutions stay on oneDNN.
+ * <p>For NCHW arrays this oneDNN build has only its slow reference pooling kernel (figures:
+ * docs/benchmarks.md). Convolutions stay on oneDNN.
  */
 public class MaxPooling2x2Layer extends SubsamplingLayer {
   private static final long serialVersionUID = 1L;

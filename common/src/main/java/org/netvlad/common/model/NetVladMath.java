@@ -27,7 +27,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * cluster that no location is assigned to has a residual norm below the clamp.
  *
  * <p>Products with a transposed operand go through {@code Nd4j.gemm} with transpose flags:
- * {@code a.mmul(b.transpose())} took three times as long on the layer's sizes (ND4J M2.1).
+ * {@code a.mmul(b.transpose())} copies the transposed operand first (figures: docs/benchmarks.md).
  */
 public final class NetVladMath {
   /** Smallest norm divided by: an all-zero location or cluster stays zero instead of NaN. */

@@ -36,9 +36,8 @@ import org.nd4j.linalg.learning.config.Adam;
  *
  * <p>Training first falls to the plateau where every distance is about equal (loss ≈ negatives x
  * margin = 0.5) and Recall@5 barely moves, then leaves it after 4 to 6 epochs, depending on the
- * network's seed ({@code -Dtraining.test.seed}). On oneDNN, seeds 1 and 3 reached Recall@5 0.802
- * and 0.813 after 10 epochs (from 0.604 and 0.620), seed 5 0.743 after 6. After 5 epochs, as this
- * test once trained, whether a run had left the plateau was a matter of rounding.
+ * network's seed ({@code -Dtraining.test.seed}); hence 10 epochs by default (figures per seed:
+ * docs/benchmarks.md).
  */
 class TrainingOnRenderedCityTest {
   private static final int WIDTH = Integer.getInteger("training.test.width", 64);

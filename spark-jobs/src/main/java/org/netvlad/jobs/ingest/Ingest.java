@@ -154,7 +154,7 @@ public final class Ingest {
   /**
    * The ids of valid rows that another valid row repeats, with their copies and first row; null
    * when there are none. Only rows whose id's 64-bit hash another row shares are grouped by id
-   * (grouping a million distinct id strings took 8 s on 2 cores); the few ids found are cached.
+   * (grouping every id string is slow); the few ids found are cached.
    * Hashes are counted after they are spread over {@code partitions}: counted where they are read,
    * a task would hold a table of every hash of its input split, whose size grows with the input.
    */
@@ -201,7 +201,7 @@ public final class Ingest {
   /**
    * The zone most of the first rows lie in (the first partition's, up to {@value #GUESS_ROWS}),
    * null when none has a position: the frame to project into in the same pass as parsing, checked
-   * against all rows afterwards (a separate pass to count zones first cost 3 s of 30 at 1M rows).
+   * against all rows afterwards (a separate pass to count zones first would read every row again).
    */
   private static UtmZone guessFrame(JavaRDD<RawRow> raw) {
     Map<String, Long> rowsByZone = new TreeMap<>();

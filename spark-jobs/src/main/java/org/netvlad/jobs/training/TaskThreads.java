@@ -8,13 +8,12 @@ import org.slf4j.LoggerFactory;
 /**
  * ND4J's threads in a Spark task: as many as the task has cores ({@code spark.task.cpus}, 1 by
  * default). Spark already runs one task per core; ND4J's default of one thread per machine core
- * in every task oversubscribes the cores (docs/stack.md measured 10-30x slower iterations).
+ * in every task oversubscribes the cores (docs/benchmarks.md).
  *
  * <p>ND4J's OpenMP threads are fixed when the executor starts, by {@code OMP_NUM_THREADS}: with
- * more OpenMP threads than the task's cores, tasks running side by side slow each other down (two
- * 1-core training tasks on 2 cores: 1.55x the speed of one with 2 OpenMP threads each, 2.0x with
- * 1). conf/spark-defaults.conf sets {@code spark.executorEnv.OMP_NUM_THREADS} to 1; an executor
- * whose setting differs from its tasks' cores says so once in its log.
+ * more OpenMP threads than the task's cores, tasks running side by side slow each other down
+ * (docs/benchmarks.md). conf/spark-defaults.conf sets {@code spark.executorEnv.OMP_NUM_THREADS}
+ * to 1; an executor whose setting differs from its tasks' cores says so once in its log.
  */
 public final class TaskThreads {
   private static final AtomicBoolean WARNED = new AtomicBoolean();
