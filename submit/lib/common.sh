@@ -8,7 +8,7 @@ NETVLAD_SHIPPED_SPARK="$NETVLAD_ROOT/spark-runtime/target/spark-home"
 
 # JVM flags Spark needs on Java 17 (docs/stack.md): a string for spark.*.extraJavaOptions,
 # and an array (plus our logging configuration) for the JVMs started here, so that a checkout
-# path with spaces stays one argument.
+# path with spaces stays one argument. The parent pom has the same (RuntimeSettingsConsistencyTest).
 NETVLAD_JVM_FLAGS="-XX:+IgnoreUnrecognizedVMOptions"
 for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util \
          java.util.concurrent java.util.concurrent.atomic jdk.internal.ref sun.nio.ch sun.nio.cs \
@@ -30,7 +30,7 @@ export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 # and frees blocks of up to ~120 MB (activations, and oneDNN's copies of them in its own layout).
 # glibc serves such blocks in threads other than the first by mmap and unmaps them on free, so
 # every step would fault in fresh zeroed pages for them (figures: docs/benchmarks.md).
-# Values already set win.
+# Values already set win. The pom and conf/spark-defaults.conf set the same (RuntimeSettingsConsistencyTest).
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-1}"
 export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-1073741824}"
 export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-4294967296}"
