@@ -24,6 +24,9 @@ import org.netvlad.jobs.cli.JobConfigs;
 import org.netvlad.jobs.cli.JobFailure;
 import org.netvlad.jobs.cli.JobMain;
 import org.netvlad.jobs.cli.Progress;
+import org.netvlad.jobs.descriptors.DescriptorPass;
+import org.netvlad.jobs.descriptors.DistributedRecall;
+import org.netvlad.jobs.descriptors.ImageReader;
 import org.netvlad.jobs.evaluation.Evaluated;
 import org.netvlad.jobs.evaluation.EvaluationFiles;
 import org.netvlad.jobs.evaluation.EvaluationReport;
@@ -38,9 +41,6 @@ import org.netvlad.jobs.io.Lineage;
 import org.netvlad.jobs.io.RunFolder;
 import org.netvlad.jobs.io.RunLock;
 import org.netvlad.jobs.training.Checkpoints;
-import org.netvlad.jobs.training.DescriptorPass;
-import org.netvlad.jobs.training.DistributedRecall;
-import org.netvlad.jobs.training.ImageReader;
 
 /**
  * {@code extract-and-evaluate}: descriptors of a split's database and queries with a trained (or

@@ -14,7 +14,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.bytedeco.javacpp.FloatPointer;
 import org.netvlad.common.eval.RowMajorGemm;
 import org.netvlad.common.render.Hash;
-import org.netvlad.jobs.training.DistributedRecall;
+import org.netvlad.jobs.descriptors.DistributedRecall;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

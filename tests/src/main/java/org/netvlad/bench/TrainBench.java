@@ -30,9 +30,9 @@ import org.netvlad.common.model.TupleBatch;
 import org.netvlad.jobs.MineTuplesJob;
 import org.netvlad.jobs.RenderCityJob;
 import org.netvlad.jobs.TrainNetVladJob;
+import org.netvlad.jobs.descriptors.DescriptorPass;
+import org.netvlad.jobs.descriptors.ImageReader;
 import org.netvlad.jobs.io.RunFolder;
-import org.netvlad.jobs.training.DescriptorPass;
-import org.netvlad.jobs.training.ImageReader;
 import org.netvlad.jobs.training.SplitData;
 
 /**

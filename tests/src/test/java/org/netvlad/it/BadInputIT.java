@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.netvlad.common.config.PipelineConfig;
 import org.netvlad.jobs.cli.JobFailure;
+import org.netvlad.jobs.descriptors.ImageReader;
 import org.netvlad.jobs.io.RunFolder;
-import org.netvlad.jobs.training.ImageReader;
 
 /**
  * Bad input gets a clear answer: each bad row (a path outside the image root too) lands in

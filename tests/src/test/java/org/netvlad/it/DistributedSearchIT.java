@@ -16,7 +16,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
 import org.netvlad.common.data.DbStruct;
 import org.netvlad.common.eval.TopList;
-import org.netvlad.jobs.training.DistributedRecall;
+import org.netvlad.jobs.descriptors.DistributedRecall;
 
 /**
  * The distributed exact search (query blocks x database blocks, GEMM distances, bounded top lists

@@ -7,9 +7,9 @@ import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.netvlad.common.eval.Pca;
+import org.netvlad.jobs.descriptors.DescriptorPass;
+import org.netvlad.jobs.descriptors.DistributedRecall;
 import org.netvlad.jobs.io.Iterators;
-import org.netvlad.jobs.training.DescriptorPass;
-import org.netvlad.jobs.training.DistributedRecall;
 
 /** Readable images with their network descriptor and, when PCA was fitted, its whitened descriptor. */
 public final class Evaluated {

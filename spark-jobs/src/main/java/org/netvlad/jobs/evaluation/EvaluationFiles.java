@@ -26,10 +26,10 @@ import org.netvlad.common.eval.Pca;
 import org.netvlad.common.eval.TopList;
 import org.netvlad.jobs.cli.JobFailure;
 import org.netvlad.jobs.cli.JobMain;
+import org.netvlad.jobs.descriptors.DescriptorPass;
 import org.netvlad.jobs.io.Boxed;
 import org.netvlad.jobs.io.IoFailures;
 import org.netvlad.jobs.io.RunFolder;
-import org.netvlad.jobs.training.DescriptorPass;
 import scala.Tuple2;
 
 /** What extract-and-evaluate writes: rejected images, descriptors, PCA, per-query results, metrics and report. */

@@ -5,7 +5,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 import org.netvlad.jobs.TrainNetVladJob;
-import org.netvlad.jobs.training.DescriptorPass;
+import org.netvlad.jobs.descriptors.DescriptorPass;
 import scala.Tuple2;
 
 /** Descriptors of evaluated images, read where they are. */

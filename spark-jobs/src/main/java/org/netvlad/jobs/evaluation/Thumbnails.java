@@ -10,7 +10,7 @@ import javax.imageio.ImageIO;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.netvlad.common.image.ImageDecoder;
-import org.netvlad.jobs.training.ImageReader;
+import org.netvlad.jobs.descriptors.ImageReader;
 
 /**
  * Small JPEG copies of a run's images for the report, read on the driver where the jobs read them

@@ -10,10 +10,10 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.netvlad.common.eval.Pca;
 import org.netvlad.jobs.cli.JobFailure;
+import org.netvlad.jobs.descriptors.DescriptorPass;
+import org.netvlad.jobs.descriptors.DistributedRecall;
+import org.netvlad.jobs.descriptors.ImageReader;
 import org.netvlad.jobs.io.RunFolder;
-import org.netvlad.jobs.training.DescriptorPass;
-import org.netvlad.jobs.training.DistributedRecall;
-import org.netvlad.jobs.training.ImageReader;
 
 /**
  * PCA whitening of an evaluation: fitted on a split's database sample (the training database by

@@ -8,6 +8,9 @@ import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.netvlad.common.model.ClusterInit;
 import org.netvlad.common.model.ImageTensors;
+import org.netvlad.jobs.descriptors.ExecutorModel;
+import org.netvlad.jobs.descriptors.ImageReader;
+import org.netvlad.jobs.descriptors.RejectedImages;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**

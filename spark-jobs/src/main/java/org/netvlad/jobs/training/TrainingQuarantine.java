@@ -16,6 +16,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.netvlad.jobs.cli.JobFailure;
+import org.netvlad.jobs.descriptors.RejectedImages;
 import org.netvlad.jobs.io.RunFolder;
 
 /**

@@ -17,7 +17,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.netvlad.jobs.training.ImageReader;
+import org.netvlad.jobs.descriptors.ImageReader;
 
 /** Thumbnails decode as JPEGs of the picture, shrunk and never enlarged; an unreadable image gives its reason instead. */
 class ThumbnailsTest {

@@ -1,4 +1,4 @@
-package org.netvlad.jobs.training;
+package org.netvlad.jobs.descriptors;
 
 import java.util.AbstractMap;
 import java.util.Map;
@@ -10,12 +10,12 @@ import org.netvlad.common.model.ModelBytes;
  * The network a broadcast model zip holds, restored once per executor thread and broadcast (a
  * network is not safe to share between the tasks that run at once in one executor).
  */
-final class ExecutorModel {
+public final class ExecutorModel {
   private static final ThreadLocal<Map.Entry<Long, MultiLayerNetwork>> CACHE = new ThreadLocal<>();
 
   private ExecutorModel() {}
 
-  static MultiLayerNetwork of(Broadcast<byte[]> model) {
+  public static MultiLayerNetwork of(Broadcast<byte[]> model) {
     TaskThreads.apply();
     Map.Entry<Long, MultiLayerNetwork> cached = CACHE.get();
     if (cached == null || cached.getKey() != model.id()) {

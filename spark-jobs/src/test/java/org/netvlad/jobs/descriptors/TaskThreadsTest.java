@@ -1,4 +1,4 @@
-package org.netvlad.jobs.training;
+package org.netvlad.jobs.descriptors;
 
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package org.netvlad.jobs.training;
+package org.netvlad.jobs.descriptors;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package org.netvlad.jobs.training;
+package org.netvlad.jobs.descriptors;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package org.netvlad.jobs.training;
+package org.netvlad.jobs.descriptors;
 
 import java.io.Serializable;
 import java.util.Map;
