@@ -13,7 +13,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.bytedeco.javacpp.FloatPointer;
 import org.netvlad.common.eval.RowMajorGemm;
-import org.netvlad.common.render.Hash;
+import org.netvlad.common.hash.Hash;
 import org.netvlad.jobs.descriptors.DistributedRecall;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

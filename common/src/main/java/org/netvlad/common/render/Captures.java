@@ -1,6 +1,7 @@
 package org.netvlad.common.render;
 
 import java.time.LocalDate;
+import org.netvlad.common.hash.Hash;
 import org.netvlad.common.layout.StreetLayout;
 
 /**

@@ -1,5 +1,7 @@
 package org.netvlad.common.render;
 
+import org.netvlad.common.hash.Hash;
+
 /**
  * A procedural city without end: square blocks of side {@code blockM} between streets centred on
  * the lines x = k·blockM and y = k·blockM (metres in the city frame). Each block is a park or a grid

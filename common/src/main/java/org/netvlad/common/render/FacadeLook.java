@@ -1,6 +1,7 @@
 package org.netvlad.common.render;
 
 import java.time.LocalDate;
+import org.netvlad.common.hash.Hash;
 
 /**
  * The appearance of one facade: base colour and material, window grid, door, shop sign and

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.netvlad.common.hash.Hash;
 
 /**
  * Renders a {@link City} from a {@link Capture} by 2.5-D ray casting: one horizontal ray per image

@@ -9,7 +9,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 import org.netvlad.common.eval.BlockTopN;
 import org.netvlad.common.eval.Pca;
-import org.netvlad.common.render.Hash;
+import org.netvlad.common.hash.Hash;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

@@ -6,6 +6,7 @@ import java.util.Random;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.netvlad.common.hash.Hash;
 import org.netvlad.common.model.ClusterInit;
 import org.netvlad.common.model.ImageTensors;
 import org.netvlad.jobs.descriptors.ExecutorModel;
@@ -27,7 +28,7 @@ public final class ClusterSampling {
       int images, int perImage, long seed, RejectedImages rejected) {
     double keep = Math.min(1.0, (double) images / Math.max(1, databaseCount));
     return database
-            .filter(d -> unit(NegativeRefresh.mix(seed, -1, Long.toString(d.dbIndex))) < keep)
+            .filter(d -> unit(Hash.ofId(seed, -1, Long.toString(d.dbIndex))) < keep)
             .mapPartitionsWithIndex(
                 (partition, it) -> {
                   MultiLayerNetwork net = ExecutorModel.of(model);

@@ -16,6 +16,7 @@ import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.netvlad.common.hash.Hash;
 import org.netvlad.common.model.ImageTensors;
 import org.netvlad.common.model.TupleBatch;
 import org.netvlad.jobs.descriptors.ImageReader;
@@ -129,7 +130,7 @@ public final class EpochTrainer {
 
   /** Tuples train in ascending order of this key (a hash of seed, epoch and query id). */
   public static long orderKey(long seed, int epoch, String queryId) {
-    return NegativeRefresh.mix(seed, epoch, queryId);
+    return Hash.ofId(seed, epoch, queryId);
   }
 
   /** The partitions (workers' shares) of round r. */

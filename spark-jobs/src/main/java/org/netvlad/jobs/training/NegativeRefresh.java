@@ -14,6 +14,7 @@ import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.Optional;
 import org.netvlad.common.eval.RecallAtN;
+import org.netvlad.common.hash.Hash;
 import org.netvlad.common.mining.HardNegatives;
 import org.netvlad.common.mining.NegativeSampler;
 import scala.Tuple2;
@@ -132,7 +133,7 @@ public final class NegativeRefresh {
 
   private static Iterator<Tuple2<Integer, Request>> requests(
       SplitData.Query q, float[] descriptor, Optional<long[]> cached, Params params, int blocks) {
-    SplittableRandom random = new SplittableRandom(mix(params.seed(), params.epoch(), q.queryId));
+    SplittableRandom random = new SplittableRandom(Hash.ofId(params.seed(), params.epoch(), q.queryId));
     LinkedHashSet<Long> candidates = new LinkedHashSet<>();
     for (long n : NegativeSampler.draw(q.databaseCount, q.nonNegativeDbIndices, params.candidates(), random)) {
       candidates.add(n);
@@ -169,17 +170,6 @@ public final class NegativeRefresh {
       out.add(new Tuple2<>(e.getKey(), r));
     }
     return out.iterator();
-  }
-
-  /** A seed for one query's draws in one epoch, independent of partitioning. */
-  static long mix(long seed, int epoch, String queryId) {
-    long h = seed * 0x9E3779B97F4A7C15L + epoch;
-    for (int i = 0; i < queryId.length(); i++) {
-      h = (h ^ queryId.charAt(i)) * 0x100000001B3L;
-    }
-    h ^= h >>> 33;
-    h *= 0xFF51AFD7ED558CCDL;
-    return h ^ (h >>> 33);
   }
 
   /**
