@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
+import org.netvlad.common.model.dl4j.InputConvolutionLayer;
+import org.netvlad.common.model.dl4j.MaxPooling2x2Layer;
+import org.netvlad.common.model.dl4j.Relu;
 import org.nd4j.linalg.activations.Activation;
 
 /**

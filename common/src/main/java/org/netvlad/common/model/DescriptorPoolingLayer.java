@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.layers.AbstractLayer;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.netvlad.common.model.dl4j.OneDnn;
 
 /**
  * What the trainable pooling layers' configurations ({@link NetVladLayer}, {@link GemPoolingLayer})
@@ -45,7 +46,7 @@ public abstract class DescriptorPoolingLayer extends BaseLayer {
   }
 
   /** Wires a layer to its listeners, index and parameter views, as DL4J's own layers do. */
-  static org.deeplearning4j.nn.api.Layer wire(AbstractLayer<?> layer, org.deeplearning4j.nn.api.ParamInitializer initializer,
+  public static org.deeplearning4j.nn.api.Layer wire(AbstractLayer<?> layer, org.deeplearning4j.nn.api.ParamInitializer initializer,
       NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex, INDArray paramsView, boolean initializeParams) {
     layer.setListeners(listeners);
     layer.setIndex(layerIndex);

@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.netvlad.common.model.dl4j.OneDnn;
 
 /**
  * The paper's f_max: global max pooling of conv features, then L2 normalisation. Input

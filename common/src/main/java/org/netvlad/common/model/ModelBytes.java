@@ -3,12 +3,18 @@ package org.netvlad.common.model;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.netvlad.common.model.dl4j.FormerClassNames;
 
 /** A network as the bytes of a DL4J model zip (configuration JSON, parameters, updater state). */
 public final class ModelBytes {
+  static {
+    FormerClassNames.register(); // checkpoints written before a class moved still read
+  }
+
   private ModelBytes() {}
 
   public static byte[] of(MultiLayerNetwork net, boolean withUpdater) {
@@ -27,5 +33,10 @@ public final class ModelBytes {
     } catch (IOException e) {
       throw new UncheckedIOException("not a DL4J model zip: " + e.getMessage(), e);
     }
+  }
+
+  /** The network a model zip holds, read from {@code in}. */
+  public static MultiLayerNetwork read(InputStream in, boolean withUpdater) throws IOException {
+    return ModelSerializer.restoreMultiLayerNetwork(in, withUpdater);
   }
 }

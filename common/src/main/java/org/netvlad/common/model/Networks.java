@@ -14,6 +14,7 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.IUpdater;
+import org.netvlad.common.model.dl4j.OneDnn;
 
 /**
  * Builds the NetVLAD network as one DL4J {@link MultiLayerNetwork}: backbone convolutions, the

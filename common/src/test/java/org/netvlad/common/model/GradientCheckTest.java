@@ -22,6 +22,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossMSE;
+import org.netvlad.common.model.dl4j.MaxPooling2x2Layer;
 
 /**
  * DL4J's finite-difference gradient checks, in double precision, for every custom layer and the

@@ -22,6 +22,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.netvlad.common.config.PipelineConfig;
 import org.netvlad.common.config.Settings;
+import org.netvlad.common.model.dl4j.MaxPooling2x2Layer;
+import org.netvlad.common.model.dl4j.MaxPooling2x2LayerImpl;
 
 /**
  * The default network's convolution layers run on oneDNN (its pooling layers on libnd4j's own

@@ -8,7 +8,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
+import org.netvlad.common.model.ModelBytes;
 import org.netvlad.jobs.cli.JobFailure;
 import org.netvlad.jobs.cli.JobMain;
 import org.netvlad.jobs.io.IoFailures;
@@ -60,7 +60,7 @@ public record CheckpointFolder(FileSystem fs, Path path) {
   public MultiLayerNetwork load() {
     Path zip = new Path(path, Checkpoints.MODEL);
     try (InputStream in = fs.open(zip)) {
-      return ModelSerializer.restoreMultiLayerNetwork(in, true);
+      return ModelBytes.read(in, true);
     } catch (IOException | RuntimeException e) {
       throw new JobFailure("cannot load checkpoint " + zip + ": " + e.getMessage(), e);
     }

@@ -1,7 +1,7 @@
-package org.netvlad.common.model;
+package org.netvlad.common.model.dl4j;
 
-import static org.netvlad.common.model.ContiguousArrays.contiguous;
-import static org.netvlad.common.model.ContiguousArrays.floats;
+import static org.netvlad.common.model.dl4j.ContiguousArrays.contiguous;
+import static org.netvlad.common.model.dl4j.ContiguousArrays.floats;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;

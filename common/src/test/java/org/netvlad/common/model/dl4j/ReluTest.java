@@ -1,4 +1,4 @@
-package org.netvlad.common.model;
+package org.netvlad.common.model.dl4j;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,6 +12,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Sgd;
+import org.netvlad.common.model.ModelSpec;
+import org.netvlad.common.model.Networks;
 
 /**
  * The backbone's ReLU equals a plain-Java ReLU forward and backward, including at exactly 0 (where

@@ -1,4 +1,4 @@
-package org.netvlad.common.model;
+package org.netvlad.common.model.dl4j;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,6 +24,8 @@ import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.netvlad.common.model.ModelSpec;
+import org.netvlad.common.model.Networks;
 
 /**
  * The first convolution's own backward pass ({@link InputConvolutionLayerImpl}): its weight and

@@ -1,4 +1,4 @@
-package org.netvlad.common.model;
+package org.netvlad.common.model.dl4j;
 
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.BaseActivationFunction;

@@ -1,4 +1,4 @@
-package org.netvlad.common.model;
+package org.netvlad.common.model.dl4j;
 
 import java.util.Collection;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.conf.layers.LayerValidation;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.netvlad.common.model.DescriptorPoolingLayer;
 
 /**
  * A network's first convolution, the one that sees the input images: DL4J's

@@ -1,4 +1,4 @@
-package org.netvlad.common.model;
+package org.netvlad.common.model.dl4j;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;
