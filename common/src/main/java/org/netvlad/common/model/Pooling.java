@@ -46,7 +46,7 @@ public enum Pooling {
       case VLAD ->
           new NetVladLayer.Builder().name(DESCRIPTOR_LAYER).clusterCount(clusters).hardAssignment(true).intraNormEps(intraNormEps).build();
       case MAX -> {
-        MaxPoolingLayer max = new MaxPoolingLayer();
+        GlobalMaxPoolingLayer max = new GlobalMaxPoolingLayer();
         max.setLayerName(DESCRIPTOR_LAYER);
         yield max;
       }

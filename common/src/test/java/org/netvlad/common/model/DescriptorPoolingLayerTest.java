@@ -21,14 +21,14 @@ class DescriptorPoolingLayerTest {
     assertEquals(12, netvlad.getFeatureDepth());
     assertEquals(InputType.feedForward(4 * 12), netvlad.getOutputType(0, FEATURES));
     assertEquals(InputType.feedForward(12), new GemPoolingLayer.Builder().build().getOutputType(0, FEATURES));
-    assertEquals(InputType.feedForward(12), new MaxPoolingLayer().getOutputType(0, FEATURES));
+    assertEquals(InputType.feedForward(12), new GlobalMaxPoolingLayer().getOutputType(0, FEATURES));
   }
 
   @Test
   void featureVectorInputIsRefusedNamingTheLayer() {
     NetVladLayer netvlad = new NetVladLayer.Builder().clusterCount(4).name("descriptor").build();
     GemPoolingLayer gem = new GemPoolingLayer.Builder().name("gem-pool").build();
-    MaxPoolingLayer max = new MaxPoolingLayer();
+    GlobalMaxPoolingLayer max = new GlobalMaxPoolingLayer();
     max.setLayerName("max-pool");
     for (Layer layer : List.<Layer>of(netvlad, gem, max)) {
       var e = assertThrows(IllegalStateException.class, () -> layer.getOutputType(0, InputType.feedForward(12)));

@@ -21,8 +21,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A checkpoint names its layers' classes as they were when it was written: one whose configuration
- * was written before the DL4J workarounds moved to their own package still loads, as the same
- * network, and saves under the present names.
+ * was written before the DL4J workarounds moved to their own package and MaxPoolingLayer became
+ * GlobalMaxPoolingLayer still loads, as the same network, and saves under the present names.
  */
 class FormerClassNamesTest {
   /** The network whose configuration the resource holds (written by ModelBytes.of before the move). */
@@ -37,7 +37,8 @@ class FormerClassNamesTest {
     try (InputStream in = getClass().getResourceAsStream("/checkpoints/configuration-before-dl4j-package.json")) {
       former = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
-    assertTrue(former.contains("\"org.netvlad.common.model.MaxPooling2x2Layer\""), "the resource names the former classes");
+    assertTrue(former.contains("\"org.netvlad.common.model.MaxPooling2x2Layer\"") && former.contains("\"org.netvlad.common.model.MaxPoolingLayer\""),
+        "the resource names the former classes");
     MultiLayerNetwork net = network();
     byte[] zip = withConfiguration(ModelBytes.of(net, true), former);
 

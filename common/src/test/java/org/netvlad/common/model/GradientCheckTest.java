@@ -113,7 +113,7 @@ class GradientCheckTest {
 
   @Test
   void maxPooling() {
-    MultiLayerNetwork net = network(InputType.convolutional(3, 3, 2), new LossMSE(), conv(3, Activation.TANH), new MaxPoolingLayer());
+    MultiLayerNetwork net = network(InputType.convolutional(3, 3, 2), new LossMSE(), conv(3, Activation.TANH), new GlobalMaxPoolingLayer());
     Nd4j.getRandom().setSeed(4);
     check(net, Nd4j.randn(DataType.DOUBLE, 2, 2, 3, 3), Nd4j.randn(DataType.DOUBLE, 2, 3));
   }

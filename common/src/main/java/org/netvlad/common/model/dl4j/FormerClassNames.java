@@ -6,6 +6,7 @@ import org.nd4j.shade.jackson.databind.DeserializationContext;
 import org.nd4j.shade.jackson.databind.JavaType;
 import org.nd4j.shade.jackson.databind.deser.DeserializationProblemHandler;
 import org.nd4j.shade.jackson.databind.jsontype.TypeIdResolver;
+import org.netvlad.common.model.GlobalMaxPoolingLayer;
 
 /**
  * DL4J saves a network's layers, activations and updaters under their class names (Jackson's
@@ -17,7 +18,8 @@ public final class FormerClassNames {
   private static final Map<String, Class<?>> PRESENT = Map.of(
       "org.netvlad.common.model.InputConvolutionLayer", InputConvolutionLayer.class,
       "org.netvlad.common.model.MaxPooling2x2Layer", MaxPooling2x2Layer.class,
-      "org.netvlad.common.model.Relu", Relu.class);
+      "org.netvlad.common.model.Relu", Relu.class,
+      "org.netvlad.common.model.MaxPoolingLayer", GlobalMaxPoolingLayer.class);
 
   private static boolean registered;
 

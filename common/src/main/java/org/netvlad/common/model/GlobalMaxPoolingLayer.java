@@ -16,7 +16,7 @@ import org.netvlad.common.model.dl4j.OneDnn;
  * The paper's f_max: global max pooling of conv features, then L2 normalisation. Input
  * {@code [batch, D, H, W]}, output {@code [batch, D]}, no parameters.
  */
-public class MaxPoolingLayer extends NoParamLayer {
+public class GlobalMaxPoolingLayer extends NoParamLayer {
   static {
     OneDnn.enable(); // before DL4J builds this network's convolution and pooling layers
   }
@@ -24,12 +24,12 @@ public class MaxPoolingLayer extends NoParamLayer {
   private static final long serialVersionUID = 1L;
 
   /** For JSON and direct use. */
-  public MaxPoolingLayer() {}
+  public GlobalMaxPoolingLayer() {}
 
   @Override
   public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
       int layerIndex, INDArray paramsView, boolean initializeParams, DataType networkDataType) {
-    return DescriptorPoolingLayer.wire(new MaxPoolingLayerImpl(conf, networkDataType), initializer(), conf, listeners, layerIndex,
+    return DescriptorPoolingLayer.wire(new GlobalMaxPoolingLayerImpl(conf, networkDataType), initializer(), conf, listeners, layerIndex,
         paramsView, initializeParams);
   }
 
@@ -45,7 +45,7 @@ public class MaxPoolingLayer extends NoParamLayer {
 
   @Override
   public LayerMemoryReport getMemoryReport(InputType inputType) {
-    return new LayerMemoryReport.Builder(layerName, MaxPoolingLayer.class, inputType, getOutputType(-1, inputType))
+    return new LayerMemoryReport.Builder(layerName, GlobalMaxPoolingLayer.class, inputType, getOutputType(-1, inputType))
         .standardMemory(0, 0)
         .workingMemory(0, 0, 0, inputType.arrayElementsPerExample())
         .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS)

@@ -11,10 +11,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** f_max at run time, by {@link PoolingMath}. */
-public class MaxPoolingLayerImpl extends AbstractLayer<MaxPoolingLayer> {
+public class GlobalMaxPoolingLayerImpl extends AbstractLayer<GlobalMaxPoolingLayer> {
   private static final long serialVersionUID = 1L;
 
-  public MaxPoolingLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
+  public GlobalMaxPoolingLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
     super(conf, dataType);
   }
 
