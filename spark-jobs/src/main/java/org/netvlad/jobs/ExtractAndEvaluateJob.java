@@ -13,8 +13,10 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.netvlad.common.config.EvalSettings;
+import org.netvlad.common.config.IngestSettings;
+import org.netvlad.common.config.MiningSettings;
 import org.netvlad.common.config.PipelineConfig;
-import org.netvlad.common.config.Settings;
+import org.netvlad.common.config.RunSettings;
 import org.netvlad.common.config.TrainSettings;
 import org.netvlad.common.eval.Pca;
 import org.netvlad.common.eval.TopList;
@@ -77,7 +79,7 @@ public final class ExtractAndEvaluateJob {
     RunFolder run = new RunFolder(config.runUri(), spark.sparkContext().hadoopConfiguration());
     String outputUri = s.get(EvalSettings.OUTPUT);
     RunFolder out = outputUri.isEmpty() ? run : new RunFolder(outputUri, spark.sparkContext().hadoopConfiguration());
-    try (RunLock lock = out.lock(NAME, Settings.lockStaleAfter(s), progress::say)) {
+    try (RunLock lock = out.lock(NAME, RunSettings.lockStaleAfter(s), progress::say)) {
       Map<String, Object> finished = Lineage.finishedSummary(out, NAME);
       if (finished != null && !config.overwrite()) {
         requireUpToDate(finished, run, out, s);
@@ -91,7 +93,7 @@ public final class ExtractAndEvaluateJob {
   /** The settings this job's outputs depend on (not eval.output: that is where they are). */
   static boolean readsSetting(String key) {
     return key.startsWith("eval.") && !key.equals(EvalSettings.OUTPUT.key())
-        || List.of(TrainSettings.DESCRIPTOR_BATCH.key(), TrainSettings.SEED.key(), Settings.NEGATIVE_RADIUS_M.key()).contains(key);
+        || List.of(TrainSettings.DESCRIPTOR_BATCH.key(), TrainSettings.SEED.key(), MiningSettings.NEGATIVE_RADIUS_M.key()).contains(key);
   }
 
   /** Refuses a finished evaluation's summary when the run's outputs, the chosen checkpoint or the settings changed since. */
@@ -119,7 +121,7 @@ public final class ExtractAndEvaluateJob {
     MultiLayerNetwork net = model.load();
     String split = s.get(EvalSettings.SPLIT);
     int[] ns = TrainSettings.recallAt(s);
-    double radiusM = s.get(Settings.NEGATIVE_RADIUS_M);
+    double radiusM = s.get(MiningSettings.NEGATIVE_RADIUS_M);
     int batch = Math.toIntExact(s.get(TrainSettings.DESCRIPTOR_BATCH));
     ImageReader reader = ImageReader.forRun(run, model.widthPx(), model.heightPx(), s, sc.hadoopConfiguration());
     Path staging = out.newStaging(NAME);
@@ -247,7 +249,7 @@ public final class ExtractAndEvaluateJob {
     }
     entries.addAll(compared);
     EvaluationFiles.writeReport(out, new Path(staging, "evaluation"), summary, entries, ns, ReportDetails.gather(spark, images,
-        new Path(staging, "evaluation/per_query"), new Thumbnails(reader, s.get(Settings.MAX_IMAGE_PIXELS), sc.hadoopConfiguration()), s));
+        new Path(staging, "evaluation/per_query"), new Thumbnails(reader, s.get(IngestSettings.MAX_IMAGE_PIXELS), sc.hadoopConfiguration()), s));
     out.writeText(new Path(staging, RunFolder.summaryPath(NAME)), JobMain.toJson(summary));
     out.commit(NAME, staging, List.of("descriptors", "evaluation", "rejected-images", "pca")); // no pca/ without PCA
     progress.say(String.format("Recall@N on the %s split (%d queries, %d database images): %s unwhitened%s; search %.1f s; report %s",

@@ -16,8 +16,11 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.netvlad.common.config.GeoSettings;
+import org.netvlad.common.config.IngestSettings;
+import org.netvlad.common.config.MiningSettings;
 import org.netvlad.common.config.PipelineConfig;
-import org.netvlad.common.config.Settings;
+import org.netvlad.common.config.RunSettings;
 import org.netvlad.common.data.ImagePaths;
 import org.netvlad.common.data.RawRow;
 import org.netvlad.common.data.Role;
@@ -103,7 +106,7 @@ public final class MineTuplesJob {
   public static Map<String, Object> run(SparkSession spark, Config config) {
     Progress progress = new Progress(NAME);
     RunFolder run = new RunFolder(config.runUri(), spark.sparkContext().hadoopConfiguration());
-    try (RunLock lock = run.lock(NAME, Settings.lockStaleAfter(config.settings()), progress::say)) {
+    try (RunLock lock = run.lock(NAME, RunSettings.lockStaleAfter(config.settings()), progress::say)) {
       Map<String, Object> finished = Lineage.finishedSummary(run, NAME);
       if (finished != null && !config.overwrite()) {
         Lineage.requireUpToDate(NAME, run.root(), finished, Map.of(), Map.of("inputs", config.inputs(), "images", config.imagesUri()),
@@ -133,18 +136,18 @@ public final class MineTuplesJob {
     ManifestReader reader =
         new ManifestReader(
             spark,
-            s.get(Settings.DBSTRUCT_UTM_ZONE),
-            s.get(Settings.DBSTRUCT_DATABASE_FOLDER),
-            s.get(Settings.DBSTRUCT_QUERY_FOLDER));
+            s.get(IngestSettings.DBSTRUCT_UTM_ZONE),
+            s.get(IngestSettings.DBSTRUCT_DATABASE_FOLDER),
+            s.get(IngestSettings.DBSTRUCT_QUERY_FOLDER));
     JavaRDD<RawRow> rawRows = reader.read(config.inputs());
-    if (!s.get(Settings.CONDITIONS).isEmpty()) {
-      rawRows = ListedConditions.apply(spark, rawRows, s.get(Settings.CONDITIONS), progress);
+    if (!s.get(IngestSettings.CONDITIONS).isEmpty()) {
+      rawRows = ListedConditions.apply(spark, rawRows, s.get(IngestSettings.CONDITIONS), progress);
     }
-    String otherDate = s.get(Settings.POSITIVE_NEEDS_OTHER_DATE);
+    String otherDate = s.get(MiningSettings.POSITIVE_NEEDS_OTHER_DATE);
     boolean positiveNeedsOtherDate =
         otherDate.equals("true") || otherDate.equals("auto") && reader.readTimeStampedSpec();
     progress.say("positives " + (positiveNeedsOtherDate ? "must" : "need not") + " have another capture date than their query");
-    List<String> allowedRoots = ImagePaths.allowedRoots(s.get(Settings.ALLOWED_IMAGE_ROOTS));
+    List<String> allowedRoots = ImagePaths.allowedRoots(s.get(IngestSettings.ALLOWED_IMAGE_ROOTS));
     ImagePaths imagePaths;
     try {
       imagePaths = new ImagePaths(config.imagesUri(), allowedRoots);
@@ -155,13 +158,13 @@ public final class MineTuplesJob {
         Ingest.run(
             spark,
             rawRows,
-            Role.parseOrNull(s.get(Settings.DEFAULT_ROLE)),
-            Split.parseOrNull(s.get(Settings.DEFAULT_SPLIT)),
+            Role.parseOrNull(s.get(IngestSettings.DEFAULT_ROLE)),
+            Split.parseOrNull(s.get(IngestSettings.DEFAULT_SPLIT)),
             imagePaths,
-            s.get(Settings.FRAME_ZONE),
-            s.get(Settings.MAX_FRAME_OFFSET_DEG),
-            s.get(Settings.MAX_REJECTED_FRACTION),
-            rows -> partitions(rows, s.get(Settings.ROWS_PER_PARTITION), spark.sparkContext().defaultParallelism()),
+            s.get(GeoSettings.FRAME_ZONE),
+            s.get(GeoSettings.MAX_FRAME_OFFSET_DEG),
+            s.get(IngestSettings.MAX_REJECTED_FRACTION),
+            rows -> partitions(rows, s.get(MiningSettings.ROWS_PER_PARTITION), spark.sparkContext().defaultParallelism()),
             progress);
     if (ingest.rowsIn() == 0) {
       throw new JobFailure("the inputs hold no rows: " + config.inputs());
@@ -176,7 +179,7 @@ public final class MineTuplesJob {
         String.format(
             "ingest: %,d rows read, %,d rejected (%.2f%%) %s; frame zone %s",
             ingest.rowsIn(), rejectedCount, 100 * rejectedShare, rejectedByReason, ingest.frameZone()));
-    double maxShare = s.get(Settings.MAX_REJECTED_FRACTION);
+    double maxShare = s.get(IngestSettings.MAX_REJECTED_FRACTION);
     if (Ingest.overRejectedShare(rejectedCount, ingest.rowsIn(), maxShare)) {
       throw new JobFailure(tooManyRejected(ingest.rowsIn(), rejectedCount, rejectedShare, maxShare, rejectedByReason, rejected, staging));
     }
@@ -194,15 +197,15 @@ public final class MineTuplesJob {
     Map<String, Long> queriesBySplit = ingest.queriesBySplit();
     MiningParams params =
         new MiningParams(
-            s.get(Settings.POSITIVE_RADIUS_M),
-            s.get(Settings.NEGATIVE_RADIUS_M),
+            s.get(MiningSettings.POSITIVE_RADIUS_M),
+            s.get(MiningSettings.NEGATIVE_RADIUS_M),
             positiveNeedsOtherDate);
     long accepted = ingest.rowsIn() - rejectedCount;
-    int partitions = partitions(accepted, s.get(Settings.ROWS_PER_PARTITION), spark.sparkContext().defaultParallelism());
+    int partitions = partitions(accepted, s.get(MiningSettings.ROWS_PER_PARTITION), spark.sparkContext().defaultParallelism());
     MiningStats stats = new MiningStats();
     spark.sparkContext().register(stats, "mining statistics");
     Path bySplitPath = new Path(staging, "tuples-by-split");
-    IoFailures.writing(bySplitPath, () -> TileMining.mine(panoramas, params, s.get(Settings.TILE_SIZE_M), partitions, databaseBySplit, stats)
+    IoFailures.writing(bySplitPath, () -> TileMining.mine(panoramas, params, s.get(MiningSettings.TILE_SIZE_M), partitions, databaseBySplit, stats)
         .write()
         // Ids and index lists are mostly distinct: dictionary encoding would spend CPU only to
         // fall back to plain pages.

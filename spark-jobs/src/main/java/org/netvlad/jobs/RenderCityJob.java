@@ -14,8 +14,10 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.SerializableConfiguration;
+import org.netvlad.common.config.IngestSettings;
 import org.netvlad.common.config.PipelineConfig;
-import org.netvlad.common.config.Settings;
+import org.netvlad.common.config.RenderSettings;
+import org.netvlad.common.config.RunSettings;
 import org.netvlad.common.data.DbStruct;
 import org.netvlad.common.data.ImageNames;
 import org.netvlad.common.geo.UtmProjection;
@@ -75,7 +77,7 @@ public final class RenderCityJob {
   public static Map<String, Object> run(SparkSession spark, Config config) {
     Progress progress = new Progress(NAME);
     RunFolder run = new RunFolder(config.runUri(), spark.sparkContext().hadoopConfiguration());
-    try (RunLock lock = run.lock(NAME, Settings.lockStaleAfter(config.settings()), progress::say)) {
+    try (RunLock lock = run.lock(NAME, RunSettings.lockStaleAfter(config.settings()), progress::say)) {
       Map<String, Object> finished = Lineage.finishedSummary(run, NAME);
       if (finished != null && !config.overwrite()) {
         Lineage.requireUpToDate(NAME, run.root(), finished, Map.of(), Map.of("layout", layout(config)), config.settings().asText(),
@@ -94,10 +96,10 @@ public final class RenderCityJob {
   private static Map<String, Object> render(SparkSession spark, Config config, RunFolder run, Progress progress) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     PipelineConfig s = config.settings();
-    long seed = s.get(Settings.RENDER_SEED);
-    int width = s.get(Settings.RENDER_WIDTH_PX).intValue();
-    int height = s.get(Settings.RENDER_HEIGHT_PX).intValue();
-    City city = new City(seed, s.get(Settings.RENDER_BLOCK_M), s.get(Settings.RENDER_STREET_WIDTH_M));
+    long seed = s.get(RenderSettings.SEED);
+    int width = s.get(RenderSettings.WIDTH_PX).intValue();
+    int height = s.get(RenderSettings.HEIGHT_PX).intValue();
+    City city = new City(seed, s.get(RenderSettings.BLOCK_M), s.get(RenderSettings.STREET_WIDTH_M));
     List<CityImage> images;
     String header;
     if (config.dbStructUri() == null) {
@@ -117,7 +119,7 @@ public final class RenderCityJob {
     Path imagesRoot = new Path(staging, "city");
     SerializableConfiguration conf = new SerializableConfiguration(hadoop);
     String root = imagesRoot.toString();
-    int slices = (int) Math.max(1, (toRender.size() + s.get(Settings.RENDER_IMAGES_PER_TASK) - 1) / s.get(Settings.RENDER_IMAGES_PER_TASK));
+    int slices = (int) Math.max(1, (toRender.size() + s.get(RenderSettings.IMAGES_PER_TASK) - 1) / s.get(RenderSettings.IMAGES_PER_TASK));
     long t0 = System.nanoTime();
     long bytes = IoFailures.writingResult(imagesRoot, () ->
         JavaSparkContext.fromSparkContext(spark.sparkContext())
@@ -184,9 +186,9 @@ public final class RenderCityJob {
 
   /** The city's own street grid around the configured origin. */
   private static List<CityImage> streetGrid(PipelineConfig s, long seed) {
-    StreetLayout layout = StreetLayout.squareFor(s.get(Settings.RENDER_IMAGES), s.get(Settings.RENDER_BLOCK_M), seed);
-    double lat = s.get(Settings.RENDER_ORIGIN_LAT);
-    double lon = s.get(Settings.RENDER_ORIGIN_LON);
+    StreetLayout layout = StreetLayout.squareFor(s.get(RenderSettings.IMAGES), s.get(RenderSettings.BLOCK_M), seed);
+    double lat = s.get(RenderSettings.ORIGIN_LAT);
+    double lon = s.get(RenderSettings.ORIGIN_LON);
     UtmProjection projection = new UtmProjection(UtmZone.containing(lat, lon));
     double[] origin = projection.toGrid(lat, lon);
     List<CityImage> out = new ArrayList<>();
@@ -217,9 +219,9 @@ public final class RenderCityJob {
     } catch (IOException | org.netvlad.common.data.ManifestFormatException e) {
       throw new JobFailure(e.getMessage(), e);
     }
-    String zone = ManifestReader.dbStructZone(uri, s.get(Settings.DBSTRUCT_UTM_ZONE));
-    String dbFolder = s.get(Settings.DBSTRUCT_DATABASE_FOLDER);
-    String qFolder = ManifestReader.dbStructQueryFolder(uri, s.get(Settings.DBSTRUCT_QUERY_FOLDER));
+    String zone = ManifestReader.dbStructZone(uri, s.get(IngestSettings.DBSTRUCT_UTM_ZONE));
+    String dbFolder = s.get(IngestSettings.DBSTRUCT_DATABASE_FOLDER);
+    String qFolder = ManifestReader.dbStructQueryFolder(uri, s.get(IngestSettings.DBSTRUCT_QUERY_FOLDER));
     List<CityImage> out = new ArrayList<>();
     addSpecImages(out, spec.dbImageFns(), spec.dbUtm(), spec.dbTimeStamps(), dbFolder, "database", spec.whichSet(), zone,
         LocalDate.of(2009, 1, 1), seed);

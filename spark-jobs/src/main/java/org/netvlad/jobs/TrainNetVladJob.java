@@ -14,8 +14,10 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.netvlad.common.config.MiningSettings;
 import org.netvlad.common.config.ModelSettings;
 import org.netvlad.common.config.PipelineConfig;
+import org.netvlad.common.config.RunSettings;
 import org.netvlad.common.config.Settings;
 import org.netvlad.common.config.TrainSettings;
 import org.netvlad.common.model.BackboneWeights;
@@ -83,7 +85,7 @@ public final class TrainNetVladJob {
   public static Map<String, Object> run(SparkSession spark, Config config) {
     Progress progress = new Progress(NAME);
     RunFolder run = new RunFolder(config.runUri(), spark.sparkContext().hadoopConfiguration());
-    try (RunLock lock = run.lock(NAME, Settings.lockStaleAfter(config.settings()), progress::say)) {
+    try (RunLock lock = run.lock(NAME, RunSettings.lockStaleAfter(config.settings()), progress::say)) {
       Map<String, String> upstream = new LinkedHashMap<>();
       upstream.put(MineTuplesJob.NAME, Lineage.idOf(run, MineTuplesJob.NAME));
       WarmStart warm = WarmStart.of(config.settings(), run.fs().getConf());
@@ -106,7 +108,7 @@ public final class TrainNetVladJob {
   /** The settings this job's outputs depend on. */
   static boolean readsSetting(String key) {
     return key.startsWith("model.") || key.startsWith("train.") || key.equals(TrainSettings.RECALL_AT.key())
-        || key.equals(Settings.NEGATIVE_RADIUS_M.key());
+        || key.equals(MiningSettings.NEGATIVE_RADIUS_M.key());
   }
 
   private static Map<String, Object> train(SparkSession spark, Config config, RunFolder run, Map<String, String> upstream, WarmStart warm,
@@ -120,7 +122,7 @@ public final class TrainNetVladJob {
     long seed = s.get(TrainSettings.SEED);
     int[] recallAt = TrainingHistory.withSelectionN(TrainSettings.recallAt(s));
     int descriptorBatch = Math.toIntExact(s.get(TrainSettings.DESCRIPTOR_BATCH));
-    double radiusM = s.get(Settings.NEGATIVE_RADIUS_M);
+    double radiusM = s.get(MiningSettings.NEGATIVE_RADIUS_M);
 
     SplitData train = SplitData.read(spark, run, "train");
     SplitData val = SplitData.read(spark, run, "val");

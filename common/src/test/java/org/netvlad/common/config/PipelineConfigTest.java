@@ -31,9 +31,9 @@ class PipelineConfigTest {
             "# comment\nmining.positive-radius-m = 5  # trailing comment\n\n",
             "my.conf",
             List.of("mining.negative-radius-m=30", "mining.positive-radius-m = 7"));
-    assertEquals(7.0, c.get(Settings.POSITIVE_RADIUS_M));
-    assertEquals(30.0, c.get(Settings.NEGATIVE_RADIUS_M));
-    assertEquals(0.01, c.get(Settings.MAX_REJECTED_FRACTION));
+    assertEquals(7.0, c.get(MiningSettings.POSITIVE_RADIUS_M));
+    assertEquals(30.0, c.get(MiningSettings.NEGATIVE_RADIUS_M));
+    assertEquals(0.01, c.get(IngestSettings.MAX_REJECTED_FRACTION));
   }
 
   @Test
@@ -58,7 +58,7 @@ class PipelineConfigTest {
     assertEquals("setting 'mining.positive-radius-m' is given twice, at x.conf:1 and at x.conf:4; keep one", e.getMessage());
     // --set still overrides the file's single value
     assertEquals(8.0, PipelineConfig.load("mining.positive-radius-m = 5\n", "x.conf", List.of("mining.positive-radius-m=8"))
-        .get(Settings.POSITIVE_RADIUS_M));
+        .get(MiningSettings.POSITIVE_RADIUS_M));
   }
 
   @Test

@@ -10,8 +10,8 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.util.SerializableConfiguration;
+import org.netvlad.common.config.IngestSettings;
 import org.netvlad.common.config.PipelineConfig;
-import org.netvlad.common.config.Settings;
 import org.netvlad.common.data.ImagePaths;
 import org.netvlad.common.image.ImageDecoder;
 import org.netvlad.common.image.ResizeMode;
@@ -59,7 +59,7 @@ public final class ImageReader implements Serializable {
 
   /** Images under one root only, at most the default {@code ingest.max-image-pixels}. */
   public ImageReader(String imagesRoot, int widthPx, int heightPx, Configuration hadoop) {
-    this(new ImagePaths(imagesRoot, List.of()), widthPx, heightPx, PipelineConfig.defaults().get(Settings.MAX_IMAGE_PIXELS), hadoop);
+    this(new ImagePaths(imagesRoot, List.of()), widthPx, heightPx, PipelineConfig.defaults().get(IngestSettings.MAX_IMAGE_PIXELS), hadoop);
   }
 
   /** The images of a run: the image root and allowed roots its mine-tuples recorded. */
@@ -69,7 +69,7 @@ public final class ImageReader implements Serializable {
     List<String> allowed = (List<String>) mined.getOrDefault("allowed_image_roots", List.of());
     try {
       ImagePaths paths = new ImagePaths((String) mined.get("images"), allowed);
-      return new ImageReader(paths, widthPx, heightPx, settings.get(Settings.MAX_IMAGE_PIXELS), hadoop);
+      return new ImageReader(paths, widthPx, heightPx, settings.get(IngestSettings.MAX_IMAGE_PIXELS), hadoop);
     } catch (IllegalArgumentException e) {
       throw new JobFailure("the image roots in " + run.resolve(RunFolder.summaryPath(MineTuplesJob.NAME)) + ": " + e.getMessage(), e);
     }

@@ -15,8 +15,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.netvlad.common.config.EvalSettings;
+import org.netvlad.common.config.MiningSettings;
 import org.netvlad.common.config.PipelineConfig;
-import org.netvlad.common.config.Settings;
 import org.netvlad.common.config.TrainSettings;
 
 /**
@@ -28,7 +28,7 @@ public record ReportDetails(byte[] mapPng, List<ReportExamples.Example> examples
   public static ReportDetails gather(SparkSession spark, SplitImages images, Path perQueryFolder, Thumbnails thumbnails, PipelineConfig s) {
     int[] ns = TrainSettings.recallAt(s);
     int maxN = ns[ns.length - 1];
-    double radiusM = s.get(Settings.NEGATIVE_RADIUS_M);
+    double radiusM = s.get(MiningSettings.NEGATIVE_RADIUS_M);
     Dataset<Row> perQuery = spark.read().parquet(perQueryFolder.toString());
     byte[] map = QueryMap.png(mapPoints(perQuery, images.database), maxN);
     int count = Math.toIntExact(s.get(EvalSettings.REPORT_EXAMPLES));

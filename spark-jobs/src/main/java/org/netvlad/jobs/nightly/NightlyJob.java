@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.netvlad.common.config.PipelineConfig;
-import org.netvlad.common.config.Settings;
+import org.netvlad.common.config.RunSettings;
 import org.netvlad.jobs.MineTuplesJob;
 import org.netvlad.jobs.cli.JobArgs;
 import org.netvlad.jobs.cli.JobConfigs;
@@ -73,7 +73,7 @@ public final class NightlyJob {
   public static Map<String, Object> run(SparkSession spark, Config config) {
     Progress progress = new Progress(NAME);
     NightlyRoot root = NightlyRoot.open(config.rootUri(), spark.sparkContext().hadoopConfiguration());
-    try (RunLock lock = root.lock(Settings.lockStaleAfter(config.settings()), progress::say)) {
+    try (RunLock lock = root.lock(RunSettings.lockStaleAfter(config.settings()), progress::say)) {
       RunFolder night = root.night(config.date());
       Map<String, Object> finished = Lineage.finishedSummary(night, NAME);
       if (finished != null) {
