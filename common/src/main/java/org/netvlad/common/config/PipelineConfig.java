@@ -77,7 +77,7 @@ public final class PipelineConfig implements Serializable {
     for (Setting<?> s : Settings.all()) {
       config.get(s); // parses and range-checks every value once, up front
     }
-    Settings.checkConsistency(config);
+    SettingChecks.checkConsistency(config);
     return config;
   }
 
@@ -99,7 +99,7 @@ public final class PipelineConfig implements Serializable {
       put(text, origins, override.substring(0, eq).trim(), override.substring(eq + 1).trim(), origin);
     }
     PipelineConfig config = new PipelineConfig(text, origins);
-    Settings.checkConsistency(config);
+    SettingChecks.checkConsistency(config);
     return config;
   }
 
