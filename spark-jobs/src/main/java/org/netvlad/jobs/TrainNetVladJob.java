@@ -18,7 +18,6 @@ import org.netvlad.common.config.MiningSettings;
 import org.netvlad.common.config.ModelSettings;
 import org.netvlad.common.config.PipelineConfig;
 import org.netvlad.common.config.RunSettings;
-import org.netvlad.common.config.Settings;
 import org.netvlad.common.config.TrainSettings;
 import org.netvlad.common.model.BackboneWeights;
 import org.netvlad.common.model.ClassicalMomentum;
@@ -115,7 +114,7 @@ public final class TrainNetVladJob {
       Progress progress) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     PipelineConfig s = config.settings();
-    ModelSpec spec = Settings.modelSpec(s);
+    ModelSpec spec = ModelSettings.spec(s);
     ImageReader reader = ImageReader.forRun(run, spec.widthPx(), spec.heightPx(), s, sc.hadoopConfiguration());
     int workers = (int) (s.get(TrainSettings.WORKERS) > 0 ? s.get(TrainSettings.WORKERS) : sc.defaultParallelism());
     int keep = Math.toIntExact(s.get(TrainSettings.NEGATIVES_PER_TUPLE));

@@ -21,7 +21,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.netvlad.common.config.ModelSettings;
 import org.netvlad.common.config.PipelineConfig;
-import org.netvlad.common.config.Settings;
 import org.netvlad.common.config.TrainSettings;
 import org.netvlad.common.model.ModelBytes;
 import org.netvlad.common.model.ModelSpec;
@@ -126,7 +125,7 @@ public final class TrainBench {
    * itself gives two workers, measured in the same run as the Spark figures.
    */
   private static double[] plainTrainingSteps(List<String> model) throws Exception {
-    ModelSpec spec = Settings.modelSpec(PipelineConfig.load("", "bench", model));
+    ModelSpec spec = ModelSettings.spec(PipelineConfig.load("", "bench", model));
     Nd4j.getEnvironment().setMaxThreads(1);
     Nd4j.getEnvironment().setMaxMasterThreads(1);
     int steps = 12;

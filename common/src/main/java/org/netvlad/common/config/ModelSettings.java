@@ -1,6 +1,9 @@
 package org.netvlad.common.config;
 
 import java.util.List;
+import org.netvlad.common.model.Backbone;
+import org.netvlad.common.model.ModelSpec;
+import org.netvlad.common.model.Pooling;
 
 /** Settings of the network that train-netvlad trains and extract-and-evaluate runs. */
 public final class ModelSettings {
@@ -113,4 +116,17 @@ public final class ModelSettings {
           INIT_IMAGES,
           INIT_FEATURES_PER_IMAGE,
           INIT_ITERATIONS);
+
+  /** The network the model.* settings describe. */
+  public static ModelSpec spec(PipelineConfig config) {
+    return new ModelSpec(
+        Backbone.parse(config.get(BACKBONE)),
+        Pooling.parse(config.get(POOLING)),
+        Math.toIntExact(config.get(CLUSTERS)),
+        Math.toIntExact(config.get(HEIGHT_PX)),
+        Math.toIntExact(config.get(WIDTH_PX)),
+        config.get(MARGIN),
+        config.get(TRAIN_FROM),
+        config.get(INTRA_NORM_EPS));
+  }
 }

@@ -62,7 +62,7 @@ public final class SettingChecks {
   private static List<String> modelProblems(PipelineConfig config) {
     List<String> problems = new ArrayList<>();
     try {
-      Settings.modelSpec(config);
+      ModelSettings.spec(config);
     } catch (IllegalArgumentException e) {
       problems.add(e.getMessage() + " (model.backbone, model.height-px, model.width-px, model.train-from)");
     }

@@ -46,19 +46,6 @@ public final class Settings {
     return setting;
   }
 
-  /** The network the model.* settings describe. */
-  public static org.netvlad.common.model.ModelSpec modelSpec(PipelineConfig config) {
-    return new org.netvlad.common.model.ModelSpec(
-        org.netvlad.common.model.Backbone.parse(config.get(ModelSettings.BACKBONE)),
-        org.netvlad.common.model.Pooling.parse(config.get(ModelSettings.POOLING)),
-        Math.toIntExact(config.get(ModelSettings.CLUSTERS)),
-        Math.toIntExact(config.get(ModelSettings.HEIGHT_PX)),
-        Math.toIntExact(config.get(ModelSettings.WIDTH_PX)),
-        config.get(ModelSettings.MARGIN),
-        config.get(ModelSettings.TRAIN_FROM),
-        config.get(ModelSettings.INTRA_NORM_EPS));
-  }
-
   private static Map<String, Setting<?>> index() {
     Map<String, Setting<?>> map = new LinkedHashMap<>();
     for (Setting<?> s : ALL) {

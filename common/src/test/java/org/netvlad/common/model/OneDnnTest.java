@@ -20,8 +20,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Nesterovs;
+import org.netvlad.common.config.ModelSettings;
 import org.netvlad.common.config.PipelineConfig;
-import org.netvlad.common.config.Settings;
 import org.netvlad.common.model.dl4j.MaxPooling2x2Layer;
 import org.netvlad.common.model.dl4j.MaxPooling2x2LayerImpl;
 
@@ -33,7 +33,7 @@ import org.netvlad.common.model.dl4j.MaxPooling2x2LayerImpl;
 class OneDnnTest {
   @Test
   void theNetworkRunsOnOneDnnAndMatchesDl4jsJavaPath() {
-    ModelSpec spec = Settings.modelSpec(PipelineConfig.load("", "test", List.of("model.width-px=32", "model.height-px=24", "model.clusters=8")));
+    ModelSpec spec = ModelSettings.spec(PipelineConfig.load("", "test", List.of("model.width-px=32", "model.height-px=24", "model.clusters=8")));
     MultiLayerNetwork fast = Networks.create(spec, new Networks.Training(new Nesterovs(1e-3, 0.9), 1e-3, 7), DataType.FLOAT);
     int conv = 0;
     int pool = 0;
@@ -115,7 +115,7 @@ class OneDnnTest {
   }
 
   private static ModelSpec smallSpec() {
-    return Settings.modelSpec(PipelineConfig.load("", "test", List.of("model.width-px=64", "model.height-px=48", "model.clusters=16")));
+    return ModelSettings.spec(PipelineConfig.load("", "test", List.of("model.width-px=64", "model.height-px=48", "model.clusters=16")));
   }
 
   /** A training step of 2 tuples (1 query, 1 positive, 3 negatives) of random images. */

@@ -7,8 +7,8 @@ import java.util.OptionalInt;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.netvlad.common.config.EvalSettings;
+import org.netvlad.common.config.ModelSettings;
 import org.netvlad.common.config.PipelineConfig;
-import org.netvlad.common.config.Settings;
 import org.netvlad.common.model.ModelSpec;
 import org.netvlad.jobs.cli.JobFailure;
 import org.netvlad.jobs.io.Lineage;
@@ -91,7 +91,7 @@ public final class ModelChoice {
       });
     }
     try {
-      return Settings.modelSpec(PipelineConfig.load("", folder + "/" + Checkpoints.SIDECAR, model));
+      return ModelSettings.spec(PipelineConfig.load("", folder + "/" + Checkpoints.SIDECAR, model));
     } catch (RuntimeException e) {
       throw new JobFailure("cannot read the model settings of checkpoint " + folder + ": " + e.getMessage(), e);
     }
