@@ -42,6 +42,7 @@ import org.netvlad.jobs.io.RunLock;
 import org.netvlad.jobs.training.Checkpoints;
 import org.netvlad.jobs.training.ClusterSampling;
 import org.netvlad.jobs.training.DistributedKMeans;
+import org.netvlad.jobs.training.EpochFigures;
 import org.netvlad.jobs.training.EpochTrainer;
 import org.netvlad.jobs.training.NegativeCacheTable;
 import org.netvlad.jobs.training.NegativeRefresh;
@@ -173,7 +174,7 @@ public final class TrainNetVladJob {
       long t = System.nanoTime();
       double[] recall = validate(sc, net, val, valCounts, reader, descriptorBatch, recallAt, radiusM, rejected, 0);
       quarantine.check(staging);
-      history.add(0, Double.NaN, Double.NaN, 0, 0, recall, 0, 0, secondsSince(t), JvmMemory.heapAfterGcMb());
+      history.add(EpochFigures.epoch(0).recall(recall).validateSeconds(secondsSince(t)).driverHeapMb(JvmMemory.heapAfterGcMb()).build());
       Path staged = checkpoints.stage(0, net, sidecar(history, 0, net, s, lineage), staging);
       TrainingOutputs.replacePrevious(run, NAME, staging, progress);
       checkpoints.publish(0, staged);
@@ -226,18 +227,14 @@ public final class TrainNetVladJob {
       double[] recall = validate(sc, net, val, valCounts, reader, descriptorBatch, recallAt, radiusM, rejected, epoch);
       quarantine.check(staging);
       double driverHeapMb = JvmMemory.heapAfterGcMb();
-      history.add(epoch, outcome.meanLoss(), (double) violating / trainCounts.queries, trainCounts.queries - violating, outcome.tuples(), recall,
-          refreshSeconds, trainSeconds, secondsSince(tVal), driverHeapMb);
+      EpochFigures figures = EpochFigures.epoch(epoch).learningRate(lr).loss(outcome.meanLoss()).violating(violating, trainCounts.queries)
+          .tuples(outcome.tuples()).images(outcome.images()).recall(recall).refreshSeconds(refreshSeconds).trainSeconds(trainSeconds)
+          .validateSeconds(secondsSince(tVal)).driverHeapMb(driverHeapMb).build();
+      history.add(figures);
       checkpoints.save(epoch, net, sidecar(history, epoch, net, s, lineage), staging);
       TrainingOutputs.writeMetrics(run, history, quarantine, staging);
       double epochSeconds = refreshSeconds + trainSeconds + secondsSince(tVal);
-      progress.say(String.format(
-          "epoch %d/%d: lr %.3g, refresh %.1f s (%d of %d queries have violating negatives, the others sit out), training %.1f s"
-              + " (%d tuples, %.1f images/s, loss %.4f), val %s (best R@5 %.3f at epoch %d), %d unreadable images set aside,"
-              + " driver heap %.0f MB, ETA %s",
-          epoch, epochs, lr, refreshSeconds, violating, trainCounts.queries, trainSeconds, outcome.tuples(),
-          outcome.images() / Math.max(trainSeconds, 1e-9), outcome.meanLoss(), history.recallText(epoch),
-          history.bestRecallAt5(), history.bestEpoch(), quarantine.count(), driverHeapMb, eta(epochSeconds * (epochs - epoch))));
+      progress.say(epochLine(figures, epochs, history, quarantine.count(), eta(epochSeconds * (epochs - epoch))));
     }
 
     Map<String, Object> summary = new LinkedHashMap<>(lineage);
@@ -254,6 +251,17 @@ public final class TrainNetVladJob {
     run.writeText(new Path(staging, RunFolder.summaryPath(NAME)), JobMain.toJson(summary));
     run.commit(NAME, staging, List.of());
     return summary;
+  }
+
+  /** An epoch's progress line, once its checkpoint and metrics are written. */
+  private static String epochLine(EpochFigures f, int epochs, TrainingHistory history, long unreadable, String eta) {
+    return String.format(
+        "epoch %d/%d: lr %.3g, refresh %.1f s (%d of %d queries have violating negatives, the others sit out), training %.1f s"
+            + " (%d tuples, %.1f images/s, loss %.4f), val %s (best R@5 %.3f at epoch %d), %d unreadable images set aside,"
+            + " driver heap %.0f MB, ETA %s",
+        f.epoch(), epochs, f.learningRate(), f.refreshSeconds(), f.violating(), f.trainQueries(), f.trainSeconds(), f.tuples(),
+        f.images() / Math.max(f.trainSeconds(), 1e-9), f.loss(), history.recallText(f.epoch()),
+        history.bestRecallAt5(), history.bestEpoch(), unreadable, f.driverHeapMb(), eta);
   }
 
   /** Counts of a split's images. */

@@ -46,27 +46,23 @@ public final class TrainingHistory {
     return h;
   }
 
-  /**
-   * @param satOut queries without a violating negative, which sat the epoch out
-   * @param driverHeapMb the driver's heap in use after a full collection at the end of the epoch
-   */
-  public void add(int epoch, double loss, double violatingShare, long satOut, long tuples, double[] recall, double refreshS, double trainS,
-      double valS, double driverHeapMb) {
+  /** Adds an epoch's row. */
+  public void add(EpochFigures f) {
     Map<String, Object> row = new LinkedHashMap<>();
-    row.put("epoch", epoch);
-    row.put("loss", Double.isNaN(loss) ? null : loss);
-    row.put("violating_share", Double.isNaN(violatingShare) ? null : violatingShare);
-    row.put("queries_sat_out", satOut);
-    row.put("tuples", tuples);
+    row.put("epoch", f.epoch());
+    row.put("loss", Double.isNaN(f.loss()) ? null : f.loss());
+    row.put("violating_share", Double.isNaN(f.violatingShare()) ? null : f.violatingShare());
+    row.put("queries_sat_out", f.queriesSatOut());
+    row.put("tuples", f.tuples());
     Map<String, Object> r = new LinkedHashMap<>();
     for (int k = 0; k < recallAt.length; k++) {
-      r.put(Integer.toString(recallAt[k]), recall[k]);
+      r.put(Integer.toString(recallAt[k]), f.recall()[k]);
     }
     row.put("recall_at", r);
-    row.put("refresh_s", refreshS);
-    row.put("train_s", trainS);
-    row.put("validate_s", valS);
-    row.put("driver_heap_mb", driverHeapMb);
+    row.put("refresh_s", f.refreshSeconds());
+    row.put("train_s", f.trainSeconds());
+    row.put("validate_s", f.validateSeconds());
+    row.put("driver_heap_mb", f.driverHeapMb());
     rows.add(row);
   }
 
