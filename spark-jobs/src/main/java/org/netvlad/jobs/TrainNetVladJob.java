@@ -113,40 +113,101 @@ public final class TrainNetVladJob {
 
   private static Map<String, Object> train(SparkSession spark, Config config, RunFolder run, Map<String, String> upstream, WarmStart warm,
       Progress progress) {
-    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    PipelineConfig s = config.settings();
-    ModelSpec spec = ModelSettings.spec(s);
-    ImageReader reader = ImageReader.forRun(run, spec.widthPx(), spec.heightPx(), s, sc.hadoopConfiguration());
-    int workers = (int) (s.get(TrainSettings.WORKERS) > 0 ? s.get(TrainSettings.WORKERS) : sc.defaultParallelism());
-    int keep = Math.toIntExact(s.get(TrainSettings.NEGATIVES_PER_TUPLE));
-    long seed = s.get(TrainSettings.SEED);
-    int[] recallAt = TrainingHistory.withSelectionN(TrainSettings.recallAt(s));
-    int descriptorBatch = Math.toIntExact(s.get(TrainSettings.DESCRIPTOR_BATCH));
-    double radiusM = s.get(MiningSettings.NEGATIVE_RADIUS_M);
+    Training training = new Training(spark, config, run, upstream, warm, progress);
+    training.readSplits();
+    training.openOutputs();
+    training.resumeOrInitialise();
+    training.trainEpochs();
+    return training.commit();
+  }
 
-    SplitData train = SplitData.read(spark, run, "train");
-    SplitData val = SplitData.read(spark, run, "val");
-    Counts trainCounts = Counts.of(train);
-    Counts valCounts = Counts.of(val);
-    progress.say(String.format("train: %d database images, %d queries; val: %d database images, %d queries; %d workers",
-        trainCounts.database, trainCounts.queries, valCounts.database, valCounts.queries, workers));
-    if (trainCounts.queries == 0 || valCounts.queries == 0) {
-      throw new JobFailure("train-netvlad needs kept queries in the train and val splits; mine-tuples kept "
-          + trainCounts.queries + " train and " + valCounts.queries + " val queries");
+  /** One training's settings, data, outputs and the network and history as they stand, shared by its steps. */
+  private static final class Training {
+    private final SparkSession spark;
+    private final JavaSparkContext sc;
+    private final Config config;
+    private final PipelineConfig s;
+    private final RunFolder run;
+    private final Map<String, String> upstream;
+    private final WarmStart warm;
+    private final Progress progress;
+    private final ModelSpec spec;
+    private final ImageReader reader;
+    private final int workers;
+    private final int keep;
+    private final long seed;
+    private final int[] recallAt;
+    private final int descriptorBatch;
+    private final double radiusM;
+
+    private SplitData train;
+    private SplitData val;
+    private Counts trainCounts;
+    private Counts valCounts;
+    private Path staging;
+    private TrainingQuarantine quarantine;
+    private RejectedImages rejected;
+    private Checkpoints checkpoints;
+    private MultiLayerNetwork net;
+    private TrainingHistory history;
+    private Map<String, Object> lineage;
+
+    Training(SparkSession spark, Config config, RunFolder run, Map<String, String> upstream, WarmStart warm, Progress progress) {
+      this.spark = spark;
+      this.config = config;
+      this.run = run;
+      this.upstream = upstream;
+      this.warm = warm;
+      this.progress = progress;
+      sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      s = config.settings();
+      spec = ModelSettings.spec(s);
+      reader = ImageReader.forRun(run, spec.widthPx(), spec.heightPx(), s, sc.hadoopConfiguration());
+      workers = (int) (s.get(TrainSettings.WORKERS) > 0 ? s.get(TrainSettings.WORKERS) : sc.defaultParallelism());
+      keep = Math.toIntExact(s.get(TrainSettings.NEGATIVES_PER_TUPLE));
+      seed = s.get(TrainSettings.SEED);
+      recallAt = TrainingHistory.withSelectionN(TrainSettings.recallAt(s));
+      descriptorBatch = Math.toIntExact(s.get(TrainSettings.DESCRIPTOR_BATCH));
+      radiusM = s.get(MiningSettings.NEGATIVE_RADIUS_M);
     }
 
-    Path staging = run.newStaging(NAME);
-    TrainingQuarantine quarantine = new TrainingQuarantine(spark, run,
-        trainCounts.database + trainCounts.queries + valCounts.database + valCounts.queries, s.get(TrainSettings.MAX_REJECTED_FRACTION));
-    RejectedImages rejected = quarantine.rejected();
-    Checkpoints checkpoints = new Checkpoints(run);
-    // --overwrite starts afresh, but the previous training stays until the new one has its first checkpoint
-    OptionalInt newest = config.overwrite() ? OptionalInt.empty() : checkpoints.newest();
-    MultiLayerNetwork net;
-    TrainingHistory history;
-    Map<String, Object> lineage;
-    if (newest.isPresent()) {
-      int epoch = newest.getAsInt();
+    /** The train and val splits mine-tuples wrote; refused without kept queries in both. */
+    void readSplits() {
+      train = SplitData.read(spark, run, "train");
+      val = SplitData.read(spark, run, "val");
+      trainCounts = Counts.of(train);
+      valCounts = Counts.of(val);
+      progress.say(String.format("train: %d database images, %d queries; val: %d database images, %d queries; %d workers",
+          trainCounts.database, trainCounts.queries, valCounts.database, valCounts.queries, workers));
+      if (trainCounts.queries == 0 || valCounts.queries == 0) {
+        throw new JobFailure("train-netvlad needs kept queries in the train and val splits; mine-tuples kept "
+            + trainCounts.queries + " train and " + valCounts.queries + " val queries");
+      }
+    }
+
+    /** The staging folder, the quarantine of unreadable images and the checkpoints. */
+    void openOutputs() {
+      staging = run.newStaging(NAME);
+      quarantine = new TrainingQuarantine(spark, run,
+          trainCounts.database + trainCounts.queries + valCounts.database + valCounts.queries, s.get(TrainSettings.MAX_REJECTED_FRACTION));
+      rejected = quarantine.rejected();
+      checkpoints = new Checkpoints(run);
+    }
+
+    void resumeOrInitialise() {
+      // --overwrite starts afresh, but the previous training stays until the new one has its first checkpoint
+      OptionalInt newest = config.overwrite() ? OptionalInt.empty() : checkpoints.newest();
+      if (newest.isPresent()) {
+        resume(newest.getAsInt());
+      } else {
+        lineage = Lineage.fields(Lineage.newId(), upstream);
+        startNetwork();
+        checkpointEpochZero();
+      }
+    }
+
+    /** The newest checkpoint's network, history and lineage; refused when trained with other model settings or upstream outputs. */
+    private void resume(int epoch) {
       Map<String, Object> sidecar = checkpoints.sidecar(epoch);
       checkSameModel(sidecar, s, checkpoints.folder(epoch));
       checkSameUpstream(sidecar, upstream, checkpoints.folder(epoch));
@@ -158,8 +219,10 @@ public final class TrainNetVladJob {
       history = TrainingHistory.fromSidecar(sidecar, recallAt);
       progress.say("resuming from checkpoint " + checkpoints.folder(epoch) + " (epoch " + epoch + ", iteration "
           + net.getIterationCount() + "); nothing is re-initialised");
-    } else {
-      lineage = Lineage.fields(Lineage.newId(), upstream);
+    }
+
+    /** The warm start's network, or a new one with the backbone weights and the k-means clusters. */
+    private void startNetwork() {
       if (warm != null) {
         net = warm.load(s);
         lineage.put("warm_start", warm.describe());
@@ -170,6 +233,10 @@ public final class TrainNetVladJob {
         loadBackboneWeights(net, s, run, progress);
         initialiseClusters(sc, net, spec, train, trainCounts, reader, s, quarantine, staging, progress);
       }
+    }
+
+    /** Epoch 0: the starting network validated and checkpointed, which replaces the previous training's outputs. */
+    private void checkpointEpochZero() {
       history = new TrainingHistory(recallAt);
       long t = System.nanoTime();
       double[] recall = validate(sc, net, val, valCounts, reader, descriptorBatch, recallAt, radiusM, rejected, 0);
@@ -182,16 +249,37 @@ public final class TrainNetVladJob {
       progress.say("epoch 0 (" + (warm != null ? "the warm start" : "initialised, untrained") + "): val " + history.recallText(0));
     }
 
-    int epochs = Math.toIntExact(s.get(TrainSettings.EPOCHS));
-    long patience = s.get(TrainSettings.PATIENCE);
-    double margin = spec.margin();
-    for (int epoch = history.lastEpoch() + 1; epoch <= epochs; epoch++) {
-      if (epoch - history.bestEpoch() > patience) {
-        progress.say("early stop: validation Recall@5 has not improved for " + patience + " epochs (best: epoch " + history.bestEpoch() + ")");
-        break;
+    /** The epochs after the last one done, until train.epochs or an early stop. */
+    void trainEpochs() {
+      int epochs = Math.toIntExact(s.get(TrainSettings.EPOCHS));
+      long patience = s.get(TrainSettings.PATIENCE);
+      for (int epoch = history.lastEpoch() + 1; epoch <= epochs; epoch++) {
+        if (epoch - history.bestEpoch() > patience) {
+          progress.say("early stop: validation Recall@5 has not improved for " + patience + " epochs (best: epoch " + history.bestEpoch() + ")");
+          break;
+        }
+        trainEpoch(epoch, epochs);
       }
+    }
+
+    private void trainEpoch(int epoch, int epochs) {
       double lr = TrainSettings.learningRate(s) * Math.pow(0.5, (epoch - 1) / s.get(TrainSettings.LR_HALVING_EPOCHS));
       net.setLearningRate(lr);
+      Refreshed refreshed = refreshNegatives(epoch);
+      Trained trained = trainOnTuples(epoch, refreshed);
+      long tVal = System.nanoTime();
+      EpochFigures figures = validateEpoch(epoch, lr, refreshed, trained, tVal);
+      checkpoints.save(epoch, net, sidecar(history, epoch, net, s, lineage), staging);
+      TrainingOutputs.writeMetrics(run, history, quarantine, staging);
+      double epochSeconds = refreshed.seconds() + trained.seconds() + secondsSince(tVal);
+      progress.say(epochLine(figures, epochs, history, quarantine.count(), eta(epochSeconds * (epochs - epoch))));
+    }
+
+    /**
+     * The hard-negative cache of the epoch, from the current weights ({@code negcache/epoch=E/}). The
+     * model's broadcast stays until training is done with the cache.
+     */
+    private Refreshed refreshNegatives(int epoch) {
       long tRefresh = System.nanoTime();
       Broadcast<byte[]> model = sc.broadcast(ModelBytes.of(net, false));
       JavaPairRDD<Long, float[]> dbDescriptors =
@@ -201,7 +289,7 @@ public final class TrainNetVladJob {
           DescriptorPass.computeReadable(spread(train.queryPaths(), trainCounts.queries, sc), model, reader, descriptorBatch, rejected, "refresh", epoch);
       JavaPairRDD<String, long[]> previous = NegativeCacheTable.hardNegatives(spark, run, epoch - 1);
       NegativeRefresh.Params params =
-          new NegativeRefresh.Params(seed, epoch, Math.toIntExact(s.get(TrainSettings.NEGATIVE_CANDIDATES)), keep, margin);
+          new NegativeRefresh.Params(seed, epoch, Math.toIntExact(s.get(TrainSettings.NEGATIVE_CANDIDATES)), keep, spec.margin());
       int blocks = blocks(trainCounts.database, spec.descriptorLength(), sc);
       JavaRDD<NegativeRefresh.Entry> cache =
           NegativeRefresh.refresh(train, dbDescriptors, queryDescriptors, previous, params, blocks).persist(StorageLevel.MEMORY_AND_DISK_SER());
@@ -210,48 +298,62 @@ public final class TrainNetVladJob {
       quarantine.check(staging);
       double refreshSeconds = secondsSince(tRefresh);
       dbDescriptors.unpersist(false);
+      return new Refreshed(model, cache, violating, refreshSeconds);
+    }
 
+    /** The epoch's training on the tuples of the queries with violating negatives. */
+    private Trained trainOnTuples(int epoch, Refreshed refreshed) {
       long tTrain = System.nanoTime();
-      JavaRDD<EpochTrainer.Tuple> tuples = cache.filter(e -> e.trains(keep)).map(TrainNetVladJob::tuple);
+      int keep = this.keep; // the filter below is shipped to executors: it must not hold this
+      JavaRDD<EpochTrainer.Tuple> tuples = refreshed.cache().filter(e -> e.trains(keep)).map(TrainNetVladJob::tuple);
       long maxQueries = s.get(TrainSettings.MAX_QUERIES_PER_EPOCH);
       EpochTrainer.Plan plan = new EpochTrainer.Plan(workers, Math.toIntExact(s.get(TrainSettings.TUPLES_PER_BATCH)),
           Math.toIntExact(s.get(TrainSettings.AVERAGING_FREQUENCY)), keep, seed, epoch, maxQueries);
       EpochTrainer.Outcome outcome = EpochTrainer.train(sc, net, tuples, reader, plan, rejected, progress::say);
       quarantine.check(staging);
-      cache.unpersist(false);
+      refreshed.cache().unpersist(false);
       // only now: an executor lost in training loses cached refresh results, which Spark recomputes with this model
-      model.destroy();
-      double trainSeconds = secondsSince(tTrain);
+      refreshed.model().destroy();
+      return new Trained(outcome, secondsSince(tTrain));
+    }
 
-      long tVal = System.nanoTime();
+    /** Recall@N on the val split after the epoch, added to the history with the epoch's other figures. */
+    private EpochFigures validateEpoch(int epoch, double lr, Refreshed refreshed, Trained trained, long tVal) {
       double[] recall = validate(sc, net, val, valCounts, reader, descriptorBatch, recallAt, radiusM, rejected, epoch);
       quarantine.check(staging);
       double driverHeapMb = JvmMemory.heapAfterGcMb();
-      EpochFigures figures = EpochFigures.epoch(epoch).learningRate(lr).loss(outcome.meanLoss()).violating(violating, trainCounts.queries)
-          .tuples(outcome.tuples()).images(outcome.images()).recall(recall).refreshSeconds(refreshSeconds).trainSeconds(trainSeconds)
-          .validateSeconds(secondsSince(tVal)).driverHeapMb(driverHeapMb).build();
+      EpochFigures figures = EpochFigures.epoch(epoch).learningRate(lr).loss(trained.outcome().meanLoss())
+          .violating(refreshed.violating(), trainCounts.queries).tuples(trained.outcome().tuples()).images(trained.outcome().images())
+          .recall(recall).refreshSeconds(refreshed.seconds()).trainSeconds(trained.seconds()).validateSeconds(secondsSince(tVal))
+          .driverHeapMb(driverHeapMb).build();
       history.add(figures);
-      checkpoints.save(epoch, net, sidecar(history, epoch, net, s, lineage), staging);
-      TrainingOutputs.writeMetrics(run, history, quarantine, staging);
-      double epochSeconds = refreshSeconds + trainSeconds + secondsSince(tVal);
-      progress.say(epochLine(figures, epochs, history, quarantine.count(), eta(epochSeconds * (epochs - epoch))));
+      return figures;
     }
 
-    Map<String, Object> summary = new LinkedHashMap<>(lineage);
-    summary.putAll(history.summary());
-    summary.put("train_queries", trainCounts.queries);
-    summary.put("train_database_images", trainCounts.database);
-    summary.put("val_queries", valCounts.queries);
-    summary.put("val_database_images", valCounts.database);
-    summary.put("workers", workers);
-    summary.put("rejected_images", quarantine.count());
-    summary.put("best_model", checkpoints.folder(history.bestEpoch()).toString());
-    summary.put("driver_memory", JvmMemory.peaks());
-    summary.put("settings", s.asText());
-    run.writeText(new Path(staging, RunFolder.summaryPath(NAME)), JobMain.toJson(summary));
-    run.commit(NAME, staging, List.of());
-    return summary;
+    /** The summary, written last: it marks the job finished. */
+    Map<String, Object> commit() {
+      Map<String, Object> summary = new LinkedHashMap<>(lineage);
+      summary.putAll(history.summary());
+      summary.put("train_queries", trainCounts.queries);
+      summary.put("train_database_images", trainCounts.database);
+      summary.put("val_queries", valCounts.queries);
+      summary.put("val_database_images", valCounts.database);
+      summary.put("workers", workers);
+      summary.put("rejected_images", quarantine.count());
+      summary.put("best_model", checkpoints.folder(history.bestEpoch()).toString());
+      summary.put("driver_memory", JvmMemory.peaks());
+      summary.put("settings", s.asText());
+      run.writeText(new Path(staging, RunFolder.summaryPath(NAME)), JobMain.toJson(summary));
+      run.commit(NAME, staging, List.of());
+      return summary;
+    }
   }
+
+  /** An epoch's refreshed hard-negative cache, and the broadcast model it was computed with. */
+  private record Refreshed(Broadcast<byte[]> model, JavaRDD<NegativeRefresh.Entry> cache, long violating, double seconds) {}
+
+  /** An epoch's training. */
+  private record Trained(EpochTrainer.Outcome outcome, double seconds) {}
 
   /** An epoch's progress line, once its checkpoint and metrics are written. */
   private static String epochLine(EpochFigures f, int epochs, TrainingHistory history, long unreadable, String eta) {
