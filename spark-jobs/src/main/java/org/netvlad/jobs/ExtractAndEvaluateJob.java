@@ -80,10 +80,9 @@ public final class ExtractAndEvaluateJob {
     String outputUri = s.get(EvalSettings.OUTPUT);
     RunFolder out = outputUri.isEmpty() ? run : new RunFolder(outputUri, spark.sparkContext().hadoopConfiguration());
     try (RunLock lock = out.lock(NAME, RunSettings.lockStaleAfter(s), progress::say)) {
-      Map<String, Object> finished = Lineage.finishedSummary(out, NAME);
-      if (finished != null && !config.overwrite()) {
-        requireUpToDate(finished, run, out, s);
-        progress.say("already finished in " + out.root() + "; nothing to do (--overwrite to evaluate again)");
+      Map<String, Object> finished =
+          Lineage.alreadyFinished(out, NAME, config.overwrite(), "evaluate again", f -> requireUpToDate(f, run, out, s), progress::say);
+      if (finished != null) {
         return finished;
       }
       return evaluate(spark, config, run, out, progress);

@@ -78,11 +78,11 @@ public final class RenderCityJob {
     Progress progress = new Progress(NAME);
     RunFolder run = new RunFolder(config.runUri(), spark.sparkContext().hadoopConfiguration());
     try (RunLock lock = run.lock(NAME, RunSettings.lockStaleAfter(config.settings()), progress::say)) {
-      Map<String, Object> finished = Lineage.finishedSummary(run, NAME);
-      if (finished != null && !config.overwrite()) {
-        Lineage.requireUpToDate(NAME, run.root(), finished, Map.of(), Map.of("layout", layout(config)), config.settings().asText(),
-            key -> key.startsWith("render."));
-        progress.say("already finished in " + run.root() + "; nothing to do (--overwrite to redo)");
+      Map<String, Object> finished = Lineage.alreadyFinished(run, NAME, config.overwrite(), "redo",
+          f -> Lineage.requireUpToDate(NAME, run.root(), f, Map.of(), Map.of("layout", layout(config)), config.settings().asText(),
+              key -> key.startsWith("render.")),
+          progress::say);
+      if (finished != null) {
         return finished;
       }
       return render(spark, config, run, progress);

@@ -92,10 +92,10 @@ public final class TrainNetVladJob {
       if (warm != null) {
         upstream.put(WarmStart.LINEAGE_KEY, warm.trainingIdOrNull());
       }
-      Map<String, Object> finished = Lineage.finishedSummary(run, NAME);
-      if (finished != null && !config.overwrite()) {
-        Lineage.requireUpToDate(NAME, run.root(), finished, upstream, Map.of(), config.settings().asText(), TrainNetVladJob::readsSetting);
-        progress.say("already finished in " + run.root() + "; nothing to do (--overwrite to train again)");
+      Map<String, Object> finished = Lineage.alreadyFinished(run, NAME, config.overwrite(), "train again",
+          f -> Lineage.requireUpToDate(NAME, run.root(), f, upstream, Map.of(), config.settings().asText(), TrainNetVladJob::readsSetting),
+          progress::say);
+      if (finished != null) {
         return finished;
       }
       if (!run.isFinished(MineTuplesJob.NAME)) {

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.apache.hadoop.fs.Path;
 import org.netvlad.common.config.Settings;
@@ -31,6 +32,24 @@ public final class Lineage {
   /** A finished job's summary, or null when the job has not finished in that folder. */
   public static Map<String, Object> finishedSummary(RunFolder folder, String job) {
     return folder.isFinished(job) ? JobMain.fromJson(folder.readText(folder.resolve(RunFolder.summaryPath(job)))) : null;
+  }
+
+  /**
+   * The summary of a job that already finished in the folder, to hand back instead of running it
+   * again, once {@code requireUpToDate} has accepted it; null when the job has to run (it has not
+   * finished there, or {@code overwrite}).
+   *
+   * @param redo what --overwrite would do, for the progress line
+   */
+  public static Map<String, Object> alreadyFinished(RunFolder folder, String job, boolean overwrite, String redo,
+      Consumer<Map<String, Object>> requireUpToDate, Consumer<String> say) {
+    Map<String, Object> finished = finishedSummary(folder, job);
+    if (finished == null || overwrite) {
+      return null;
+    }
+    requireUpToDate.accept(finished);
+    say.accept("already finished in " + folder.root() + "; nothing to do (--overwrite to " + redo + ")");
+    return finished;
   }
 
   /** The id of a job's finished outputs in a folder; null when unfinished, or finished before ids were recorded. */
