@@ -42,6 +42,7 @@ import org.netvlad.jobs.evaluation.Whitening;
 import org.netvlad.jobs.io.Lineage;
 import org.netvlad.jobs.io.RunFolder;
 import org.netvlad.jobs.io.RunLock;
+import org.netvlad.jobs.io.Summaries;
 import org.netvlad.jobs.training.Checkpoints;
 
 /**
@@ -202,7 +203,7 @@ public final class ExtractAndEvaluateJob {
     builtFrom.put(MineTuplesJob.NAME, Lineage.idOf(run, MineTuplesJob.NAME));
     builtFrom.put(TrainNetVladJob.NAME, model.trainingId());
     Map<String, Object> summary = new LinkedHashMap<>(Lineage.fields(Lineage.newId(), builtFrom));
-    summary.put("recall_at", EvaluationFiles.recallAt(ns, curve));
+    summary.put(Summaries.RECALL_AT, EvaluationFiles.recallAt(ns, curve));
     summary.put("recall_curve", curve);
     summary.put("searched", whitened ? "whitened" : "unwhitened");
     summary.put("recall_at_unwhitened", EvaluationFiles.recallAt(ns, unwhitenedCurve));

@@ -39,6 +39,7 @@ import org.netvlad.jobs.io.ListedConditions;
 import org.netvlad.jobs.io.ManifestReader;
 import org.netvlad.jobs.io.RunFolder;
 import org.netvlad.jobs.io.RunLock;
+import org.netvlad.jobs.io.Summaries;
 import org.netvlad.jobs.io.Tables;
 import org.netvlad.jobs.mining.MiningStats;
 import org.netvlad.jobs.mining.TileMining;
@@ -108,7 +109,7 @@ public final class MineTuplesJob {
     RunFolder run = new RunFolder(config.runUri(), spark.sparkContext().hadoopConfiguration());
     try (RunLock lock = run.lock(NAME, RunSettings.lockStaleAfter(config.settings()), progress::say)) {
       Map<String, Object> finished = Lineage.alreadyFinished(run, NAME, config.overwrite(), "redo",
-          f -> Lineage.requireUpToDate(NAME, run.root(), f, Map.of(), Map.of("inputs", config.inputs(), "images", config.imagesUri()),
+          f -> Lineage.requireUpToDate(NAME, run.root(), f, Map.of(), Map.of("inputs", config.inputs(), Summaries.IMAGES, config.imagesUri()),
               config.settings().asText(), MineTuplesJob::readsSetting),
           progress::say);
       if (finished != null) {
@@ -222,8 +223,8 @@ public final class MineTuplesJob {
     summary.put(Lineage.ID, Lineage.newId());
     summary.put("run", run.root().toString());
     summary.put("inputs", config.inputs());
-    summary.put("images", config.imagesUri());
-    summary.put("allowed_image_roots", allowedRoots); // the jobs that open images enforce these again
+    summary.put(Summaries.IMAGES, config.imagesUri());
+    summary.put(Summaries.ALLOWED_IMAGE_ROOTS, allowedRoots); // the jobs that open images enforce these again
     summary.put("frame_zone", String.valueOf(ingest.frameZone()));
     summary.put("positive_needs_other_date", positiveNeedsOtherDate);
     summary.put("rows_in", ingest.rowsIn());

@@ -21,6 +21,7 @@ import org.netvlad.jobs.MineTuplesJob;
 import org.netvlad.jobs.cli.JobFailure;
 import org.netvlad.jobs.cli.JobMain;
 import org.netvlad.jobs.io.RunFolder;
+import org.netvlad.jobs.io.Summaries;
 
 /**
  * Reads an image where it is (any Hadoop file system) and turns it into network input: decoded as
@@ -63,12 +64,11 @@ public final class ImageReader implements Serializable {
   }
 
   /** The images of a run: the image root and allowed roots its mine-tuples recorded. */
-  @SuppressWarnings("unchecked")
   public static ImageReader forRun(RunFolder run, int widthPx, int heightPx, PipelineConfig settings, Configuration hadoop) {
     var mined = JobMain.fromJson(run.readText(run.resolve(RunFolder.summaryPath(MineTuplesJob.NAME))));
-    List<String> allowed = (List<String>) mined.getOrDefault("allowed_image_roots", List.of());
+    List<String> allowed = Summaries.allowedImageRoots(mined);
     try {
-      ImagePaths paths = new ImagePaths((String) mined.get("images"), allowed);
+      ImagePaths paths = new ImagePaths(Summaries.imageRoot(mined), allowed);
       return new ImageReader(paths, widthPx, heightPx, settings.get(IngestSettings.MAX_IMAGE_PIXELS), hadoop);
     } catch (IllegalArgumentException e) {
       throw new JobFailure("the image roots in " + run.resolve(RunFolder.summaryPath(MineTuplesJob.NAME)) + ": " + e.getMessage(), e);

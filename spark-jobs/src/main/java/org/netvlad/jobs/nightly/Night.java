@@ -18,6 +18,7 @@ import org.netvlad.jobs.cli.Progress;
 import org.netvlad.jobs.io.AtomicFiles;
 import org.netvlad.jobs.io.Lineage;
 import org.netvlad.jobs.io.RunFolder;
+import org.netvlad.jobs.io.Summaries;
 
 /**
  * One night, under the root's lock: mine-tuples, train-netvlad (warm-started as planned), the last
@@ -90,8 +91,8 @@ final class Night {
     m.put("stages", stages.done());
     m.put("verdict", verdict.toMap());
     m.put("flagged", verdict.flagged());
-    m.put("recall_at_tonight", tonight.get("recall_at"));
-    m.put("recall_at_last_good_model", lastGood == null ? null : lastGood.get("recall_at"));
+    m.put("recall_at_tonight", Summaries.recallAt(tonight));
+    m.put("recall_at_last_good_model", lastGood == null ? null : Summaries.recallAt(lastGood));
     m.put("last_good_night", plan.lastGood());
     m.put("recall_at_last_good_night", plan.lastGood() == null ? null : lastNightsOwnRecall());
     m.put("current", current == null ? null : NightlyRoot.relative(current));
@@ -119,7 +120,7 @@ final class Night {
   /** The last good night's Recall@N as it reported it (on its own split), or null when it has no evaluation any more. */
   private Object lastNightsOwnRecall() {
     Map<String, Object> evaluation = Lineage.finishedSummary(root.night(plan.lastGood()), ExtractAndEvaluateJob.NAME);
-    return evaluation == null ? null : evaluation.get("recall_at");
+    return evaluation == null ? null : Summaries.recallAt(evaluation);
   }
 
   /** Recall@N of each kept night that finished, and tonight's, oldest first. */

@@ -15,6 +15,7 @@ import org.netvlad.jobs.cli.JobMain;
 import org.netvlad.jobs.io.AtomicFiles;
 import org.netvlad.jobs.io.Lineage;
 import org.netvlad.jobs.io.RunFolder;
+import org.netvlad.jobs.io.Summaries;
 import org.netvlad.jobs.training.WarmStart;
 
 /**
@@ -61,11 +62,12 @@ record NightPlan(String lastGood, String lastGoodModel, String warmStart, String
   private static String bestCheckpoint(NightlyRoot root, String date) {
     RunFolder night = root.night(date);
     Map<String, Object> training = Lineage.finishedSummary(night, TrainNetVladJob.NAME);
-    if (training == null || !(training.get("best_epoch") instanceof Number best)) {
+    Integer best = training == null ? null : Summaries.bestEpoch(training);
+    if (best == null) {
       throw new JobFailure(root.path() + "/" + NightlyRoot.CURRENT + " names " + night.root() + ", which has no finished training ("
           + RunFolder.summaryPath(TrainNetVladJob.NAME) + "); fix or remove " + NightlyRoot.CURRENT);
     }
-    return night.resolve("model/epoch=" + best.intValue()).toString();
+    return night.resolve("model/epoch=" + best).toString();
   }
 
   /**

@@ -2,6 +2,7 @@ package org.netvlad.jobs.nightly;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.netvlad.jobs.io.Summaries;
 
 /**
  * Whether tonight's model is worse than the last good night's: both evaluated on tonight's split,
@@ -19,8 +20,7 @@ record RecallVerdict(int n, double tonight, double lastGoodModel, double maxDrop
   }
 
   private static double recall(Map<String, Object> evaluation, int n) {
-    Object recall = ((Map<?, ?>) evaluation.get("recall_at")).get(Integer.toString(n));
-    return ((Number) recall).doubleValue();
+    return Summaries.recallAt(evaluation, n);
   }
 
   /** How far tonight fell below the last good model (negative: it rose); NaN on a first night. */

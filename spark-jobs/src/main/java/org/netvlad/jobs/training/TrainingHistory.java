@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.netvlad.common.config.PipelineConfig;
+import org.netvlad.jobs.io.Summaries;
 
 /**
  * The metrics of every epoch so far (epoch 0: the initialised, untrained network), the best epoch
@@ -133,7 +134,7 @@ public final class TrainingHistory {
   public Map<String, Object> summary() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("epochs_trained", lastEpoch());
-    m.put("best_epoch", bestEpoch());
+    m.put(Summaries.BEST_EPOCH, bestEpoch());
     Map<String, Object> untrained = new LinkedHashMap<>();
     Map<String, Object> best = new LinkedHashMap<>();
     for (int n : recallAt) {
