@@ -1,7 +1,5 @@
 package org.netvlad.jobs;
 
-import static org.apache.spark.sql.functions.col;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,9 +44,9 @@ import org.netvlad.jobs.mining.TileMining;
 
 /**
  * {@code mine-tuples}: validates the panorama manifests or dbStruct specs and mines, for every
- * query, its potential positives and what exact negative sampling needs (docs/architecture.md). Writes
- * {@code panoramas/}, {@code rejected/}, {@code tuples/<split>/} and
- * {@code summary/mine-tuples.json}, committed atomically.
+ * query, its potential positives and what exact negative sampling needs (docs/architecture.md).
+ * Writes {@code panoramas/}, {@code rejected/}, {@code tuples/<split>/} and {@code
+ * summary/mine-tuples.json}, committed atomically.
  */
 public final class MineTuplesJob {
   public static final String NAME = "mine-tuples";
@@ -70,7 +68,11 @@ public final class MineTuplesJob {
 
   /** The validated settings of one run of this job. */
   public record Config(
-      String runUri, List<String> inputs, String imagesUri, PipelineConfig settings, boolean overwrite) {}
+      String runUri,
+      List<String> inputs,
+      String imagesUri,
+      PipelineConfig settings,
+      boolean overwrite) {}
 
   private MineTuplesJob() {}
 
@@ -82,7 +84,8 @@ public final class MineTuplesJob {
   public static Config config(JobArgs args, SparkSession spark) {
     PipelineConfig settings = JobConfigs.load(args, spark.sparkContext().hadoopConfiguration());
     List<String> inputs = args.values("--input");
-    String images = imageRoot(inputs, args.value("--images"), spark.sparkContext().hadoopConfiguration());
+    String images =
+        imageRoot(inputs, args.value("--images"), spark.sparkContext().hadoopConfiguration());
     return new Config(args.value("--run"), inputs, images, settings, args.overwrite());
   }
 
@@ -91,7 +94,8 @@ public final class MineTuplesJob {
    *
    * @throws JobFailure when --images names nothing
    */
-  public static String imageRoot(List<String> inputs, String images, org.apache.hadoop.conf.Configuration hadoop) {
+  public static String imageRoot(
+      List<String> inputs, String images, org.apache.hadoop.conf.Configuration hadoop) {
     if (images == null) {
       Path parent = new Path(inputs.get(0)).getParent();
       return parent == null ? "." : parent.toString();
@@ -103,15 +107,31 @@ public final class MineTuplesJob {
     return images;
   }
 
-  /** Runs the job under the run folder's lock; returns its summary (also written to {@code summary/mine-tuples.json}). */
+  /**
+   * Runs the job under the run folder's lock; returns its summary (also written to {@code
+   * summary/mine-tuples.json}).
+   */
   public static Map<String, Object> run(SparkSession spark, Config config) {
     Progress progress = new Progress(NAME);
     RunFolder run = new RunFolder(config.runUri(), spark.sparkContext().hadoopConfiguration());
-    try (RunLock lock = run.lock(NAME, RunSettings.lockStaleAfter(config.settings()), progress::say)) {
-      Map<String, Object> finished = Lineage.alreadyFinished(run, NAME, config.overwrite(), "redo",
-          f -> Lineage.requireUpToDate(NAME, run.root(), f, Map.of(), Map.of("inputs", config.inputs(), Summaries.IMAGES, config.imagesUri()),
-              config.settings().asText(), MineTuplesJob::readsSetting),
-          progress::say);
+    try (RunLock lock =
+        run.lock(NAME, RunSettings.lockStaleAfter(config.settings()), progress::say)) {
+      Map<String, Object> finished =
+          Lineage.alreadyFinished(
+              run,
+              NAME,
+              config.overwrite(),
+              "redo",
+              f ->
+                  Lineage.requireUpToDate(
+                      NAME,
+                      run.root(),
+                      f,
+                      Map.of(),
+                      Map.of("inputs", config.inputs(), Summaries.IMAGES, config.imagesUri()),
+                      config.settings().asText(),
+                      MineTuplesJob::readsSetting),
+              progress::say);
       if (finished != null) {
         return finished;
       }
@@ -124,7 +144,8 @@ public final class MineTuplesJob {
     return key.startsWith("ingest.") || key.startsWith("geo.") || key.startsWith("mining.");
   }
 
-  private static Map<String, Object> mine(SparkSession spark, Config config, RunFolder run, Progress progress) {
+  private static Map<String, Object> mine(
+      SparkSession spark, Config config, RunFolder run, Progress progress) {
     PipelineConfig s = config.settings();
     progress.say("settings: " + s.asText());
     // The cached rows are read a few times, then dropped: compressing them costs more time than the
@@ -147,7 +168,10 @@ public final class MineTuplesJob {
     String otherDate = s.get(MiningSettings.POSITIVE_NEEDS_OTHER_DATE);
     boolean positiveNeedsOtherDate =
         otherDate.equals("true") || otherDate.equals("auto") && reader.readTimeStampedSpec();
-    progress.say("positives " + (positiveNeedsOtherDate ? "must" : "need not") + " have another capture date than their query");
+    progress.say(
+        "positives "
+            + (positiveNeedsOtherDate ? "must" : "need not")
+            + " have another capture date than their query");
     List<String> allowedRoots = ImagePaths.allowedRoots(s.get(IngestSettings.ALLOWED_IMAGE_ROOTS));
     ImagePaths imagePaths;
     try {
@@ -165,7 +189,11 @@ public final class MineTuplesJob {
             s.get(GeoSettings.FRAME_ZONE),
             s.get(GeoSettings.MAX_FRAME_OFFSET_DEG),
             s.get(IngestSettings.MAX_REJECTED_FRACTION),
-            rows -> partitions(rows, s.get(MiningSettings.ROWS_PER_PARTITION), spark.sparkContext().defaultParallelism()),
+            rows ->
+                partitions(
+                    rows,
+                    s.get(MiningSettings.ROWS_PER_PARTITION),
+                    spark.sparkContext().defaultParallelism()),
             progress);
     if (ingest.rowsIn() == 0) {
       throw new JobFailure("the inputs hold no rows: " + config.inputs());
@@ -174,23 +202,42 @@ public final class MineTuplesJob {
     Map<String, Long> rejectedByReason = ingest.rejectedByReason();
     long rejectedCount = sumOf(rejectedByReason);
     Path rejectedPath = new Path(staging, "rejected");
-    IoFailures.writing(rejectedPath, () -> rejected.write().mode(SaveMode.ErrorIfExists).parquet(rejectedPath.toString()));
+    IoFailures.writing(
+        rejectedPath,
+        () -> rejected.write().mode(SaveMode.ErrorIfExists).parquet(rejectedPath.toString()));
     double rejectedShare = (double) rejectedCount / ingest.rowsIn();
     progress.say(
         String.format(
             "ingest: %,d rows read, %,d rejected (%.2f%%) %s; frame zone %s",
-            ingest.rowsIn(), rejectedCount, 100 * rejectedShare, rejectedByReason, ingest.frameZone()));
+            ingest.rowsIn(),
+            rejectedCount,
+            100 * rejectedShare,
+            rejectedByReason,
+            ingest.frameZone()));
     double maxShare = s.get(IngestSettings.MAX_REJECTED_FRACTION);
     if (Ingest.overRejectedShare(rejectedCount, ingest.rowsIn(), maxShare)) {
-      throw new JobFailure(tooManyRejected(ingest.rowsIn(), rejectedCount, rejectedShare, maxShare, rejectedByReason, rejected, staging));
+      throw new JobFailure(
+          tooManyRejected(
+              ingest.rowsIn(),
+              rejectedCount,
+              rejectedShare,
+              maxShare,
+              rejectedByReason,
+              rejected,
+              staging));
     }
     Path panoramasPath = new Path(staging, "panoramas");
-    IoFailures.writing(panoramasPath, () -> withoutDictionaries(ingest.panoramas().write(), DISTINCT_PANORAMA_COLUMNS).parquet(panoramasPath.toString()));
+    IoFailures.writing(
+        panoramasPath,
+        () ->
+            withoutDictionaries(ingest.panoramas().write(), DISTINCT_PANORAMA_COLUMNS)
+                .parquet(panoramasPath.toString()));
     progress.say("ingest: panoramas written");
     ingest.release();
     // Mining reads what was written (only the columns it needs) rather than a cache of it: caching
     // costs about as much as the write, and the memory would grow with the input.
-    Dataset<Row> panoramas = spark.read().schema(Tables.PANORAMA_INDEXED).parquet(panoramasPath.toString());
+    Dataset<Row> panoramas =
+        spark.read().schema(Tables.PANORAMA_INDEXED).parquet(panoramasPath.toString());
     timingsMs.put("ingest", (System.nanoTime() - t0) / 1_000_000);
 
     long t1 = System.nanoTime();
@@ -202,21 +249,38 @@ public final class MineTuplesJob {
             s.get(MiningSettings.NEGATIVE_RADIUS_M),
             positiveNeedsOtherDate);
     long accepted = ingest.rowsIn() - rejectedCount;
-    int partitions = partitions(accepted, s.get(MiningSettings.ROWS_PER_PARTITION), spark.sparkContext().defaultParallelism());
+    int partitions =
+        partitions(
+            accepted,
+            s.get(MiningSettings.ROWS_PER_PARTITION),
+            spark.sparkContext().defaultParallelism());
     MiningStats stats = new MiningStats();
     spark.sparkContext().register(stats, "mining statistics");
     Path bySplitPath = new Path(staging, "tuples-by-split");
-    IoFailures.writing(bySplitPath, () -> TileMining.mine(panoramas, params, s.get(MiningSettings.TILE_SIZE_M), partitions, databaseBySplit, stats)
-        .write()
-        // Ids and index lists are mostly distinct: dictionary encoding would spend CPU only to
-        // fall back to plain pages.
-        .option("parquet.enable.dictionary", "false")
-        .partitionBy("split")
-        .parquet(bySplitPath.toString()));
+    IoFailures.writing(
+        bySplitPath,
+        () ->
+            TileMining.mine(
+                    panoramas,
+                    params,
+                    s.get(MiningSettings.TILE_SIZE_M),
+                    partitions,
+                    databaseBySplit,
+                    stats)
+                .write()
+                // Ids and index lists are mostly distinct: dictionary encoding would spend CPU only
+                // to
+                // fall back to plain pages.
+                .option("parquet.enable.dictionary", "false")
+                .partitionBy("split")
+                .parquet(bySplitPath.toString()));
     moveSplitFolders(run, new Path(staging, "tuples-by-split"), new Path(staging, "tuples"));
     Map<String, Object> bySplit = splitStatistics(stats.value(), databaseBySplit, queriesBySplit);
     timingsMs.put("mining", (System.nanoTime() - t1) / 1_000_000);
-    progress.say(String.format("mining: %,d queries mined in %.1f s", sumOf(queriesBySplit), (System.nanoTime() - t1) / 1e9));
+    progress.say(
+        String.format(
+            "mining: %,d queries mined in %.1f s",
+            sumOf(queriesBySplit), (System.nanoTime() - t1) / 1e9));
 
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("job", NAME);
@@ -224,7 +288,9 @@ public final class MineTuplesJob {
     summary.put("run", run.root().toString());
     summary.put("inputs", config.inputs());
     summary.put(Summaries.IMAGES, config.imagesUri());
-    summary.put(Summaries.ALLOWED_IMAGE_ROOTS, allowedRoots); // the jobs that open images enforce these again
+    summary.put(
+        Summaries.ALLOWED_IMAGE_ROOTS,
+        allowedRoots); // the jobs that open images enforce these again
     summary.put("frame_zone", String.valueOf(ingest.frameZone()));
     summary.put("positive_needs_other_date", positiveNeedsOtherDate);
     summary.put("rows_in", ingest.rowsIn());
@@ -234,7 +300,10 @@ public final class MineTuplesJob {
     summary.put("database_images", sumOf(databaseBySplit));
     summary.putAll(totals(bySplit));
     TreeMap<Integer, Long> overall = new TreeMap<>();
-    stats.value().values().forEach(v -> v.positivesHistogram.forEach((k, n) -> overall.merge(k, n, Long::sum)));
+    stats
+        .value()
+        .values()
+        .forEach(v -> v.positivesHistogram.forEach((k, n) -> overall.merge(k, n, Long::sum)));
     summary.put("positives_per_query", PositiveStats.of(overall));
     summary.put("by_split", bySplit);
     summary.put("settings", s.asText());
@@ -253,12 +322,27 @@ public final class MineTuplesJob {
     return summary;
   }
 
-  /** Columns of {@code panoramas/} whose values are mostly distinct: a dictionary only costs time. */
+  /**
+   * Columns of {@code panoramas/} whose values are mostly distinct: a dictionary only costs time.
+   */
   static final List<String> DISTINCT_PANORAMA_COLUMNS =
-      List.of("image_id", "path", "lat", "lon", "utm_easting", "utm_northing", "frame_easting_m", "frame_northing_m", "row_number", "db_index");
+      List.of(
+          "image_id",
+          "path",
+          "lat",
+          "lon",
+          "utm_easting",
+          "utm_northing",
+          "frame_easting_m",
+          "frame_northing_m",
+          "row_number",
+          "db_index");
 
-  /** A writer that writes these columns without Parquet's dictionary encoding (the others keep it). */
-  static DataFrameWriter<Row> withoutDictionaries(DataFrameWriter<Row> writer, List<String> columns) {
+  /**
+   * A writer that writes these columns without Parquet's dictionary encoding (the others keep it).
+   */
+  static DataFrameWriter<Row> withoutDictionaries(
+      DataFrameWriter<Row> writer, List<String> columns) {
     for (String column : columns) {
       writer = writer.option("parquet.enable.dictionary#" + column, "false");
     }
@@ -266,8 +350,8 @@ public final class MineTuplesJob {
   }
 
   /**
-   * Mining tasks: about {@code rowsPerPartition} rows each, in whole waves of {@code cores} tasks (a
-   * last wave of one task would leave the other cores idle).
+   * Mining tasks: about {@code rowsPerPartition} rows each, in whole waves of {@code cores} tasks
+   * (a last wave of one task would leave the other cores idle).
    */
   static int partitions(long rows, long rowsPerPartition, int cores) {
     long waves = Math.max(1, Math.round((double) rows / rowsPerPartition / cores));
@@ -276,7 +360,9 @@ public final class MineTuplesJob {
 
   /** Per-split counts and positives-per-query statistics, for the summary. */
   private static Map<String, Object> splitStatistics(
-      Map<String, MiningStats.Split> mined, Map<String, Long> databaseBySplit, Map<String, Long> queriesBySplit) {
+      Map<String, MiningStats.Split> mined,
+      Map<String, Long> databaseBySplit,
+      Map<String, Long> queriesBySplit) {
     Map<String, Object> bySplit = new TreeMap<>();
     for (String split : queriesBySplit.keySet()) {
       MiningStats.Split stats = mined.getOrDefault(split, new MiningStats.Split());
@@ -345,7 +431,8 @@ public final class MineTuplesJob {
       Path staging) {
     List<String> examples = new ArrayList<>();
     for (Row r : rejected.orderBy("source", "row_number").limit(3).collectAsList()) {
-      examples.add(r.getString(0) + ":" + r.getLong(1) + " " + r.getString(3) + " (" + r.getString(4) + ")");
+      examples.add(
+          r.getString(0) + ":" + r.getLong(1) + " " + r.getString(3) + " (" + r.getString(4) + ")");
     }
     return String.format(
         "%,d of %,d input rows rejected (%.2f%%), more than ingest.max-rejected-fraction = %s;"

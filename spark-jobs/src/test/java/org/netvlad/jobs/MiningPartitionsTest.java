@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** Mining and descriptor tasks come in whole waves, each task near the rows-per-partition setting. */
+/**
+ * Mining and descriptor tasks come in whole waves, each task near the rows-per-partition setting.
+ */
 class MiningPartitionsTest {
   @Test
   void tasksFillWholeWavesOfCoresAndStayNearTheirRowTarget() {
     for (int cores : new int[] {1, 2, 3, 8}) {
-      for (long rows : new long[] {1, 999, 250_000, 1_000_000, 1_250_000, 4_000_000, 10_000_000_000L}) {
+      for (long rows :
+          new long[] {1, 999, 250_000, 1_000_000, 1_250_000, 4_000_000, 10_000_000_000L}) {
         long perTask = 250_000;
         int tasks = MineTuplesJob.partitions(rows, perTask, cores);
         String what = rows + " rows on " + cores + " cores: " + tasks + " tasks";
@@ -24,7 +27,8 @@ class MiningPartitionsTest {
     }
     // 1M rows on 2 cores were 5 tasks: a third wave of one task with a core idle
     assertEquals(4, MineTuplesJob.partitions(1_000_000, 250_000, 2));
-    // descriptor passes spread images the same way: extract-and-evaluate's 4,768 test database images were 3 tasks on 2 cores
+    // descriptor passes spread images the same way: extract-and-evaluate's 4,768 test database
+    // images were 3 tasks on 2 cores
     assertEquals(2, MineTuplesJob.partitions(4_768, 2_000, 2));
   }
 }

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.netvlad.common.config.PipelineConfig;
-import org.netvlad.common.model.ClassicalMomentum;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.Sgd;
+import org.netvlad.common.config.PipelineConfig;
+import org.netvlad.common.model.ClassicalMomentum;
 
 /** train.optimizer and train.momentum to the updater train-netvlad builds. */
 class UpdaterChoiceTest {
@@ -33,10 +33,15 @@ class UpdaterChoiceTest {
 
   @Test
   void eachChoiceGivesItsUpdater() {
-    assertEquals(new ClassicalMomentum(0.01, 0.5), updater("train.learning-rate=0.01", "train.momentum=0.5"));
-    assertEquals(new Nesterovs(0.01, 0.9), updater("train.optimizer=nesterov", "train.learning-rate=0.01"));
+    assertEquals(
+        new ClassicalMomentum(0.01, 0.5),
+        updater("train.learning-rate=0.01", "train.momentum=0.5"));
+    assertEquals(
+        new Nesterovs(0.01, 0.9), updater("train.optimizer=nesterov", "train.learning-rate=0.01"));
     assertEquals(new Adam(0.001), updater("train.optimizer=adam", "train.learning-rate=0.001"));
     assertEquals(new Sgd(0.01), updater("train.learning-rate=0.01", "train.momentum=0"));
-    assertEquals(new Sgd(0.01), updater("train.optimizer=nesterov", "train.learning-rate=0.01", "train.momentum=0"));
+    assertEquals(
+        new Sgd(0.01),
+        updater("train.optimizer=nesterov", "train.learning-rate=0.01", "train.momentum=0"));
   }
 }

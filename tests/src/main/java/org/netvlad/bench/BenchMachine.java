@@ -9,7 +9,8 @@ import java.util.TreeSet;
 
 /** What a benchmark ran on: speed ratios depend on the processor (AVX2 only, AVX-512, AMX). */
 final class BenchMachine {
-  private static final List<String> EXTENSIONS = List.of("avx2", "avx512f", "avx512_bf16", "amx_tile");
+  private static final List<String> EXTENSIONS =
+      List.of("avx2", "avx512f", "avx512_bf16", "amx_tile");
 
   private BenchMachine() {}
 
@@ -32,8 +33,16 @@ final class BenchMachine {
     } catch (IOException e) {
       return "cpu: unknown (" + e.getMessage() + ")";
     }
-    String limits = System.getenv("ONEDNN_MAX_CPU_ISA") == null ? "" : ", ONEDNN_MAX_CPU_ISA=" + System.getenv("ONEDNN_MAX_CPU_ISA");
-    return String.format(Locale.ROOT, "cpu: %s, %d cores, vector extensions: %s%s", model, Runtime.getRuntime().availableProcessors(),
-        found.isEmpty() ? "none of " + EXTENSIONS : String.join(" ", found), limits);
+    String limits =
+        System.getenv("ONEDNN_MAX_CPU_ISA") == null
+            ? ""
+            : ", ONEDNN_MAX_CPU_ISA=" + System.getenv("ONEDNN_MAX_CPU_ISA");
+    return String.format(
+        Locale.ROOT,
+        "cpu: %s, %d cores, vector extensions: %s%s",
+        model,
+        Runtime.getRuntime().availableProcessors(),
+        found.isEmpty() ? "none of " + EXTENSIONS : String.join(" ", found),
+        limits);
   }
 }

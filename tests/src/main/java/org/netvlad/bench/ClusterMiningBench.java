@@ -37,7 +37,8 @@ public final class ClusterMiningBench {
     }
     List<String> lines = new ArrayList<>();
     StandaloneCluster.Options options = new StandaloneCluster.Options(2, 1, "3g", null);
-    try (StandaloneCluster cluster = StandaloneCluster.start(root, options, work.resolve("cluster-logs"))) {
+    try (StandaloneCluster cluster =
+        StandaloneCluster.start(root, options, work.resolve("cluster-logs"))) {
       System.err.println("bench: standalone cluster at " + cluster.url());
       for (long size : sizes) {
         Path manifest = MiningBench.manifestFor(work, size);
@@ -49,33 +50,64 @@ public final class ClusterMiningBench {
           }
         }
         long t0 = System.nanoTime();
-        runJob(root, cluster.url(), manifest, run, events, work.resolve("cluster-" + size + ".log"));
+        runJob(
+            root, cluster.url(), manifest, run, events, work.resolve("cluster-" + size + ".log"));
         double wallS = (System.nanoTime() - t0) / 1e9;
-        Map<String, Object> summary = JobMain.fromJson(Files.readString(run.resolve("summary/mine-tuples.json")));
+        Map<String, Object> summary =
+            JobMain.fromJson(Files.readString(run.resolve("summary/mine-tuples.json")));
         long panoramas = ((Number) summary.get("rows_accepted")).longValue();
         lines.add(describe(size, panoramas, wallS, EventLog.read(onlyFile(events))));
         System.err.println("bench: " + lines.get(lines.size() - 1));
       }
     }
     System.out.println(BenchMachine.describe());
-    System.out.println("mine-tuples on a standalone cluster: 2 workers x 1 core, executor heap " + EXECUTOR_MEMORY + ", driver 1g");
+    System.out.println(
+        "mine-tuples on a standalone cluster: 2 workers x 1 core, executor heap "
+            + EXECUTOR_MEMORY
+            + ", driver 1g");
     lines.forEach(System.out::println);
   }
 
-  private static void runJob(Path root, String master, Path manifest, Path run, Path events, Path log)
+  private static void runJob(
+      Path root, String master, Path manifest, Path run, Path events, Path log)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of("bash", root.resolve("submit/mine-tuples").toString(), "--master", master,
-        "--total-executor-cores", "2", "--executor-cores", "1", "--executor-memory", EXECUTOR_MEMORY,
-        "--conf", "spark.eventLog.enabled=true", "--conf", "spark.eventLog.dir=" + events.toUri(),
-        "--conf", "spark.eventLog.logStageExecutorMetrics=true", "--conf", "spark.executor.processTreeMetrics.enabled=true",
-        "--conf", "spark.executor.metrics.pollingInterval=100ms",
-        "--", "--run", run.toUri().toString(), "--input", manifest.toUri().toString(), "--overwrite"));
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "bash",
+                root.resolve("submit/mine-tuples").toString(),
+                "--master",
+                master,
+                "--total-executor-cores",
+                "2",
+                "--executor-cores",
+                "1",
+                "--executor-memory",
+                EXECUTOR_MEMORY,
+                "--conf",
+                "spark.eventLog.enabled=true",
+                "--conf",
+                "spark.eventLog.dir=" + events.toUri(),
+                "--conf",
+                "spark.eventLog.logStageExecutorMetrics=true",
+                "--conf",
+                "spark.executor.processTreeMetrics.enabled=true",
+                "--conf",
+                "spark.executor.metrics.pollingInterval=100ms",
+                "--",
+                "--run",
+                run.toUri().toString(),
+                "--input",
+                manifest.toUri().toString(),
+                "--overwrite"));
+    ProcessBuilder pb =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().remove("SPARK_HOME");
     pb.environment().put("NETVLAD_DRIVER_MEMORY", "1g");
     int exit = pb.start().waitFor();
     if (exit != 0) {
-      throw new IllegalStateException("mine-tuples on the cluster failed (exit " + exit + "); see " + log);
+      throw new IllegalStateException(
+          "mine-tuples on the cluster failed (exit " + exit + "); see " + log);
     }
   }
 
@@ -91,13 +123,30 @@ public final class ClusterMiningBench {
 
   private static String describe(long size, long panoramas, double wallS, EventLog e) {
     StringBuilder executors = new StringBuilder();
-    e.peaksByExecutor.forEach((id, peaks) -> executors.append(String.format(Locale.ROOT,
-        " executor %s: heap used %.0f MB, RSS %.0f MB, storage %.0f MB, execution %.0f MB;", id, mb(peaks.get("JVMHeapMemory")),
-        mb(peaks.get("ProcessTreeJVMRSSMemory")), mb(peaks.get("OnHeapStorageMemory")), mb(peaks.get("OnHeapExecutionMemory")))));
-    return String.format(Locale.ROOT, "%,d panoramas (%,d accepted): %.1f s, %d tasks, largest task's execution memory %.0f MB,"
+    e.peaksByExecutor.forEach(
+        (id, peaks) ->
+            executors.append(
+                String.format(
+                    Locale.ROOT,
+                    " executor %s: heap used %.0f MB, RSS %.0f MB, storage %.0f MB, execution %.0f"
+                        + " MB;",
+                    id,
+                    mb(peaks.get("JVMHeapMemory")),
+                    mb(peaks.get("ProcessTreeJVMRSSMemory")),
+                    mb(peaks.get("OnHeapStorageMemory")),
+                    mb(peaks.get("OnHeapExecutionMemory")))));
+    return String.format(
+        Locale.ROOT,
+        "%,d panoramas (%,d accepted): %.1f s, %d tasks, largest task's execution memory %.0f MB,"
             + " shuffle written %.1f bytes per panorama, spilled to disk %.0f MB;%s",
-        size, panoramas, wallS, e.tasks, mb(e.largestTaskExecutionBytes), (double) e.shuffleWrittenBytes / panoramas,
-        mb(e.diskSpilledBytes), executors);
+        size,
+        panoramas,
+        wallS,
+        e.tasks,
+        mb(e.largestTaskExecutionBytes),
+        (double) e.shuffleWrittenBytes / panoramas,
+        mb(e.diskSpilledBytes),
+        executors);
   }
 
   private static double mb(Long bytes) {
@@ -118,14 +167,25 @@ public final class ClusterMiningBench {
       for (String line : Files.readAllLines(file)) {
         Map<String, Object> event = JobMain.fromJson(line);
         String type = (String) event.get("Event");
-        if ("SparkListenerStageExecutorMetrics".equals(type) && !"driver".equals(event.get("Executor ID"))) {
-          Map<String, Long> peaks = log.peaksByExecutor.computeIfAbsent((String) event.get("Executor ID"), k -> new TreeMap<>());
-          ((Map<String, Object>) event.get("Executor Metrics")).forEach((k, v) -> peaks.merge(k, ((Number) v).longValue(), Math::max));
+        if ("SparkListenerStageExecutorMetrics".equals(type)
+            && !"driver".equals(event.get("Executor ID"))) {
+          Map<String, Long> peaks =
+              log.peaksByExecutor.computeIfAbsent(
+                  (String) event.get("Executor ID"), k -> new TreeMap<>());
+          ((Map<String, Object>) event.get("Executor Metrics"))
+              .forEach((k, v) -> peaks.merge(k, ((Number) v).longValue(), Math::max));
         } else if ("SparkListenerTaskEnd".equals(type) && event.get("Task Metrics") != null) {
           Map<String, Object> m = (Map<String, Object>) event.get("Task Metrics");
           log.tasks++;
-          log.largestTaskExecutionBytes = Math.max(log.largestTaskExecutionBytes, ((Number) m.get("Peak Execution Memory")).longValue());
-          log.shuffleWrittenBytes += ((Number) ((Map<String, Object>) m.get("Shuffle Write Metrics")).get("Shuffle Bytes Written")).longValue();
+          log.largestTaskExecutionBytes =
+              Math.max(
+                  log.largestTaskExecutionBytes,
+                  ((Number) m.get("Peak Execution Memory")).longValue());
+          log.shuffleWrittenBytes +=
+              ((Number)
+                      ((Map<String, Object>) m.get("Shuffle Write Metrics"))
+                          .get("Shuffle Bytes Written"))
+                  .longValue();
           log.diskSpilledBytes += ((Number) m.get("Disk Bytes Spilled")).longValue();
         }
       }

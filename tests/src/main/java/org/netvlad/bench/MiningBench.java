@@ -27,13 +27,13 @@ import org.netvlad.jobs.cli.JobMain;
 
 /**
  * {@code submit/bench mining}: the mine-tuples job in local[2] against a plain single-threaded
- * in-process grid search over the same points, at fixed density (2,500 panoramas per km², about
- * 20 x 20 km per million).
+ * in-process grid search over the same points, at fixed density (2,500 panoramas per km², about 20
+ * x 20 km per million).
  *
  * <p>For each size it renders a street layout to a Parquet manifest (not timed), runs the
  * single-threaded baseline in this JVM, then the Spark floor of the mining phase ({@link
- * #sparkFloor}), then runs {@code submit/mine-tuples --master local[2]} as a separate process with a
- * fixed driver heap, in turns with the Python peer (a warm-up round, then {@code -Dbench.rounds},
+ * #sparkFloor}), then runs {@code submit/mine-tuples --master local[2]} as a separate process with
+ * a fixed driver heap, in turns with the Python peer (a warm-up round, then {@code -Dbench.rounds},
  * default 3), and prints the medians, their ratios and the job's peak memory.
  */
 public final class MiningBench {
@@ -45,7 +45,9 @@ public final class MiningBench {
 
   public static void main(String[] args) throws Exception {
     Path root = Path.of(System.getProperty("project.root", ".")).toAbsolutePath().normalize();
-    Path work = Path.of(System.getProperty("bench.dir", root.resolve("tests/target/bench-mining").toString()));
+    Path work =
+        Path.of(
+            System.getProperty("bench.dir", root.resolve("tests/target/bench-mining").toString()));
     String jobHeap = System.getProperty("bench.job.heap", "3g");
     List<Long> sizes = new ArrayList<>();
     for (String a : args) {
@@ -57,9 +59,21 @@ public final class MiningBench {
     String python = PythonPeer.find("scipy, pyarrow");
     List<String> peerLines = new ArrayList<>();
     List<String> report = new ArrayList<>();
-    report.add(String.format(Locale.ROOT, "%-10s %-11s %12s %12s %12s %12s %10s %10s %11s %12s %12s",
-        "panoramas", "area_km", "baseline_s", "floor_s", "job_mine_s", "job_total_s", "mine/base", "total/base", "floor/base",
-        "peak_heap_mb", "peak_rss_mb"));
+    report.add(
+        String.format(
+            Locale.ROOT,
+            "%-10s %-11s %12s %12s %12s %12s %10s %10s %11s %12s %12s",
+            "panoramas",
+            "area_km",
+            "baseline_s",
+            "floor_s",
+            "job_mine_s",
+            "job_total_s",
+            "mine/base",
+            "total/base",
+            "floor/base",
+            "peak_heap_mb",
+            "peak_rss_mb"));
     for (long size : sizes) {
       double sideM = Math.sqrt(size / PANORAMAS_PER_KM2) * 1000;
       StreetLayout layout = StreetLayout.sizedFor(size, sideM, sideM, 12, 1);
@@ -75,8 +89,12 @@ public final class MiningBench {
         long t0 = System.nanoTime();
         runJob(root, manifest, run, jobHeap);
         double jobWallS = (System.nanoTime() - t0) / 1e9;
-        Map<String, Object> summary = JobMain.fromJson(Files.readString(run.resolve("summary/mine-tuples.json")));
-        Map<String, Double> peer = python == null ? null : runPeer(python, manifest, work.resolve("peer-" + size), summary);
+        Map<String, Object> summary =
+            JobMain.fromJson(Files.readString(run.resolve("summary/mine-tuples.json")));
+        Map<String, Double> peer =
+            python == null
+                ? null
+                : runPeer(python, manifest, work.resolve("peer-" + size), summary);
         if (round > 0) {
           rounds.add(jobWallS, summary, peer);
         }
@@ -86,25 +104,46 @@ public final class MiningBench {
       Map<String, Object> memory = (Map<String, Object>) summary.get("driver_memory");
       double jobWallS = rounds.median("job_wall_s");
       double mineS = rounds.median("job_mining_s");
-      report.add(String.format(Locale.ROOT, "%-10d %-11s %12.2f %12.2f %12.2f %12.2f %10.2f %10.2f %11.2f %12s %12s",
-          images, String.format(Locale.ROOT, "%.0fx%.0f", sideM / 1000, sideM / 1000), baselineS, floorS, mineS, jobWallS,
-          mineS / baselineS, jobWallS / baselineS, floorS / baselineS, memory.get("peak_heap_mb"), memory.get("peak_rss_mb")));
+      report.add(
+          String.format(
+              Locale.ROOT,
+              "%-10d %-11s %12.2f %12.2f %12.2f %12.2f %10.2f %10.2f %11.2f %12s %12s",
+              images,
+              String.format(Locale.ROOT, "%.0fx%.0f", sideM / 1000, sideM / 1000),
+              baselineS,
+              floorS,
+              mineS,
+              jobWallS,
+              mineS / baselineS,
+              jobWallS / baselineS,
+              floorS / baselineS,
+              memory.get("peak_heap_mb"),
+              memory.get("peak_rss_mb")));
       System.err.println(report.get(0) + "\n" + report.get(report.size() - 1));
       if (python != null) {
         peerLines.add(peerLine(images, summary, rounds));
       }
     }
     System.out.println(BenchMachine.describe());
-    System.out.println("mining benchmark: local[2] job (driver heap " + jobHeap + ", median of " + ROUNDS
-        + " rounds after a warm-up, interleaved with the python peer's) vs single-threaded in-process grid search;"
-        + " floor: the mining phase's Spark work without the mining (count by split and role, write the panoramas), best of "
-        + FLOOR_RUNS + " in a warm local[2] session");
+    System.out.println(
+        "mining benchmark: local[2] job (driver heap "
+            + jobHeap
+            + ", median of "
+            + ROUNDS
+            + " rounds after a warm-up, interleaved with the python peer's) vs single-threaded"
+            + " in-process grid search; floor: the mining phase's Spark work without the mining"
+            + " (count by split and role, write the panoramas), best of "
+            + FLOOR_RUNS
+            + " in a warm local[2] session");
     report.forEach(System.out::println);
     if (python == null) {
-      System.out.println("python peer: not measured (no python3 with scipy and pyarrow; set NETVLAD_TORCH_PYTHON)");
+      System.out.println(
+          "python peer: not measured (no python3 with scipy and pyarrow; set"
+              + " NETVLAD_TORCH_PYTHON)");
     } else {
-      System.out.println("python peer (tests/bench/mining_peer.py: pyarrow + scipy cKDTree, one thread, same manifest, same tuples;"
-          + " whole processes, start-up included):");
+      System.out.println(
+          "python peer (tests/bench/mining_peer.py: pyarrow + scipy cKDTree, one thread, same"
+              + " manifest, same tuples; whole processes, start-up included):");
       peerLines.forEach(System.out::println);
     }
   }
@@ -144,34 +183,65 @@ public final class MiningBench {
    * Runs the Python peer on the manifest and checks that its counts equal the job's summary;
    * returns its phases and its whole-process wall time ({@code wall_s}).
    */
-  private static Map<String, Double> runPeer(String python, Path manifest, Path out, Map<String, Object> summary) throws Exception {
+  private static Map<String, Double> runPeer(
+      String python, Path manifest, Path out, Map<String, Object> summary) throws Exception {
     long t0 = System.nanoTime();
-    Map<String, Double> peer = new java.util.HashMap<>(
-        PythonPeer.run(PythonPeer.script(python, "mining_peer.py", 1, manifest.toString(), out.toString())));
+    Map<String, Double> peer =
+        new java.util.HashMap<>(
+            PythonPeer.run(
+                PythonPeer.script(
+                    python, "mining_peer.py", 1, manifest.toString(), out.toString())));
     peer.put("wall_s", (System.nanoTime() - t0) / 1e9);
     if (!peer.containsKey("queries_in")) {
       throw new IllegalStateException("the python peer failed on " + manifest);
     }
-    for (String key : List.of("queries_in", "queries_kept", "pairs_within_positive_radius", "pairs_within_negative_radius")) {
+    for (String key :
+        List.of(
+            "queries_in",
+            "queries_kept",
+            "pairs_within_positive_radius",
+            "pairs_within_negative_radius")) {
       long job = ((Number) summary.get(key)).longValue();
       long theirs = peer.get(key).longValue();
       if (job != theirs) {
-        throw new IllegalStateException(key + ": the job counted " + job + ", the python peer " + theirs + " (" + manifest + ")");
+        throw new IllegalStateException(
+            key
+                + ": the job counted "
+                + job
+                + ", the python peer "
+                + theirs
+                + " ("
+                + manifest
+                + ")");
       }
     }
     return peer;
   }
 
-  /** A line of the whole-process times and phases, medians over the rounds, with the job / peer ratios. */
+  /**
+   * A line of the whole-process times and phases, medians over the rounds, with the job / peer
+   * ratios.
+   */
   private static String peerLine(long images, Map<String, Object> summary, Rounds r) {
-    return String.format(Locale.ROOT, "  %,d panoramas, counts equal (%,d pairs <= 10 m, %,d <= 25 m): whole process job %.1f s / peer %.1f s"
-            + " = %.1fx (median of the rounds' ratios %.2fx, rounds %s); ingest %.1f s / peer read %.2f s = %.1fx;"
-            + " mining %.1f s / peer mine + write %.2f s = %.1fx",
-        images, ((Number) summary.get("pairs_within_positive_radius")).longValue(),
-        ((Number) summary.get("pairs_within_negative_radius")).longValue(), r.median("job_wall_s"), r.median("peer_wall_s"),
-        r.median("job_wall_s") / r.median("peer_wall_s"), r.median("ratio_wall"), rounded(r.values.get("ratio_wall")),
-        r.median("job_ingest_s"), r.median("peer_read_s"), r.median("job_ingest_s") / r.median("peer_read_s"),
-        r.median("job_mining_s"), r.median("peer_mine_s"), r.median("job_mining_s") / r.median("peer_mine_s"));
+    return String.format(
+        Locale.ROOT,
+        "  %,d panoramas, counts equal (%,d pairs <= 10 m, %,d <= 25 m): whole process job %.1f s /"
+            + " peer %.1f s = %.1fx (median of the rounds' ratios %.2fx, rounds %s); ingest %.1f s"
+            + " / peer read %.2f s = %.1fx; mining %.1f s / peer mine + write %.2f s = %.1fx",
+        images,
+        ((Number) summary.get("pairs_within_positive_radius")).longValue(),
+        ((Number) summary.get("pairs_within_negative_radius")).longValue(),
+        r.median("job_wall_s"),
+        r.median("peer_wall_s"),
+        r.median("job_wall_s") / r.median("peer_wall_s"),
+        r.median("ratio_wall"),
+        rounded(r.values.get("ratio_wall")),
+        r.median("job_ingest_s"),
+        r.median("peer_read_s"),
+        r.median("job_ingest_s") / r.median("peer_read_s"),
+        r.median("job_mining_s"),
+        r.median("peer_mine_s"),
+        r.median("job_mining_s") / r.median("peer_mine_s"));
   }
 
   private static String rounded(List<Double> values) {
@@ -200,7 +270,9 @@ public final class MiningBench {
         .getOrCreate();
   }
 
-  /** The bench manifest of about {@code size} panoramas under {@code work}, written unless there. */
+  /**
+   * The bench manifest of about {@code size} panoramas under {@code work}, written unless there.
+   */
   static Path manifestFor(Path work, long size) {
     Path manifest = work.resolve("layout-" + size + ".parquet");
     if (!Files.exists(manifest.resolve("_SUCCESS"))) {
@@ -222,8 +294,16 @@ public final class MiningBench {
                   s -> {
                     List<Row> r = new ArrayList<>();
                     for (StreetLayout.LayoutImage i : layout.street(s)) {
-                      r.add(RowFactory.create(i.imageId(), i.imageId() + ".jpg", EASTING0 + i.eastM(), NORTHING0 + i.northM(),
-                          "17T", i.role().text(), i.split().text(), Date.valueOf(i.capturedAt())));
+                      r.add(
+                          RowFactory.create(
+                              i.imageId(),
+                              i.imageId() + ".jpg",
+                              EASTING0 + i.eastM(),
+                              NORTHING0 + i.northM(),
+                              "17T",
+                              i.role().text(),
+                              i.split().text(),
+                              Date.valueOf(i.capturedAt())));
                     }
                     return r.iterator();
                   });
@@ -252,7 +332,11 @@ public final class MiningBench {
       for (int run = 0; run < FLOOR_RUNS; run++) {
         long t0 = System.nanoTime();
         panoramas.groupBy("split", "role").count().collectAsList();
-        panoramas.write().mode(SaveMode.Overwrite).option("parquet.enable.dictionary", "false").partitionBy("split")
+        panoramas
+            .write()
+            .mode(SaveMode.Overwrite)
+            .option("parquet.enable.dictionary", "false")
+            .partitionBy("split")
             .parquet(out.toString());
         double seconds = (System.nanoTime() - t0) / 1e9;
         System.err.printf(Locale.ROOT, "floor run %d: %.2f s%n", run + 1, seconds);
@@ -275,9 +359,15 @@ public final class MiningBench {
       for (StreetLayout.LayoutImage i : layout.street(s)) {
         String split = i.split().text();
         boolean isQuery = i.role() == Role.QUERY;
-        List<SitePoint> list = (isQuery ? queries : db).computeIfAbsent(split, k -> new ArrayList<>());
-        list.add(new SitePoint(i.imageId(), isQuery ? -1 : list.size(), EASTING0 + i.eastM(), NORTHING0 + i.northM(),
-            (int) i.capturedAt().toEpochDay()));
+        List<SitePoint> list =
+            (isQuery ? queries : db).computeIfAbsent(split, k -> new ArrayList<>());
+        list.add(
+            new SitePoint(
+                i.imageId(),
+                isQuery ? -1 : list.size(),
+                EASTING0 + i.eastM(),
+                NORTHING0 + i.northM(),
+                (int) i.capturedAt().toEpochDay()));
       }
     }
     TupleMiner miner = new TupleMiner(new MiningParams(10, 25, false));
@@ -291,17 +381,31 @@ public final class MiningBench {
         }
       }
       seconds[run] = (System.nanoTime() - t0) / 1e9;
-      System.err.printf(Locale.ROOT, "baseline run %d: %,d queries kept in %.2f s%n", run + 1, kept, seconds[run]);
+      System.err.printf(
+          Locale.ROOT,
+          "baseline run %d: %,d queries kept in %.2f s%n",
+          run + 1,
+          kept,
+          seconds[run]);
     }
     java.util.Arrays.sort(seconds);
     return seconds[BASELINE_RUNS / 2];
   }
 
-  static void runJob(Path root, Path manifest, Path run, String heap) throws IOException, InterruptedException {
+  static void runJob(Path root, Path manifest, Path run, String heap)
+      throws IOException, InterruptedException {
     ProcessBuilder pb =
         new ProcessBuilder(
-                "bash", root.resolve("submit/mine-tuples").toString(), "--master", "local[2]", "--",
-                "--run", run.toString(), "--input", manifest.toString(), "--overwrite")
+                "bash",
+                root.resolve("submit/mine-tuples").toString(),
+                "--master",
+                "local[2]",
+                "--",
+                "--run",
+                run.toString(),
+                "--input",
+                manifest.toString(),
+                "--overwrite")
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .redirectError(ProcessBuilder.Redirect.INHERIT);
     pb.environment().remove("SPARK_HOME");

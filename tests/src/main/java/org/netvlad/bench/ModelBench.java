@@ -12,6 +12,17 @@ import java.util.Map;
 import java.util.Random;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.ResetPolicy;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Nesterovs;
 import org.netvlad.common.layout.StreetLayout;
 import org.netvlad.common.model.ClusterInit;
 import org.netvlad.common.model.ImageTensors;
@@ -24,17 +35,6 @@ import org.netvlad.common.model.TupleBatch;
 import org.netvlad.common.render.Captures;
 import org.netvlad.common.render.City;
 import org.netvlad.common.render.Renderer;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
-import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
-import org.nd4j.linalg.api.memory.enums.LearningPolicy;
-import org.nd4j.linalg.api.memory.enums.ResetPolicy;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Nesterovs;
 
 /**
  * {@code submit/bench model}: the default network (small backbone + NetVLAD K=64, 3x120x160 input)
@@ -44,14 +44,14 @@ import org.nd4j.linalg.learning.config.Nesterovs;
  * <ul>
  *   <li>forward (descriptor extraction) images/s, batches of 48;
  *   <li>training images/s: one step = 4 tuples of 1 query + 1 positive + 10 negatives (48 images);
- *   <li>the share of a training step taken by the NetVLAD layer (forward + backward, the same
- *       calls the network makes) and the loss;
+ *   <li>the share of a training step taken by the NetVLAD layer (forward + backward, the same calls
+ *       the network makes) and the loss;
  *   <li>raw ND4J float GEMM GFLOP/s on the same threads, as the machine's yardstick.
  * </ul>
  *
- * <p>PyTorch runs the same network and step when a Python with torch is found. With
- * {@code -Dbench.rounds=N} all settings run in N interleaved rounds; the table gives medians, and
- * for each thread count the ratio of ours (default malloc) to PyTorch's best, round by round.
+ * <p>PyTorch runs the same network and step when a Python with torch is found. With {@code
+ * -Dbench.rounds=N} all settings run in N interleaved rounds; the table gives medians, and for each
+ * thread count the ratio of ours (default malloc) to PyTorch's best, round by round.
  */
 public final class ModelBench {
   private static final int TUPLES = 4;
@@ -59,14 +59,16 @@ public final class ModelBench {
   private static final int BATCH = TUPLES * TupleBatch.rowsPerTuple(1, NEGATIVES);
 
   /** OpenMP thread counts measured: -Dbench.threads=1,2 (the default). */
-  private static final List<String> THREADS = List.of(System.getProperty("bench.threads", "1,2").split(","));
+  private static final List<String> THREADS =
+      List.of(System.getProperty("bench.threads", "1,2").split(","));
 
   private ModelBench() {}
 
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("--child")) {
       StringBuilder line = new StringBuilder("RESULT");
-      measure(Integer.parseInt(args[1])).forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
+      measure(Integer.parseInt(args[1]))
+          .forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
       System.out.println(line);
       return;
     }
@@ -74,7 +76,8 @@ public final class ModelBench {
     int rounds = Integer.parseInt(System.getProperty("bench.rounds", "1"));
     String python = PythonPeer.find("torch");
     List<Setting> settings = new ArrayList<>();
-    for (String allocator : TCMALLOC == null ? List.of("default", "plain") : List.of("default", "plain", "tcmalloc")) {
+    for (String allocator :
+        TCMALLOC == null ? List.of("default", "plain") : List.of("default", "plain", "tcmalloc")) {
       for (String threads : THREADS) {
         settings.add(new Setting(false, Integer.parseInt(threads), allocator));
       }
@@ -90,38 +93,77 @@ public final class ModelBench {
     Map<Setting, List<Map<String, Double>>> results = new LinkedHashMap<>();
     for (int round = 1; round <= rounds; round++) {
       for (Setting setting : settings) {
-        Map<String, Double> r = setting.torch() ? torchChild(python, setting, seconds) : child(setting.threads(), setting.allocator(), seconds);
+        Map<String, Double> r =
+            setting.torch()
+                ? torchChild(python, setting, seconds)
+                : child(setting.threads(), setting.allocator(), seconds);
         results.computeIfAbsent(setting, k -> new ArrayList<>()).add(r);
         System.err.println("round " + round + " " + setting + ": " + r);
       }
     }
 
     List<String> lines = new ArrayList<>();
-    lines.add(String.format(Locale.ROOT, "%-8s %-14s %8s %10s %9s %9s %11s %9s", "threads", "malloc", "forward/s",
-        "train/s", "netvlad%", "loss%", "gemm_gflops", "step_ms"));
+    lines.add(
+        String.format(
+            Locale.ROOT,
+            "%-8s %-14s %8s %10s %9s %9s %11s %9s",
+            "threads",
+            "malloc",
+            "forward/s",
+            "train/s",
+            "netvlad%",
+            "loss%",
+            "gemm_gflops",
+            "step_ms"));
     for (Setting setting : settings) {
       List<Map<String, Double>> r = results.get(setting);
       if (setting.torch()) {
-        lines.add(String.format(Locale.ROOT, "%-8s %-14s %8.1f %10.1f   (PyTorch %s, same network and step)", setting.threads(),
-            "torch/" + setting.allocator(), median(r, "forward_images_per_s"), median(r, "train_images_per_s"), python));
+        lines.add(
+            String.format(
+                Locale.ROOT,
+                "%-8s %-14s %8.1f %10.1f   (PyTorch %s, same network and step)",
+                setting.threads(),
+                "torch/" + setting.allocator(),
+                median(r, "forward_images_per_s"),
+                median(r, "train_images_per_s"),
+                python));
       } else {
-        lines.add(String.format(Locale.ROOT, "%-8s %-14s %8.1f %10.1f %9.1f %9.1f %11.1f %9.1f", setting.threads(), setting.allocator(),
-            median(r, "forward_images_per_s"), median(r, "train_images_per_s"), median(r, "netvlad_share_pct"),
-            median(r, "loss_share_pct"), median(r, "gemm_gflops"), median(r, "step_ms")));
+        lines.add(
+            String.format(
+                Locale.ROOT,
+                "%-8s %-14s %8.1f %10.1f %9.1f %9.1f %11.1f %9.1f",
+                setting.threads(),
+                setting.allocator(),
+                median(r, "forward_images_per_s"),
+                median(r, "train_images_per_s"),
+                median(r, "netvlad_share_pct"),
+                median(r, "loss_share_pct"),
+                median(r, "gemm_gflops"),
+                median(r, "step_ms")));
       }
     }
     if (python == null) {
       lines.add("pytorch: not measured (no python3 with torch found; set NETVLAD_TORCH_PYTHON)");
     } else {
       for (String threads : THREADS) {
-        lines.add(ratioLine(results, Integer.parseInt(threads), "train_images_per_s", "training", rounds));
-        lines.add(ratioLine(results, Integer.parseInt(threads), "forward_images_per_s", "forward", rounds));
+        lines.add(
+            ratioLine(
+                results, Integer.parseInt(threads), "train_images_per_s", "training", rounds));
+        lines.add(
+            ratioLine(
+                results, Integer.parseInt(threads), "forward_images_per_s", "forward", rounds));
       }
     }
     System.out.println(BenchMachine.describe());
-    System.out.println("model benchmark: small backbone + NetVLAD K=64, 3x120x160, training step = " + TUPLES
-        + " tuples x (1 query + 1 positive + " + NEGATIVES + " negatives) = " + BATCH + " images; "
-        + (rounds == 1 ? "one round" : "medians of " + rounds + " interleaved rounds"));
+    System.out.println(
+        "model benchmark: small backbone + NetVLAD K=64, 3x120x160, training step = "
+            + TUPLES
+            + " tuples x (1 query + 1 positive + "
+            + NEGATIVES
+            + " negatives) = "
+            + BATCH
+            + " images; "
+            + (rounds == 1 ? "one round" : "medians of " + rounds + " interleaved rounds"));
     lines.forEach(System.out::println);
   }
 
@@ -137,7 +179,12 @@ public final class ModelBench {
    * Ours with our default allocator settings against PyTorch's best allocator, at the same thread
    * count: the ratio in each round (both measured minutes apart at most), and its median.
    */
-  private static String ratioLine(Map<Setting, List<Map<String, Double>>> results, int threads, String key, String what, int rounds) {
+  private static String ratioLine(
+      Map<Setting, List<Map<String, Double>>> results,
+      int threads,
+      String key,
+      String what,
+      int rounds) {
     List<Double> ratios = new ArrayList<>();
     for (int round = 0; round < rounds; round++) {
       double torchBest = 0;
@@ -157,8 +204,13 @@ public final class ModelBench {
     }
     StringBuilder perRound = new StringBuilder();
     ratios.forEach(r -> perRound.append(String.format(Locale.ROOT, " %.2f", r)));
-    return String.format(Locale.ROOT, "%s, %d thread(s): ours (default malloc) / PyTorch's best = %.2f (median; rounds:%s)",
-        what, threads, medianOf(ratios), perRound);
+    return String.format(
+        Locale.ROOT,
+        "%s, %d thread(s): ours (default malloc) / PyTorch's best = %.2f (median; rounds:%s)",
+        what,
+        threads,
+        medianOf(ratios),
+        perRound);
   }
 
   private static double median(List<Map<String, Double>> results, String key) {
@@ -176,9 +228,15 @@ public final class ModelBench {
   }
 
   /** The same network and step in PyTorch; empty values (NaN) if its run fails. */
-  private static Map<String, Double> torchChild(String python, Setting setting, int seconds) throws Exception {
-    ProcessBuilder pb = PythonPeer.script(python, "torch_model_bench.py", setting.threads(), String.valueOf(setting.threads()),
-        String.valueOf(seconds / 2.0));
+  private static Map<String, Double> torchChild(String python, Setting setting, int seconds)
+      throws Exception {
+    ProcessBuilder pb =
+        PythonPeer.script(
+            python,
+            "torch_model_bench.py",
+            setting.threads(),
+            String.valueOf(setting.threads()),
+            String.valueOf(seconds / 2.0));
     allocator(pb, setting.allocator());
     return PythonPeer.run(pb);
   }
@@ -192,9 +250,15 @@ public final class ModelBench {
     return java.nio.file.Files.isRegularFile(Path.of(path)) ? path : null;
   }
 
-  /** glibc malloc's settings that submit/lib/common.sh sets by default, as environment variables. */
+  /**
+   * glibc malloc's settings that submit/lib/common.sh sets by default, as environment variables.
+   */
   private static final List<String> MALLOC_SETTINGS =
-      List.of("MALLOC_ARENA_MAX", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_");
+      List.of(
+          "MALLOC_ARENA_MAX",
+          "MALLOC_MMAP_THRESHOLD_",
+          "MALLOC_TRIM_THRESHOLD_",
+          "MALLOC_TOP_PAD_");
 
   /**
    * Sets the allocator of a child process: glibc with the settings submit/ starts this benchmark
@@ -204,7 +268,8 @@ public final class ModelBench {
     if (allocator.equals("default")) {
       for (String name : MALLOC_SETTINGS) {
         if (System.getenv(name) == null) {
-          throw new IllegalStateException(name + " is not set: run this benchmark through submit/bench");
+          throw new IllegalStateException(
+              name + " is not set: run this benchmark through submit/bench");
         }
       }
       return;
@@ -216,7 +281,8 @@ public final class ModelBench {
   }
 
   /** Runs the measurement in a fresh JVM: OpenMP and malloc settings only take effect at start. */
-  private static Map<String, Double> child(int threads, String allocator, int seconds) throws Exception {
+  private static Map<String, Double> child(int threads, String allocator, int seconds)
+      throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
@@ -231,7 +297,8 @@ public final class ModelBench {
     allocator(pb, allocator);
     Process p = pb.start();
     String result = null;
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = r.readLine()) != null; ) {
         if (line.startsWith("RESULT ")) {
           result = line.substring(7);
@@ -239,7 +306,8 @@ public final class ModelBench {
       }
     }
     if (p.waitFor() != 0 || result == null) {
-      throw new IllegalStateException("benchmark child (threads " + threads + ") failed with exit code " + p.exitValue());
+      throw new IllegalStateException(
+          "benchmark child (threads " + threads + ") failed with exit code " + p.exitValue());
     }
     Map<String, Double> values = new LinkedHashMap<>();
     for (String pair : result.trim().split(" ")) {
@@ -251,9 +319,16 @@ public final class ModelBench {
 
   private static Map<String, Object> measure(int seconds) {
     ModelSpec spec = ModelSpec.defaults();
-    MultiLayerNetwork net = Networks.create(spec, new Networks.Training(new Nesterovs(1e-3, 0.9), 1e-3, 1), DataType.FLOAT);
+    MultiLayerNetwork net =
+        Networks.create(
+            spec, new Networks.Training(new Nesterovs(1e-3, 0.9), 1e-3, 1), DataType.FLOAT);
     INDArray images = renderedImages(BATCH, spec);
-    ClusterInit.initialise(net, ClusterInit.sampleFeatures(net, images, 100, new Random(1)), ClusterInit.Variant.V1, 30, 1);
+    ClusterInit.initialise(
+        net,
+        ClusterInit.sampleFeatures(net, images, 100, new Random(1)),
+        ClusterInit.Variant.V1,
+        30,
+        1);
     INDArray labels = TupleBatch.labels(TUPLES, 1, NEGATIVES, DataType.FLOAT);
     DataSet step = new DataSet(images, labels);
 
@@ -270,14 +345,27 @@ public final class ModelBench {
     INDArray dOut = Nd4j.randn(DataType.FLOAT, BATCH, spec.descriptorLength()).muli(1e-3);
     // What the layer computes in fit: one forward pass, kept for the backward pass, with the
     // intermediates in a reused workspace as DL4J's (not freshly allocated memory each call).
-    double layerS = 1 / rate(budget / 2, () -> {
-      try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(LAYER_WORKSPACE, "bench-netvlad")) {
-        NetVladMath.backward(NetVladMath.forward(features, w, b, c, false), w, c, false, dOut);
-      }
-    });
+    double layerS =
+        1
+            / rate(
+                budget / 2,
+                () -> {
+                  try (MemoryWorkspace ws =
+                      Nd4j.getWorkspaceManager()
+                          .getAndActivateWorkspace(LAYER_WORKSPACE, "bench-netvlad")) {
+                    NetVladMath.backward(
+                        NetVladMath.forward(features, w, b, c, false), w, c, false, dOut);
+                  }
+                });
     INDArray descriptors = net.output(images, false);
     TripletRankingLoss loss = new TripletRankingLoss(0.1);
-    double lossS = 1 / rate(budget / 4, () -> loss.computeGradientAndScore(labels, descriptors, new ActivationIdentity(), null, false));
+    double lossS =
+        1
+            / rate(
+                budget / 4,
+                () ->
+                    loss.computeGradientAndScore(
+                        labels, descriptors, new ActivationIdentity(), null, false));
     double gemm = gemmGflops(budget / 4);
 
     Map<String, Object> out = new LinkedHashMap<>();
@@ -325,8 +413,11 @@ public final class ModelBench {
     for (int s = 0; s < layout.streetCount() && images.size() < count; s++) {
       for (StreetLayout.LayoutImage image : layout.street(s)) {
         if (images.size() < count) {
-          images.add(ImageTensors.fromPixels(renderer.render(Captures.of(image, 3, spec.widthPx(), spec.heightPx())),
-              spec.widthPx(), spec.heightPx()));
+          images.add(
+              ImageTensors.fromPixels(
+                  renderer.render(Captures.of(image, 3, spec.widthPx(), spec.heightPx())),
+                  spec.widthPx(),
+                  spec.heightPx()));
         }
       }
     }

@@ -25,8 +25,12 @@ final class PythonPeer {
     candidates.add("/usr/bin/python3");
     for (String candidate : candidates) {
       try {
-        if (new ProcessBuilder(candidate, "-c", "import " + module).redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor() == 0) {
+        if (new ProcessBuilder(candidate, "-c", "import " + module)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start()
+                .waitFor()
+            == 0) {
           return candidate;
         }
       } catch (IOException e) {
@@ -38,19 +42,29 @@ final class PythonPeer {
 
   /** A script of tests/bench/ run with its arguments, OMP_NUM_THREADS set to threads. */
   static ProcessBuilder script(String python, String name, int threads, String... args) {
-    List<String> cmd = new ArrayList<>(List.of(python, Path.of(System.getProperty("project.root", ".")).resolve("tests/bench").resolve(name).toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                python,
+                Path.of(System.getProperty("project.root", "."))
+                    .resolve("tests/bench")
+                    .resolve(name)
+                    .toString()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().put("OMP_NUM_THREADS", String.valueOf(threads));
     return pb;
   }
 
-  /** The script's RESULT values; empty (with a line on stderr) if it fails. Its stderr goes to ours. */
+  /**
+   * The script's RESULT values; empty (with a line on stderr) if it fails. Its stderr goes to ours.
+   */
   static Map<String, Double> run(ProcessBuilder pb) throws IOException, InterruptedException {
     Process p = pb.redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     Map<String, Double> r = new LinkedHashMap<>();
-    String result = out.lines().filter(l -> l.startsWith("RESULT")).reduce((a, b) -> b).orElse(null);
+    String result =
+        out.lines().filter(l -> l.startsWith("RESULT")).reduce((a, b) -> b).orElse(null);
     if (p.waitFor() != 0 || result == null) {
       System.err.println(pb.command() + ": failed with exit code " + p.exitValue());
       return r;

@@ -38,23 +38,38 @@ public final class StandaloneCluster implements AutoCloseable {
     this.url = url;
   }
 
-  /** Starts a master and a worker with {@code cores} cores and {@code memory} (e.g. "6g"); waits until the worker has registered. */
-  public static StandaloneCluster start(Path projectRoot, int cores, String memory, Path logs) throws IOException, InterruptedException {
+  /**
+   * Starts a master and a worker with {@code cores} cores and {@code memory} (e.g. "6g"); waits
+   * until the worker has registered.
+   */
+  public static StandaloneCluster start(Path projectRoot, int cores, String memory, Path logs)
+      throws IOException, InterruptedException {
     return start(projectRoot, new Options(1, cores, memory, null), logs);
   }
 
   /** Starts a master and the workers; waits until every worker has registered. */
-  public static StandaloneCluster start(Path projectRoot, Options options, Path logs) throws IOException, InterruptedException {
+  public static StandaloneCluster start(Path projectRoot, Options options, Path logs)
+      throws IOException, InterruptedException {
     Path sparkHome = projectRoot.resolve("spark-runtime/target/spark-home");
     if (!Files.isDirectory(sparkHome.resolve("jars"))) {
-      throw new IllegalStateException("no Spark runtime at " + sparkHome + ": build first (mvn -DskipTests package)");
+      throw new IllegalStateException(
+          "no Spark runtime at " + sparkHome + ": build first (mvn -DskipTests package)");
     }
     Files.createDirectories(logs);
     int port = freePort();
-    StandaloneCluster cluster = new StandaloneCluster(sparkHome, logs, options, "spark://127.0.0.1:" + port);
+    StandaloneCluster cluster =
+        new StandaloneCluster(sparkHome, logs, options, "spark://127.0.0.1:" + port);
     try {
-      cluster.master = cluster.launch(logs.resolve("master.log"), "org.apache.spark.deploy.master.Master",
-          "--host", "127.0.0.1", "--port", Integer.toString(port), "--webui-port", Integer.toString(freePort()));
+      cluster.master =
+          cluster.launch(
+              logs.resolve("master.log"),
+              "org.apache.spark.deploy.master.Master",
+              "--host",
+              "127.0.0.1",
+              "--port",
+              Integer.toString(port),
+              "--webui-port",
+              Integer.toString(freePort()));
       for (int i = 0; i < options.workers(); i++) {
         cluster.addWorker();
       }
@@ -65,27 +80,50 @@ public final class StandaloneCluster implements AutoCloseable {
     return cluster;
   }
 
-  /** Starts one more worker (its log is {@code worker-<i>.log}) and waits until it has registered. */
+  /**
+   * Starts one more worker (its log is {@code worker-<i>.log}) and waits until it has registered.
+   */
   public void addWorker() throws IOException, InterruptedException {
     int i = workers.size();
     Path log = logs.resolve("worker-" + i + ".log");
-    workers.add(launch(log, "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--cores",
-        Integer.toString(options.coresPerWorker()), "--memory", options.memoryPerWorker(), "--webui-port", Integer.toString(freePort()),
-        "--work-dir", logs.resolve("work-" + i).toString(), url));
+    workers.add(
+        launch(
+            log,
+            "org.apache.spark.deploy.worker.Worker",
+            "--host",
+            "127.0.0.1",
+            "--cores",
+            Integer.toString(options.coresPerWorker()),
+            "--memory",
+            options.memoryPerWorker(),
+            "--webui-port",
+            Integer.toString(freePort()),
+            "--work-dir",
+            logs.resolve("work-" + i).toString(),
+            url));
     long deadline = System.nanoTime() + 120_000_000_000L;
-    while (!(Files.exists(log) && Files.readString(log).contains("Successfully registered with master"))) {
+    while (!(Files.exists(log)
+        && Files.readString(log).contains("Successfully registered with master"))) {
       if (System.nanoTime() > deadline || !workers.get(i).isAlive()) {
-        throw new IllegalStateException("worker " + i + " did not register with " + url + " within 120 s; see " + log);
+        throw new IllegalStateException(
+            "worker " + i + " did not register with " + url + " within 120 s; see " + log);
       }
       Thread.sleep(500);
     }
   }
 
   private Process launch(Path log, String mainClass, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
     for (String flag : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (flag.startsWith("--add-opens") || flag.startsWith("-XX:+IgnoreUnrecognizedVMOptions") || flag.startsWith("-Djdk.reflect")
-          || flag.startsWith("-Dio.netty")) { // Spark's own INFO logging: the worker's registration line is awaited
+      if (flag.startsWith("--add-opens")
+          || flag.startsWith("-XX:+IgnoreUnrecognizedVMOptions")
+          || flag.startsWith("-Djdk.reflect")
+          || flag.startsWith(
+              "-Dio.netty")) { // Spark's own INFO logging: the worker's registration line is
+        // awaited
         command.add(flag);
       }
     }
@@ -94,7 +132,8 @@ public final class StandaloneCluster implements AutoCloseable {
     if (options.properties() != null) {
       command.addAll(List.of("--properties-file", options.properties().toString()));
     }
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("SPARK_HOME", sparkHome.toString());
     pb.environment().put("SPARK_SCALA_VERSION", "2.12");
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
@@ -115,7 +154,10 @@ public final class StandaloneCluster implements AutoCloseable {
     return workers.get(i).toHandle();
   }
 
-  /** Kills worker {@code i}'s JVM with SIGKILL, as a crashed machine would lose it; its executors lose their worker. */
+  /**
+   * Kills worker {@code i}'s JVM with SIGKILL, as a crashed machine would lose it; its executors
+   * lose their worker.
+   */
   public void killWorker(int i) throws InterruptedException {
     workers.get(i).destroyForcibly();
     workers.get(i).waitFor();

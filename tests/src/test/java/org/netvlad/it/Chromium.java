@@ -18,8 +18,10 @@ final class Chromium {
   /** Skips the calling test, saying why, when there is no Chromium to look with. */
   static Path require() {
     Optional<Path> found = onPath();
-    Assumptions.assumeTrue(found.isPresent(),
-        "no chromium on the PATH (Debian: apt-get install chromium; .ci/run installs it): the report is not checked in a browser");
+    Assumptions.assumeTrue(
+        found.isPresent(),
+        "no chromium on the PATH (Debian: apt-get install chromium; .ci/run installs it): the"
+            + " report is not checked in a browser");
     return found.get();
   }
 
@@ -42,15 +44,32 @@ final class Chromium {
     return Files.readString(out);
   }
 
-  private static void run(Path chromium, Path scratch, Path stdout, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-        "--user-data-dir=" + Files.createDirectories(scratch.resolve("profile"))));
+  private static void run(Path chromium, Path scratch, Path stdout, String... args)
+      throws Exception {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                chromium.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--user-data-dir=" + Files.createDirectories(scratch.resolve("profile"))));
     command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(scratch.resolve("chromium.log").toFile()).start();
+    Process p =
+        new ProcessBuilder(command)
+            .redirectOutput(stdout.toFile())
+            .redirectError(scratch.resolve("chromium.log").toFile())
+            .start();
     if (!p.waitFor(120, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new AssertionError("chromium took over 120 s on " + String.join(" ", args));
     }
-    assertEquals(0, p.exitValue(), "chromium " + String.join(" ", args) + ": " + Files.readString(scratch.resolve("chromium.log")));
+    assertEquals(
+        0,
+        p.exitValue(),
+        "chromium "
+            + String.join(" ", args)
+            + ": "
+            + Files.readString(scratch.resolve("chromium.log")));
   }
 }

@@ -27,7 +27,10 @@ import org.netvlad.jobs.descriptors.DistributedRecall;
 class DistributedSearchIT extends SparkTestBase {
   private static final double RADIUS_M = 25;
 
-  /** The n nearest database indices by brute force: squared distance in double, ties to the lower index. */
+  /**
+   * The n nearest database indices by brute force: squared distance in double, ties to the lower
+   * index.
+   */
   private static long[] bruteTopN(float[] q, float[][] db, long[] dbIndex, int n) {
     int k = Math.min(n, db.length);
     long[] best = new long[k];
@@ -60,7 +63,8 @@ class DistributedSearchIT extends SparkTestBase {
     Random random = new Random(17);
     int dims = 16;
     int n = 20;
-    // values in quarters: every dot product and squared distance is exact in float, so ties are exact
+    // values in quarters: every dot product and squared distance is exact in float, so ties are
+    // exact
     float[][] db = new float[700][dims];
     for (float[] row : db) {
       for (int t = 0; t < dims; t++) {
@@ -68,11 +72,14 @@ class DistributedSearchIT extends SparkTestBase {
       }
     }
     for (int j = 0; j < 100; j++) {
-      db[600 + j] = db[random.nextInt(600)].clone(); // exact duplicates: equal distances, the lower index first
+      db[600 + j] =
+          db[random.nextInt(600)]
+              .clone(); // exact duplicates: equal distances, the lower index first
     }
     float[][] queries = new float[120][];
     for (int i = 0; i < queries.length; i++) {
-      queries[i] = db[random.nextInt(db.length)].clone(); // ties with the copy and with its duplicates
+      queries[i] =
+          db[random.nextInt(db.length)].clone(); // ties with the copy and with its duplicates
       if (i % 3 == 1) {
         queries[i][random.nextInt(dims)] += 0.25f;
       }
@@ -98,19 +105,30 @@ class DistributedSearchIT extends SparkTestBase {
       queryItems.add(new DistributedRecall.Item(i, queries[i], qXy[i][0], qXy[i][1]));
     }
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    // 9 database partitions of uneven size: 350 rows with 7 blocks of 50 in one, 3 rows in another, one empty
+    // 9 database partitions of uneven size: 350 rows with 7 blocks of 50 in one, 3 rows in another,
+    // one empty
     int[] bounds = {0, 350, 353, 353, 370, 500, 501, 640, 690, 700};
     List<ArrayList<DistributedRecall.Item>> parts = new ArrayList<>();
     for (int p = 0; p + 1 < bounds.length; p++) {
       parts.add(new ArrayList<>(dbItems.subList(bounds[p], bounds[p + 1])));
     }
-    JavaRDD<DistributedRecall.Item> dbRdd = sc.parallelize(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8), 9).flatMap(p -> parts.get(p).iterator());
+    JavaRDD<DistributedRecall.Item> dbRdd =
+        sc.parallelize(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8), 9).flatMap(p -> parts.get(p).iterator());
     JavaRDD<DistributedRecall.Item> queryRdd = sc.parallelize(queryItems, 3);
-    // queries broadcast to the database's tasks (they fit), and paired block by block (broadcast limit 0)
+    // queries broadcast to the database's tasks (they fit), and paired block by block (broadcast
+    // limit 0)
     int[] firstCorrect = null;
     for (long broadcastBytes : new long[] {DistributedRecall.BROADCAST_QUERY_BYTES, 0}) {
-      firstCorrect = assertTopNIsBruteForce(DistributedRecall.topN(queryRdd, dbRdd, n, RADIUS_M, 50, broadcastBytes).collectAsMap(),
-          queries, db, dbIndex, qXy, dbXy, n);
+      firstCorrect =
+          assertTopNIsBruteForce(
+              DistributedRecall.topN(queryRdd, dbRdd, n, RADIUS_M, 50, broadcastBytes)
+                  .collectAsMap(),
+              queries,
+              db,
+              dbIndex,
+              qXy,
+              dbXy,
+              n);
     }
     int[] ns = {1, 5, 10, 20};
     double[] recall = DistributedRecall.recall(queryRdd, dbRdd, ns, RADIUS_M, 50);
@@ -121,18 +139,30 @@ class DistributedSearchIT extends SparkTestBase {
       }
       assertEquals((double) hits / queries.length, recall[k], 1e-12, "Recall@" + ns[k]);
     }
-    assertTrue(Arrays.stream(firstCorrect).filter(r -> r > 1).count() > 5, "sanity: some queries are found below rank 1");
+    assertTrue(
+        Arrays.stream(firstCorrect).filter(r -> r > 1).count() > 5,
+        "sanity: some queries are found below rank 1");
   }
 
-  /** Each query's list equals the brute-force top n (database index i at position (i - 3) / 5); returns the first correct ranks. */
-  private static int[] assertTopNIsBruteForce(Map<Long, TopList> top, float[][] queries, float[][] db, long[] dbIndex, double[][] qXy,
-      double[][] dbXy, int n) {
+  /**
+   * Each query's list equals the brute-force top n (database index i at position (i - 3) / 5);
+   * returns the first correct ranks.
+   */
+  private static int[] assertTopNIsBruteForce(
+      Map<Long, TopList> top,
+      float[][] queries,
+      float[][] db,
+      long[] dbIndex,
+      double[][] qXy,
+      double[][] dbXy,
+      int n) {
     assertEquals(queries.length, top.size());
     int[] firstCorrect = new int[queries.length];
     for (int i = 0; i < queries.length; i++) {
       long[] expected = bruteTopN(queries[i], db, dbIndex, n);
       TopList got = top.get((long) i);
-      assertArrayEquals(expected, got.dbIndices(), "query " + i + ": top " + n + " database indices");
+      assertArrayEquals(
+          expected, got.dbIndices(), "query " + i + ": top " + n + " database indices");
       for (int r = 0; r < expected.length; r++) {
         int j = (int) ((expected[r] - 3) / 5);
         double dx = qXy[i][0] - dbXy[j][0];
@@ -211,15 +241,23 @@ class DistributedSearchIT extends SparkTestBase {
     }
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     int[] ns = {1, 5, 10, 20};
-    double[] recall = DistributedRecall.recall(sc.parallelize(queryItems, 4), sc.parallelize(dbItems, 6), ns, RADIUS_M, 1024);
+    double[] recall =
+        DistributedRecall.recall(
+            sc.parallelize(queryItems, 4), sc.parallelize(dbItems, 6), ns, RADIUS_M, 1024);
 
-    assertEquals((double) chosenWithin / queries.length, recall[0], 1e-12, "Recall@1: the chosen image within 25 m");
-    assertTrue(chosenWithin > queries.length * 0.4 && chosenWithin <= queries.length / 2 + 1,
+    assertEquals(
+        (double) chosenWithin / queries.length,
+        recall[0],
+        1e-12,
+        "Recall@1: the chosen image within 25 m");
+    assertTrue(
+        chosenWithin > queries.length * 0.4 && chosenWithin <= queries.length / 2 + 1,
         "sanity: most nearest database images lie within 25 m, no far one does");
     int[] hits = new int[ns.length];
     for (int i = 0; i < queries.length; i++) {
       long[] top = bruteTopN(queries[i], db, dbIndex, 20);
-      assertEquals(chosenOf[i], top[0], "query " + i + ": its copy is its nearest database descriptor");
+      assertEquals(
+          chosenOf[i], top[0], "query " + i + ": its copy is its nearest database descriptor");
       int first = 0;
       for (int r = 0; r < top.length && first == 0; r++) {
         if (squared(qXy[i], dbXy[(int) top[r]]) <= RADIUS_M * RADIUS_M) {
@@ -231,7 +269,11 @@ class DistributedSearchIT extends SparkTestBase {
       }
     }
     for (int k = 0; k < ns.length; k++) {
-      assertEquals((double) hits[k] / queries.length, recall[k], 1e-12, "Recall@" + ns[k] + " against brute force");
+      assertEquals(
+          (double) hits[k] / queries.length,
+          recall[k],
+          1e-12,
+          "Recall@" + ns[k] + " against brute force");
     }
   }
 

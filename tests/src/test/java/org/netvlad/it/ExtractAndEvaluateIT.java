@@ -50,13 +50,14 @@ import org.netvlad.jobs.evaluation.PcaFit;
  * untrained network (no PCA) equals a brute-force computation on descriptors the test computes
  * itself; the trained network's PCA whitening has the eigenvalues of an independent
  * eigendecomposition and its Recall@N equals brute force over the descriptors it wrote; the report
- * sets both side by side; unreadable images are listed and past the threshold fail the job
- * without touching a finished evaluation; a finished evaluation is not redone; with
- * eval.query-resize = central-crop, queries padded to other aspect ratios give the descriptors they
- * gave before.
+ * sets both side by side; unreadable images are listed and past the threshold fail the job without
+ * touching a finished evaluation; a finished evaluation is not redone; with eval.query-resize =
+ * central-crop, queries padded to other aspect ratios give the descriptors they gave before.
  */
 class ExtractAndEvaluateIT extends SparkTestBase {
-  private static final List<String> MODEL = List.of("model.width-px=64", "model.height-px=48", "model.clusters=16", "model.init-images=60");
+  private static final List<String> MODEL =
+      List.of(
+          "model.width-px=64", "model.height-px=48", "model.clusters=16", "model.init-images=60");
 
   @TempDir Path dir;
 
@@ -65,128 +66,283 @@ class ExtractAndEvaluateIT extends SparkTestBase {
   void evaluatesUntrainedAndTrainedNetworksAgainstBruteForce() throws Exception {
     Path root = dir.resolve("run");
     String run = root.toUri().toString();
-    RenderCityJob.run(spark, new RenderCityJob.Config(run, null,
-        PipelineConfig.load("", "t", List.of("render.images=1200", "render.width-px=64", "render.height-px=48")), false));
+    RenderCityJob.run(
+        spark,
+        new RenderCityJob.Config(
+            run,
+            null,
+            PipelineConfig.load(
+                "",
+                "t",
+                List.of("render.images=1200", "render.width-px=64", "render.height-px=48")),
+            false));
     Jobs.mineCity(spark, run);
     List<String> train = new ArrayList<>(MODEL);
-    train.addAll(List.of("train.epochs=1", "train.workers=2", "train.negative-candidates=60", "train.negatives-per-tuple=4",
-        "train.optimizer=adam", "train.max-queries-per-epoch=24"));
-    TrainNetVladJob.run(spark, new TrainNetVladJob.Config(run, PipelineConfig.load("", "t", train), false));
+    train.addAll(
+        List.of(
+            "train.epochs=1",
+            "train.workers=2",
+            "train.negative-candidates=60",
+            "train.negatives-per-tuple=4",
+            "train.optimizer=adam",
+            "train.max-queries-per-epoch=24"));
+    TrainNetVladJob.run(
+        spark, new TrainNetVladJob.Config(run, PipelineConfig.load("", "t", train), false));
 
-    // the untrained network, no PCA, its own output folder: equals brute force on the test's own descriptors
+    // the untrained network, no PCA, its own output folder: equals brute force on the test's own
+    // descriptors
     Path untrainedOut = dir.resolve("untrained");
-    Map<String, Object> untrained = evaluate(run, false, "eval.checkpoint=untrained", "eval.pca=false", "eval.output=" + untrainedOut.toUri(),
-        "eval.label=" + MARKUP);
+    Map<String, Object> untrained =
+        evaluate(
+            run,
+            false,
+            "eval.checkpoint=untrained",
+            "eval.pca=false",
+            "eval.output=" + untrainedOut.toUri(),
+            "eval.label=" + MARKUP);
     Images test = testImages(root);
     double[] brute = bruteRecall(root.resolve("model/epoch=0/model.zip"), test);
-    double oneQuery = 1.0 / test.queryXy.size() + 1e-9; // a float32 near-tie may rank one query otherwise
+    double oneQuery =
+        1.0 / test.queryXy.size() + 1e-9; // a float32 near-tie may rank one query otherwise
     assertEquals((long) test.queryXy.size(), ((Number) untrained.get("queries")).longValue());
     assertEquals((long) test.dbXy.size(), ((Number) untrained.get("database_images")).longValue());
     for (int k = 0; k < 4; k++) {
       assertEquals(brute[k], recall(untrained, NS[k]), oneQuery, "untrained Recall@" + NS[k]);
     }
-    List<Row> perQuery = spark.read().parquet(untrainedOut.resolve("evaluation/per_query").toString()).collectAsList();
+    List<Row> perQuery =
+        spark
+            .read()
+            .parquet(untrainedOut.resolve("evaluation/per_query").toString())
+            .collectAsList();
     assertEquals(test.queryXy.size(), perQuery.size());
-    long foundBy5 = perQuery.stream().filter(r -> r.getInt(r.fieldIndex("first_correct_rank")) >= 1 && r.getInt(r.fieldIndex("first_correct_rank")) <= 5).count();
-    assertEquals(recall(untrained, 5), (double) foundBy5 / perQuery.size(), 1e-12, "per-query ranks agree with the metrics");
-    assertEquals(0, spark.read().parquet(untrainedOut.resolve("descriptors/database").toString()).filter("size(descriptor) != 2048").count());
+    long foundBy5 =
+        perQuery.stream()
+            .filter(
+                r ->
+                    r.getInt(r.fieldIndex("first_correct_rank")) >= 1
+                        && r.getInt(r.fieldIndex("first_correct_rank")) <= 5)
+            .count();
+    assertEquals(
+        recall(untrained, 5),
+        (double) foundBy5 / perQuery.size(),
+        1e-12,
+        "per-query ranks agree with the metrics");
+    assertEquals(
+        0,
+        spark
+            .read()
+            .parquet(untrainedOut.resolve("descriptors/database").toString())
+            .filter("size(descriptor) != 2048")
+            .count());
 
-    // the trained network with the paper's whitening fitted on the evaluated database, compared with the untrained evaluation
-    List<String> paperOnTest = List.of("eval.checkpoint=1", "eval.pca=true", "eval.pca-fit-split=evaluated", "eval.pca-shrinkage=0",
-        "eval.compare=before training=" + untrainedOut.toUri());
+    // the trained network with the paper's whitening fitted on the evaluated database, compared
+    // with the untrained evaluation
+    List<String> paperOnTest =
+        List.of(
+            "eval.checkpoint=1",
+            "eval.pca=true",
+            "eval.pca-fit-split=evaluated",
+            "eval.pca-shrinkage=0",
+            "eval.compare=before training=" + untrainedOut.toUri());
     Map<String, Object> trained = evaluate(run, false, paperOnTest.toArray(new String[0]));
     assertEquals("test", trained.get("pca_fit_split"));
     assertEquals("whitened", trained.get("searched"));
-    assertTrue(String.valueOf(trained.get("whitening_warning")).contains("lower eval.pca-dims to at most"),
-        "a sample barely larger than the dimensions is warned about: " + trained.get("whitening_warning"));
-    List<Row> db = spark.read().parquet(root.resolve("descriptors/database").toString()).orderBy("index").collectAsList();
-    List<Row> queries = spark.read().parquet(root.resolve("descriptors/queries").toString()).orderBy("image_id").collectAsList();
+    assertTrue(
+        String.valueOf(trained.get("whitening_warning")).contains("lower eval.pca-dims to at most"),
+        "a sample barely larger than the dimensions is warned about: "
+            + trained.get("whitening_warning"));
+    List<Row> db =
+        spark
+            .read()
+            .parquet(root.resolve("descriptors/database").toString())
+            .orderBy("index")
+            .collectAsList();
+    List<Row> queries =
+        spark
+            .read()
+            .parquet(root.resolve("descriptors/queries").toString())
+            .orderBy("image_id")
+            .collectAsList();
     int n = db.size();
     assertEquals(test.dbXy.size(), n);
-    assertEquals(Math.min(4096, n - 1), ((Number) trained.get("pca_dims")).intValue(), "PCA dims capped by the sample");
+    assertEquals(
+        Math.min(4096, n - 1),
+        ((Number) trained.get("pca_dims")).intValue(),
+        "PCA dims capped by the sample");
     checkPcaAgainstIndependentEigendecomposition(root, db);
     double[] written = recallOverWritten(db, queries, "descriptor");
     double[] writtenUnwhitened = recallOverWritten(db, queries, "network_descriptor");
     for (int k = 0; k < 4; k++) {
-      assertEquals(written[k], recall(trained, NS[k]), 1e-12, "trained Recall@" + NS[k] + " against brute force on the written descriptors");
-      assertEquals(writtenUnwhitened[k], recall(trained, "recall_at_unwhitened", NS[k]), 1e-12,
-          "trained Recall@" + NS[k] + " without whitening against brute force on the network's descriptors");
+      assertEquals(
+          written[k],
+          recall(trained, NS[k]),
+          1e-12,
+          "trained Recall@" + NS[k] + " against brute force on the written descriptors");
+      assertEquals(
+          writtenUnwhitened[k],
+          recall(trained, "recall_at_unwhitened", NS[k]),
+          1e-12,
+          "trained Recall@"
+              + NS[k]
+              + " without whitening against brute force on the network's descriptors");
     }
-    assertEquals(untrained.get("recall_at"), untrained.get("recall_at_unwhitened"), "without PCA the two are one");
+    assertEquals(
+        untrained.get("recall_at"),
+        untrained.get("recall_at_unwhitened"),
+        "without PCA the two are one");
     String report = Files.readString(root.resolve("evaluation/report.html"));
-    assertTrue(report.contains("before training") && report.contains("NetVLAD, epoch 1"), "both evaluations in the report");
-    assertTrue(report.contains("NetVLAD, epoch 1 (unwhitened)"), "the whitened and the unwhitened search side by side");
+    assertTrue(
+        report.contains("before training") && report.contains("NetVLAD, epoch 1"),
+        "both evaluations in the report");
+    assertTrue(
+        report.contains("NetVLAD, epoch 1 (unwhitened)"),
+        "the whitened and the unwhitened search side by side");
     assertTrue(Files.size(root.resolve("evaluation/recall.png")) > 1000);
-    assertFalse(report.contains(MARKUP) || Files.readString(untrainedOut.resolve("evaluation/report.html")).contains(MARKUP),
+    assertFalse(
+        report.contains(MARKUP)
+            || Files.readString(untrainedOut.resolve("evaluation/report.html")).contains(MARKUP),
         "a label holding markup is escaped, in its own report and where it is compared");
-    List<Row> trainedPerQuery = spark.read().parquet(root.resolve("evaluation/per_query").toString()).collectAsList();
+    List<Row> trainedPerQuery =
+        spark.read().parquet(root.resolve("evaluation/per_query").toString()).collectAsList();
     checkExamples(report, trainedPerQuery);
     assertEquals(0, spark.read().parquet(root.resolve("rejected-images").toString()).count());
-    System.out.printf("test split Recall@N: untrained %s, after one short epoch %s%n", untrained.get("recall_at"), trained.get("recall_at"));
+    System.out.printf(
+        "test split Recall@N: untrained %s, after one short epoch %s%n",
+        untrained.get("recall_at"), trained.get("recall_at"));
 
     // the defaults: whitening fitted on the training database, as the paper, shrunk, and searched
     // only if it does not lower val Recall@1
     Path defaultsOut = dir.resolve("defaults");
-    Map<String, Object> trainFitted = evaluate(run, false, "eval.checkpoint=1", "eval.output=" + defaultsOut.toUri());
-    long trainDatabase = spark.read().parquet(root.resolve("panoramas").toString()).filter("split = 'train' AND role = 'database'").count();
+    Map<String, Object> trainFitted =
+        evaluate(run, false, "eval.checkpoint=1", "eval.output=" + defaultsOut.toUri());
+    long trainDatabase =
+        spark
+            .read()
+            .parquet(root.resolve("panoramas").toString())
+            .filter("split = 'train' AND role = 'database'")
+            .count();
     assertEquals("train", trainFitted.get("pca_fit_split"));
-    assertEquals(trainDatabase, ((Number) trainFitted.get("pca_sample")).longValue(), "every training database image (fewer than 10,000)");
-    assertEquals(Math.min(2048, trainDatabase - 1), ((Number) trainFitted.get("pca_dims")).longValue());
+    assertEquals(
+        trainDatabase,
+        ((Number) trainFitted.get("pca_sample")).longValue(),
+        "every training database image (fewer than 10,000)");
+    assertEquals(
+        Math.min(2048, trainDatabase - 1), ((Number) trainFitted.get("pca_dims")).longValue());
     assertEquals(1.0, ((Number) trainFitted.get("pca_shrinkage")).doubleValue());
-    assertEquals(trained.get("queries"), trainFitted.get("queries"), "the test split is evaluated all the same");
+    assertEquals(
+        trained.get("queries"),
+        trainFitted.get("queries"),
+        "the test split is evaluated all the same");
     checkTheDefaultWhiteningChoice(root, trainFitted);
     checkRecallByCondition(defaultsOut, trainFitted);
 
     // a finished evaluation is left alone; asked with other settings, it says so
     long modified = Files.getLastModifiedTime(root.resolve("evaluation/metrics.json")).toMillis();
-    assertEquals(trained.get("recall_at"), evaluate(run, false, paperOnTest.toArray(new String[0])).get("recall_at"));
-    JobFailure other = assertThrows(JobFailure.class, () -> evaluate(run, false, "eval.checkpoint=1", "eval.pca=true", "eval.pca-fit-split=evaluated",
-        "eval.pca-shrinkage=0"));
-    assertTrue(other.getMessage().contains("eval.compare (finished with before training=" + untrainedOut.toUri() + ", now )"), other.getMessage());
-    assertEquals(modified, Files.getLastModifiedTime(root.resolve("evaluation/metrics.json")).toMillis());
+    assertEquals(
+        trained.get("recall_at"),
+        evaluate(run, false, paperOnTest.toArray(new String[0])).get("recall_at"));
+    JobFailure other =
+        assertThrows(
+            JobFailure.class,
+            () ->
+                evaluate(
+                    run,
+                    false,
+                    "eval.checkpoint=1",
+                    "eval.pca=true",
+                    "eval.pca-fit-split=evaluated",
+                    "eval.pca-shrinkage=0"));
+    assertTrue(
+        other
+            .getMessage()
+            .contains(
+                "eval.compare (finished with before training=" + untrainedOut.toUri() + ", now )"),
+        other.getMessage());
+    assertEquals(
+        modified, Files.getLastModifiedTime(root.resolve("evaluation/metrics.json")).toMillis());
 
     // an output folder that cannot be written fails before any work, naming it
     Path notAFolder = Files.writeString(dir.resolve("not-a-folder"), "");
-    JobIoFailure unwritable = assertThrows(JobIoFailure.class, () -> evaluate(run, false, "eval.output=" + notAFolder.toUri() + "/out"));
-    assertTrue(unwritable.getMessage().startsWith("I/O failure locking " + new org.apache.hadoop.fs.Path(notAFolder.toUri() + "/out")),
+    JobIoFailure unwritable =
+        assertThrows(
+            JobIoFailure.class,
+            () -> evaluate(run, false, "eval.output=" + notAFolder.toUri() + "/out"));
+    assertTrue(
+        unwritable
+            .getMessage()
+            .startsWith(
+                "I/O failure locking "
+                    + new org.apache.hadoop.fs.Path(notAFolder.toUri() + "/out")),
         unwritable.getMessage());
 
-    // an unreadable test image: listed with its reason; past the threshold the job fails and the finished evaluation stays
+    // an unreadable test image: listed with its reason; past the threshold the job fails and the
+    // finished evaluation stays
     String broken = test.dbPaths.get(3);
     Files.writeString(root.resolve("city").resolve(broken), "not a png");
     Path third = dir.resolve("with-broken-image");
-    Map<String, Object> tolerant = evaluate(run, false, "eval.checkpoint=untrained", "eval.pca=false", "eval.max-rejected-fraction=0.05",
-        "eval.output=" + third.toUri());
+    Map<String, Object> tolerant =
+        evaluate(
+            run,
+            false,
+            "eval.checkpoint=untrained",
+            "eval.pca=false",
+            "eval.max-rejected-fraction=0.05",
+            "eval.output=" + third.toUri());
     assertEquals(1L, ((Number) tolerant.get("rejected_images")).longValue());
     Row rejected = spark.read().parquet(third.resolve("rejected-images").toString()).first();
-    assertTrue(rejected.getString(rejected.fieldIndex("reason")).contains(broken), "the reason names the file");
-    JobFailure failure = assertThrows(JobFailure.class, () -> evaluate(run, true, "eval.checkpoint=1", "eval.max-rejected-fraction=0"));
-    assertTrue(failure.getMessage().contains("eval.max-rejected-fraction") && failure.getMessage().contains(broken), failure.getMessage());
-    assertEquals(trained.get("recall_at"), JobMain.fromJson(Files.readString(root.resolve("summary/extract-and-evaluate.json"))).get("recall_at"),
+    assertTrue(
+        rejected.getString(rejected.fieldIndex("reason")).contains(broken),
+        "the reason names the file");
+    JobFailure failure =
+        assertThrows(
+            JobFailure.class,
+            () -> evaluate(run, true, "eval.checkpoint=1", "eval.max-rejected-fraction=0"));
+    assertTrue(
+        failure.getMessage().contains("eval.max-rejected-fraction")
+            && failure.getMessage().contains(broken),
+        failure.getMessage());
+    assertEquals(
+        trained.get("recall_at"),
+        JobMain.fromJson(Files.readString(root.resolve("summary/extract-and-evaluate.json")))
+            .get("recall_at"),
         "the failed re-run left the finished evaluation as it was");
     assertTrue(Files.isDirectory(root.resolve("descriptors/database")));
 
-    // queries padded to other aspect ratios: central-crop cuts the padding away and reads each query as before
+    // queries padded to other aspect ratios: central-crop cuts the padding away and reads each
+    // query as before
     padTestQueries(root);
     Path cropped = dir.resolve("central-crop");
-    Map<String, Object> crop = evaluate(run, false, "eval.checkpoint=untrained", "eval.pca=false", "eval.max-rejected-fraction=0.05",
-        "eval.query-resize=central-crop", "eval.output=" + cropped.toUri());
+    Map<String, Object> crop =
+        evaluate(
+            run,
+            false,
+            "eval.checkpoint=untrained",
+            "eval.pca=false",
+            "eval.max-rejected-fraction=0.05",
+            "eval.query-resize=central-crop",
+            "eval.output=" + cropped.toUri());
     assertEquals("stretch", tolerant.get("query_resize"));
     assertEquals("central-crop", crop.get("query_resize"));
     Map<String, float[]> before = queryDescriptors(third);
     Map<String, float[]> after = queryDescriptors(cropped);
     assertEquals(before.keySet(), after.keySet());
-    before.forEach((id, descriptor) -> assertArrayEquals(descriptor, after.get(id), 1e-5f, "query " + id));
+    before.forEach(
+        (id, descriptor) -> assertArrayEquals(descriptor, after.get(id), 1e-5f, "query " + id));
 
     // last, as it may skip: the reports as a browser shows them
     checkInABrowser(root.resolve("evaluation"), trainedPerQuery.size());
     checkInABrowser(untrainedOut.resolve("evaluation"), trainedPerQuery.size());
   }
 
-  /** A label as a careless page would run it: a script, and an attribute broken out of into an image with a handler. */
+  /**
+   * A label as a careless page would run it: a script, and an attribute broken out of into an image
+   * with a handler.
+   */
   private static final String MARKUP = "<script>alert(1)</script>\"><img src=x onerror=alert(2)>";
 
-  private static final Pattern EXAMPLE = Pattern.compile("<div class=\"example\">\\s*<h3>Query ([^:<]+):(.*?)</div>\\s*</div>", Pattern.DOTALL);
+  private static final Pattern EXAMPLE =
+      Pattern.compile(
+          "<div class=\"example\">\\s*<h3>Query ([^:<]+):(.*?)</div>\\s*</div>", Pattern.DOTALL);
   private static final Pattern FIGURE = Pattern.compile("<figure class=\"(query|correct|wrong)\"");
 
   /**
@@ -196,7 +352,11 @@ class ExtractAndEvaluateIT extends SparkTestBase {
    */
   private static void checkExamples(String html, List<Row> perQuery) {
     Map<String, Integer> ranks = new HashMap<>();
-    perQuery.forEach(r -> ranks.put(r.getString(r.fieldIndex("query_id")), r.getInt(r.fieldIndex("first_correct_rank"))));
+    perQuery.forEach(
+        r ->
+            ranks.put(
+                r.getString(r.fieldIndex("query_id")),
+                r.getInt(r.fieldIndex("first_correct_rank"))));
     long failures = ranks.values().stream().filter(rank -> rank != 1).count();
     int shown = Math.min(12, ranks.size());
     long failuresShown = Math.min(failures, Math.max(6, shown - (ranks.size() - failures)));
@@ -213,48 +373,78 @@ class ExtractAndEvaluateIT extends SparkTestBase {
       assertEquals(6, figures.size(), "query and 5 results of " + m.group(1));
       assertEquals("query", figures.get(0));
       int firstCorrect = figures.indexOf("correct");
-      assertEquals(rank >= 1 && rank <= 5 ? rank : -1, firstCorrect, "query " + m.group(1) + " of first correct rank " + rank);
+      assertEquals(
+          rank >= 1 && rank <= 5 ? rank : -1,
+          firstCorrect,
+          "query " + m.group(1) + " of first correct rank " + rank);
     }
     assertEquals(shown, shownRanks.size());
-    assertTrue(failuresShown >= 1, "the rendered city's test split has failures to show: " + failures + " of " + ranks.size());
+    assertTrue(
+        failuresShown >= 1,
+        "the rendered city's test split has failures to show: " + failures + " of " + ranks.size());
     for (int i = 0; i < shown; i++) {
-      assertEquals(i < failuresShown, shownRanks.get(i) != 1, "example " + i + " of ranks " + shownRanks);
+      assertEquals(
+          i < failuresShown, shownRanks.get(i) != 1, "example " + i + " of ranks " + shownRanks);
     }
     assertEquals(shown * 6, count(html, "<img class=\"thumb\""), "every thumbnail read");
   }
 
   /**
    * What a user sees in Chromium: every picture loaded (the page's own check says so, and finds a
-   * broken one in a copy), the thumbnails, the Recall@N of metrics.json, no markup from a label run.
+   * broken one in a copy), the thumbnails, the Recall@N of metrics.json, no markup from a label
+   * run.
    */
   private void checkInABrowser(Path evaluation, int queries) throws Exception {
     Path chromium = Chromium.require();
-    Path scratch = Files.createDirectories(dir.resolve("browser-" + evaluation.getParent().getFileName()));
+    Path scratch =
+        Files.createDirectories(dir.resolve("browser-" + evaluation.getParent().getFileName()));
     String dom = Chromium.dom(chromium, evaluation.resolve("report.html"), scratch);
     int examples = Math.min(12, queries);
-    assertTrue(dom.contains("data-images=\"" + (2 + 6 * examples) + "\" data-failed=\"0\""), "the curves, the map, the thumbnails: "
-        + dom.substring(dom.indexOf("id=\"image-check\""), dom.indexOf("id=\"image-check\"") + 120));
-    assertTrue(dom.contains("<p id=\"image-check\" class=\"warning\" hidden=\"\""), "no warning shown");
+    assertTrue(
+        dom.contains("data-images=\"" + (2 + 6 * examples) + "\" data-failed=\"0\""),
+        "the curves, the map, the thumbnails: "
+            + dom.substring(
+                dom.indexOf("id=\"image-check\""), dom.indexOf("id=\"image-check\"") + 120));
+    assertTrue(
+        dom.contains("<p id=\"image-check\" class=\"warning\" hidden=\"\""), "no warning shown");
     assertEquals(6 * examples, count(dom, "<img class=\"thumb\""));
     assertEquals(1, count(dom, "<script"), "the page's own script only");
     assertFalse(dom.contains("<img src=\"x\""), "no image injected by a label");
     assertTrue(dom.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the label shown as text");
     @SuppressWarnings("unchecked")
-    Map<String, Object> recallAt = (Map<String, Object>) JobMain.fromJson(Files.readString(evaluation.resolve("metrics.json"))).get("recall_at");
-    Matcher table = Pattern.compile("<table id=\"recall\">(.*?)</table>", Pattern.DOTALL).matcher(dom);
+    Map<String, Object> recallAt =
+        (Map<String, Object>)
+            JobMain.fromJson(Files.readString(evaluation.resolve("metrics.json"))).get("recall_at");
+    Matcher table =
+        Pattern.compile("<table id=\"recall\">(.*?)</table>", Pattern.DOTALL).matcher(dom);
     assertTrue(table.find(), "a Recall@N table");
     for (Map.Entry<String, Object> e : recallAt.entrySet()) {
-      String cell = String.format(Locale.ROOT, "<tr><td>%s</td><td>%.1f%%</td>", e.getKey(), 100 * ((Number) e.getValue()).doubleValue());
+      String cell =
+          String.format(
+              Locale.ROOT,
+              "<tr><td>%s</td><td>%.1f%%</td>",
+              e.getKey(),
+              100 * ((Number) e.getValue()).doubleValue());
       assertTrue(table.group(1).contains(cell), cell + " in " + table.group(1));
     }
     String html = Files.readString(evaluation.resolve("report.html"));
-    int thumb = html.indexOf("<img class=\"thumb\" src=\"data:image/jpeg;base64,") + "<img class=\"thumb\" src=\"data:image/jpeg;base64,".length();
-    Path broken = Files.writeString(scratch.resolve("one-broken-thumbnail.html"), html.substring(0, thumb) + "AAAA" + html.substring(thumb));
+    int thumb =
+        html.indexOf("<img class=\"thumb\" src=\"data:image/jpeg;base64,")
+            + "<img class=\"thumb\" src=\"data:image/jpeg;base64,".length();
+    Path broken =
+        Files.writeString(
+            scratch.resolve("one-broken-thumbnail.html"),
+            html.substring(0, thumb) + "AAAA" + html.substring(thumb));
     String brokenDom = Chromium.dom(chromium, broken, scratch);
-    assertTrue(brokenDom.contains("data-failed=\"1\"") && brokenDom.contains("1 images failed to load"), "a broken picture is reported on the page");
+    assertTrue(
+        brokenDom.contains("data-failed=\"1\"") && brokenDom.contains("1 images failed to load"),
+        "a broken picture is reported on the page");
   }
 
-  /** Both routes of the distributed PCA fit (covariance sums, Gram matrix) against an independent eigendecomposition. */
+  /**
+   * Both routes of the distributed PCA fit (covariance sums, Gram matrix) against an independent
+   * eigendecomposition.
+   */
   @Test
   void distributedPcaFitHasTheEigenvaluesOfAnIndependentDecomposition() {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -273,15 +463,23 @@ class ExtractAndEvaluateIT extends SparkTestBase {
         rows.add(new PcaFit.Keyed("img" + i, d));
       }
       Pca pca = PcaFit.fit(sc, sc.parallelize(rows, 3), dims, 10_000, 10, 1);
-      double[] lambdas = new EigenDecomposition(new Array2DRowRealMatrix(covariance(x))).getRealEigenvalues();
+      double[] lambdas =
+          new EigenDecomposition(new Array2DRowRealMatrix(covariance(x))).getRealEigenvalues();
       for (int k = 0; k < 10; k++) {
-        assertEquals(lambdas[k], pca.eigenvalues()[k], 1e-4 * lambdas[0], n + " x " + dims + ": eigenvalue " + k);
+        assertEquals(
+            lambdas[k],
+            pca.eigenvalues()[k],
+            1e-4 * lambdas[0],
+            n + " x " + dims + ": eigenvalue " + k);
       }
       checkWhitensTheSample(pca, x, n + " x " + dims);
     }
   }
 
-  /** The Gram route across several blocks per partition and several passes of components, as a 10,000-image sample takes. */
+  /**
+   * The Gram route across several blocks per partition and several passes of components, as a
+   * 10,000-image sample takes.
+   */
   @Test
   void theGramRouteWhitensAcrossBlocksAndPasses() {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -300,14 +498,18 @@ class ExtractAndEvaluateIT extends SparkTestBase {
     }
     Pca pca = PcaFit.fit(sc, sc.parallelize(rows, 2), dims, 10_000, 600, 1);
     assertEquals(600, pca.outputDims());
-    double[] lambdas = new EigenDecomposition(new Array2DRowRealMatrix(centredGram(x))).getRealEigenvalues();
+    double[] lambdas =
+        new EigenDecomposition(new Array2DRowRealMatrix(centredGram(x))).getRealEigenvalues();
     for (int k = 0; k < 600; k += 100) {
       assertEquals(lambdas[k], pca.eigenvalues()[k], 1e-6 * lambdas[0], "eigenvalue " + k);
     }
     checkWhitensTheSample(pca, x, n + " x " + dims);
   }
 
-  /** The whitened sample has the identity covariance: the directions are the orthonormal principal ones, each scaled by its variance. */
+  /**
+   * The whitened sample has the identity covariance: the directions are the orthonormal principal
+   * ones, each scaled by its variance.
+   */
   private static void checkWhitensTheSample(Pca pca, double[][] x, String what) {
     int n = x.length;
     int k = pca.outputDims();
@@ -327,7 +529,8 @@ class ExtractAndEvaluateIT extends SparkTestBase {
         for (int i = 0; i < n; i++) {
           cov += y[i][a] * y[i][b] / n;
         }
-        assertEquals(a == b ? 1 : 0, cov, 1e-3, what + ": whitened covariance [" + a + "][" + b + "]");
+        assertEquals(
+            a == b ? 1 : 0, cov, 1e-3, what + ": whitened covariance [" + a + "][" + b + "]");
       }
     }
   }
@@ -369,10 +572,18 @@ class ExtractAndEvaluateIT extends SparkTestBase {
       rows.add(new PcaFit.Keyed("img" + i, d));
     }
     Pca pca = PcaFit.fit(sc, sc.parallelize(rows, 3), dims, 10_000, n - 1, 1);
-    double[] lambdas = new EigenDecomposition(new Array2DRowRealMatrix(centredGram(x))).getRealEigenvalues(); // n x n: the covariance's non-zero spectrum
-    assertTrue(lambdas[n - 2] < 1e-4 * lambdas[0], "the case needs a steep spectrum: " + lambdas[n - 2] / lambdas[0]);
+    double[] lambdas =
+        new EigenDecomposition(new Array2DRowRealMatrix(centredGram(x)))
+            .getRealEigenvalues(); // n x n: the covariance's non-zero spectrum
+    assertTrue(
+        lambdas[n - 2] < 1e-4 * lambdas[0],
+        "the case needs a steep spectrum: " + lambdas[n - 2] / lambdas[0]);
     for (int k = 0; k < n - 1; k++) {
-      assertEquals(lambdas[k], pca.eigenvalues()[k], 1e-3 * lambdas[k], "eigenvalue " + k + " of " + (n - 1));
+      assertEquals(
+          lambdas[k],
+          pca.eigenvalues()[k],
+          1e-3 * lambdas[k],
+          "eigenvalue " + k + " of " + (n - 1));
     }
   }
 
@@ -382,27 +593,50 @@ class ExtractAndEvaluateIT extends SparkTestBase {
    * default does not lower test Recall@1 against the network's own descriptors.
    */
   @SuppressWarnings("unchecked")
-  private void checkTheDefaultWhiteningChoice(Path root, Map<String, Object> summary) throws Exception {
+  private void checkTheDefaultWhiteningChoice(Path root, Map<String, Object> summary)
+      throws Exception {
     Map<String, Object> validation = (Map<String, Object>) summary.get("whitening_validation");
     Images val = images(root, "val");
     double bruteValR1 = bruteRecall(root.resolve("model/epoch=1/model.zip"), val)[0];
-    assertEquals(bruteValR1, ((Number) validation.get("recall_at_1_unwhitened")).doubleValue(), 1.0 / val.queryXy.size() + 1e-9);
+    assertEquals(
+        bruteValR1,
+        ((Number) validation.get("recall_at_1_unwhitened")).doubleValue(),
+        1.0 / val.queryXy.size() + 1e-9);
     assertEquals((long) val.queryXy.size(), ((Number) validation.get("queries")).longValue());
-    boolean whitenedBetter = ((Number) validation.get("recall_at_1_whitened")).doubleValue() >= ((Number) validation.get("recall_at_1_unwhitened")).doubleValue();
-    assertEquals(whitenedBetter ? "whitened" : "unwhitened", summary.get("searched"), String.valueOf(summary.get("whitening")));
+    boolean whitenedBetter =
+        ((Number) validation.get("recall_at_1_whitened")).doubleValue()
+            >= ((Number) validation.get("recall_at_1_unwhitened")).doubleValue();
+    assertEquals(
+        whitenedBetter ? "whitened" : "unwhitened",
+        summary.get("searched"),
+        String.valueOf(summary.get("whitening")));
     assertEquals(summary.get("recall_at_" + summary.get("searched")), summary.get("recall_at"));
-    assertTrue(recall(summary, 1) >= recall(summary, "recall_at_unwhitened", 1),
-        "the default search does not lower Recall@1: " + summary.get("recall_at") + " against " + summary.get("recall_at_unwhitened"));
-    System.out.printf("defaults: %s; test split whitened %s, unwhitened %s%n", summary.get("whitening"), summary.get("recall_at_whitened"),
+    assertTrue(
+        recall(summary, 1) >= recall(summary, "recall_at_unwhitened", 1),
+        "the default search does not lower Recall@1: "
+            + summary.get("recall_at")
+            + " against "
+            + summary.get("recall_at_unwhitened"));
+    System.out.printf(
+        "defaults: %s; test split whitened %s, unwhitened %s%n",
+        summary.get("whitening"),
+        summary.get("recall_at_whitened"),
         summary.get("recall_at_unwhitened"));
   }
 
-  /** Recall@N per condition and capture date against the per-query ranks written beside them; the groups add up to every query. */
+  /**
+   * Recall@N per condition and capture date against the per-query ranks written beside them; the
+   * groups add up to every query.
+   */
   @SuppressWarnings("unchecked")
   private void checkRecallByCondition(Path out, Map<String, Object> summary) {
     Map<String, Object> groups = (Map<String, Object>) summary.get("recall_by_condition");
-    assertEquals(java.util.Set.of("condition", "capture_date"), groups.keySet(), "the rendered city records both");
-    List<Row> perQuery = spark.read().parquet(out.resolve("evaluation/per_query").toString()).collectAsList();
+    assertEquals(
+        java.util.Set.of("condition", "capture_date"),
+        groups.keySet(),
+        "the rendered city records both");
+    List<Row> perQuery =
+        spark.read().parquet(out.resolve("evaluation/per_query").toString()).collectAsList();
     for (String grouping : groups.keySet()) {
       String column = grouping.equals("condition") ? "condition" : "captured_at";
       long total = 0;
@@ -410,24 +644,43 @@ class ExtractAndEvaluateIT extends SparkTestBase {
         Map<String, Object> g = (Map<String, Object>) e.getValue();
         long queries = ((Number) g.get("queries")).longValue();
         total += queries;
-        List<Row> members = perQuery.stream().filter(r -> e.getKey().equals(r.getString(r.fieldIndex(column)))).toList();
+        List<Row> members =
+            perQuery.stream()
+                .filter(r -> e.getKey().equals(r.getString(r.fieldIndex(column))))
+                .toList();
         assertEquals(queries, members.size(), grouping + " " + e.getKey());
         for (int n : NS) {
-          long hits = members.stream().mapToInt(r -> r.getInt(r.fieldIndex("first_correct_rank"))).filter(rank -> rank >= 1 && rank <= n).count();
-          assertEquals((double) hits / queries, ((Number) ((Map<String, Object>) g.get("recall_at")).get(Integer.toString(n))).doubleValue(), 1e-12,
+          long hits =
+              members.stream()
+                  .mapToInt(r -> r.getInt(r.fieldIndex("first_correct_rank")))
+                  .filter(rank -> rank >= 1 && rank <= n)
+                  .count();
+          assertEquals(
+              (double) hits / queries,
+              ((Number) ((Map<String, Object>) g.get("recall_at")).get(Integer.toString(n)))
+                  .doubleValue(),
+              1e-12,
               grouping + " " + e.getKey() + " Recall@" + n);
         }
       }
-      assertEquals(((Number) summary.get("queries")).longValue(), total, grouping + ": every query in one group");
+      assertEquals(
+          ((Number) summary.get("queries")).longValue(),
+          total,
+          grouping + ": every query in one group");
     }
-    assertTrue(((Map<String, Object>) groups.get("condition")).keySet().stream().allMatch(c -> List.of("day", "dusk", "night").contains(c)),
+    assertTrue(
+        ((Map<String, Object>) groups.get("condition"))
+            .keySet().stream().allMatch(c -> List.of("day", "dusk", "night").contains(c)),
         groups.get("condition").toString());
   }
 
   private static final int[] NS = {1, 5, 10, 20};
 
   private Map<String, Object> evaluate(String run, boolean overwrite, String... settings) {
-    return ExtractAndEvaluateJob.run(spark, new ExtractAndEvaluateJob.Config(run, PipelineConfig.load("", "t", List.of(settings)), overwrite));
+    return ExtractAndEvaluateJob.run(
+        spark,
+        new ExtractAndEvaluateJob.Config(
+            run, PipelineConfig.load("", "t", List.of(settings)), overwrite));
   }
 
   private static double recall(Map<String, Object> summary, int n) {
@@ -436,7 +689,8 @@ class ExtractAndEvaluateIT extends SparkTestBase {
 
   @SuppressWarnings("unchecked")
   private static double recall(Map<String, Object> summary, String key, int n) {
-    return ((Number) ((Map<String, Object>) summary.get(key)).get(Integer.toString(n))).doubleValue();
+    return ((Number) ((Map<String, Object>) summary.get(key)).get(Integer.toString(n)))
+        .doubleValue();
   }
 
   /** Every test-split image, database and query, in image id order. */
@@ -455,12 +709,21 @@ class ExtractAndEvaluateIT extends SparkTestBase {
   /** Every image of a split, database and queries, in image id order. */
   private Images images(Path root, String split) throws Exception {
     Images out = new Images();
-    List<Row> rows = spark.read().parquet(root.resolve("panoramas").toString()).filter(col("split").equalTo(split)).orderBy("image_id").collectAsList();
+    List<Row> rows =
+        spark
+            .read()
+            .parquet(root.resolve("panoramas").toString())
+            .filter(col("split").equalTo(split))
+            .orderBy("image_id")
+            .collectAsList();
     for (Row r : rows) {
       boolean query = r.getString(r.fieldIndex("role")).equals("query");
       String path = r.getString(r.fieldIndex("path"));
-      float[] image = ImageTensors.fromImage(ImageIO.read(root.resolve("city").resolve(path).toFile()));
-      double[] xy = {r.getDouble(r.fieldIndex("frame_easting_m")), r.getDouble(r.fieldIndex("frame_northing_m"))};
+      float[] image =
+          ImageTensors.fromImage(ImageIO.read(root.resolve("city").resolve(path).toFile()));
+      double[] xy = {
+        r.getDouble(r.fieldIndex("frame_easting_m")), r.getDouble(r.fieldIndex("frame_northing_m"))
+      };
       (query ? out.queries : out.db).add(image);
       (query ? out.queryXy : out.dbXy).add(xy);
       if (!query) {
@@ -470,15 +733,30 @@ class ExtractAndEvaluateIT extends SparkTestBase {
     return out;
   }
 
-  /** Pads the test queries (the network's 4:3 size) to other aspect ratios: magenta margins of 16 pixels, left and right or above and below. */
+  /**
+   * Pads the test queries (the network's 4:3 size) to other aspect ratios: magenta margins of 16
+   * pixels, left and right or above and below.
+   */
   private void padTestQueries(Path root) throws Exception {
-    List<Row> queries = spark.read().parquet(root.resolve("panoramas").toString()).filter("split = 'test' AND role = 'query'").collectAsList();
+    List<Row> queries =
+        spark
+            .read()
+            .parquet(root.resolve("panoramas").toString())
+            .filter("split = 'test' AND role = 'query'")
+            .collectAsList();
     for (int i = 0; i < queries.size(); i++) {
-      File file = root.resolve("city").resolve(queries.get(i).getString(queries.get(i).fieldIndex("path"))).toFile();
+      File file =
+          root.resolve("city")
+              .resolve(queries.get(i).getString(queries.get(i).fieldIndex("path")))
+              .toFile();
       BufferedImage image = ImageIO.read(file);
       int marginXPx = i % 2 == 0 ? 16 : 0;
       int marginYPx = 16 - marginXPx;
-      BufferedImage padded = new BufferedImage(image.getWidth() + 2 * marginXPx, image.getHeight() + 2 * marginYPx, BufferedImage.TYPE_INT_RGB);
+      BufferedImage padded =
+          new BufferedImage(
+              image.getWidth() + 2 * marginXPx,
+              image.getHeight() + 2 * marginYPx,
+              BufferedImage.TYPE_INT_RGB);
       Graphics2D g = padded.createGraphics();
       g.setColor(Color.MAGENTA);
       g.fillRect(0, 0, padded.getWidth(), padded.getHeight());
@@ -490,8 +768,10 @@ class ExtractAndEvaluateIT extends SparkTestBase {
 
   private Map<String, float[]> queryDescriptors(Path out) {
     Map<String, float[]> byId = new TreeMap<>();
-    for (Row r : spark.read().parquet(out.resolve("descriptors/queries").toString()).collectAsList()) {
-      byId.put(r.getString(r.fieldIndex("image_id")), floats(r.getList(r.fieldIndex("descriptor"))));
+    for (Row r :
+        spark.read().parquet(out.resolve("descriptors/queries").toString()).collectAsList()) {
+      byId.put(
+          r.getString(r.fieldIndex("image_id")), floats(r.getList(r.fieldIndex("descriptor"))));
     }
     return byId;
   }
@@ -500,10 +780,19 @@ class ExtractAndEvaluateIT extends SparkTestBase {
     MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(modelZip.toFile(), false);
     float[][] q = Descriptors.compute(net, images.queries, 64, 48, 32);
     float[][] d = Descriptors.compute(net, images.db, 64, 48, 32);
-    return RecallAtN.recall(q, images.queryXy.toArray(new double[0][]), d, images.dbXy.toArray(new double[0][]), NS, 25);
+    return RecallAtN.recall(
+        q,
+        images.queryXy.toArray(new double[0][]),
+        d,
+        images.dbXy.toArray(new double[0][]),
+        NS,
+        25);
   }
 
-  /** Brute-force Recall@N (double distances, ties to the lower index) over the descriptors the job wrote. */
+  /**
+   * Brute-force Recall@N (double distances, ties to the lower index) over the descriptors the job
+   * wrote.
+   */
   private static double[] recallOverWritten(List<Row> db, List<Row> queries, String column) {
     int[] hits = new int[NS.length];
     for (Row q : queries) {
@@ -516,8 +805,10 @@ class ExtractAndEvaluateIT extends SparkTestBase {
           d2 += ((double) qd[t] - dd[t]) * ((double) qd[t] - dd[t]);
         }
         double de = q.getDouble(q.fieldIndex("easting_m")) - d.getDouble(d.fieldIndex("easting_m"));
-        double dn = q.getDouble(q.fieldIndex("northing_m")) - d.getDouble(d.fieldIndex("northing_m"));
-        ranked.add(new double[] {d2, d.getLong(d.fieldIndex("index")), de * de + dn * dn <= 625 ? 1 : 0});
+        double dn =
+            q.getDouble(q.fieldIndex("northing_m")) - d.getDouble(d.fieldIndex("northing_m"));
+        ranked.add(
+            new double[] {d2, d.getLong(d.fieldIndex("index")), de * de + dn * dn <= 625 ? 1 : 0});
       }
       ranked.sort(Comparator.<double[]>comparingDouble(a -> a[0]).thenComparingDouble(a -> a[1]));
       int first = 0;
@@ -540,7 +831,8 @@ class ExtractAndEvaluateIT extends SparkTestBase {
    * database image is in the sample here), decomposed by Commons Math; every written descriptor is
    * normalise(W (x - mean)) of its network descriptor.
    */
-  private void checkPcaAgainstIndependentEigendecomposition(Path root, List<Row> db) throws Exception {
+  private void checkPcaAgainstIndependentEigendecomposition(Path root, List<Row> db)
+      throws Exception {
     int n = db.size();
     double[][] x = new double[n][];
     for (int i = 0; i < n; i++) {
@@ -569,10 +861,16 @@ class ExtractAndEvaluateIT extends SparkTestBase {
       }
     }
     double[] lambdas = new EigenDecomposition(new Array2DRowRealMatrix(gram)).getRealEigenvalues();
-    List<Row> components = spark.read().parquet(root.resolve("pca/components").toString()).orderBy("component").collectAsList();
+    List<Row> components =
+        spark
+            .read()
+            .parquet(root.resolve("pca/components").toString())
+            .orderBy("component")
+            .collectAsList();
     assertEquals(n - 1, components.size());
     for (int k = 0; k < 20; k++) {
-      assertEquals(lambdas[k], components.get(k).getDouble(1), 1e-3 * lambdas[0], "eigenvalue " + k);
+      assertEquals(
+          lambdas[k], components.get(k).getDouble(1), 1e-3 * lambdas[0], "eigenvalue " + k);
     }
     Map<String, Object> about = JobMain.fromJson(Files.readString(root.resolve("pca/pca.json")));
     List<Number> writtenMean = (List<Number>) about.get("mean");
@@ -588,9 +886,11 @@ class ExtractAndEvaluateIT extends SparkTestBase {
         norm += y[k] * y[k];
       }
       for (int k = 0; k < y.length; k++) {
-        assertEquals(y[k] / Math.sqrt(norm), written[k], 1e-4, "image " + i + ", whitened component " + k);
+        assertEquals(
+            y[k] / Math.sqrt(norm), written[k], 1e-4, "image " + i + ", whitened component " + k);
       }
-      assertEquals(mean[i % dims], writtenMean.get(i % dims).doubleValue(), 1e-5, "mean entry " + i % dims);
+      assertEquals(
+          mean[i % dims], writtenMean.get(i % dims).doubleValue(), 1e-5, "mean entry " + i % dims);
     }
   }
 

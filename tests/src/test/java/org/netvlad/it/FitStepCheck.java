@@ -28,7 +28,10 @@ final class FitStepCheck {
 
   private FitStepCheck() {}
 
-  /** Per parameter block ("4_w", "0_W", ...), the step's relative error against the exact derivative. */
+  /**
+   * Per parameter block ("4_w", "0_W", ...), the step's relative error against the exact
+   * derivative.
+   */
   static Map<String, Double> relativeErrors(MultiLayerNetwork trained, DataSet batch, long seed) {
     MultiLayerConfiguration conf = plainSgd(trained.getLayerWiseConfigurations());
     MultiLayerNetwork fitted = new MultiLayerNetwork(conf);
@@ -39,11 +42,14 @@ final class FitStepCheck {
     MultiLayerNetwork exact = new MultiLayerNetwork(conf.clone());
     exact.init(trained.params().dup(), true);
     exact = exact.convertDataType(DataType.DOUBLE);
-    DataSet doubles = new DataSet(batch.getFeatures().castTo(DataType.DOUBLE), batch.getLabels().castTo(DataType.DOUBLE));
+    DataSet doubles =
+        new DataSet(
+            batch.getFeatures().castTo(DataType.DOUBLE), batch.getLabels().castTo(DataType.DOUBLE));
     Nd4j.getRandom().setSeed(seed);
     Map<String, Double> errors = new LinkedHashMap<>();
     for (Map.Entry<String, INDArray> e : before.entrySet()) {
-      INDArray step = e.getValue().sub(fitted.getParam(e.getKey())).divi(LEARNING_RATE).castTo(DataType.DOUBLE);
+      INDArray step =
+          e.getValue().sub(fitted.getParam(e.getKey())).divi(LEARNING_RATE).castTo(DataType.DOUBLE);
       double stepNorm = step.norm2Number().doubleValue();
       if (stepNorm == 0) {
         continue; // a block the loss does not reach in this batch, such as an unused cluster's
@@ -55,14 +61,20 @@ final class FitStepCheck {
       double exactRandom = directional(exact, doubles, e.getKey(), randomDirection);
       double ours = stepNorm; // the step's derivative along its own direction
       double oursRandom = step.mul(randomDirection).sumNumber().doubleValue();
-      double error = Math.max(Math.abs(ours - exactAlong) / Math.abs(exactAlong), Math.abs(oursRandom - exactRandom) / Math.abs(exactAlong));
+      double error =
+          Math.max(
+              Math.abs(ours - exactAlong) / Math.abs(exactAlong),
+              Math.abs(oursRandom - exactRandom) / Math.abs(exactAlong));
       errors.put(e.getKey(), error);
     }
     return errors;
   }
 
-  /** The score's derivative along a unit direction of one block, by central differences in double. */
-  private static double directional(MultiLayerNetwork net, DataSet batch, String key, INDArray direction) {
+  /**
+   * The score's derivative along a unit direction of one block, by central differences in double.
+   */
+  private static double directional(
+      MultiLayerNetwork net, DataSet batch, String key, INDArray direction) {
     INDArray param = net.getParam(key);
     INDArray original = param.dup();
     double h = 1e-6 * Math.max(original.norm2Number().doubleValue(), 1e-2);

@@ -25,7 +25,8 @@ final class Jobs {
     return projectRoot().resolve("tests/data/pitts30k").resolve(name);
   }
 
-  static Map<String, Object> mine(SparkSession spark, Path run, List<String> inputs, String... settings) {
+  static Map<String, Object> mine(
+      SparkSession spark, Path run, List<String> inputs, String... settings) {
     return mine(spark, run.toUri().toString(), inputs, false, settings);
   }
 
@@ -39,8 +40,14 @@ final class Jobs {
 
   /** Mines a city that render-city wrote into the run folder, with its images where they are. */
   static Map<String, Object> mineCity(SparkSession spark, String run, String... settings) {
-    return MineTuplesJob.run(spark, new MineTuplesJob.Config(
-        run, List.of(run + "/city/manifest.csv"), run + "/city", PipelineConfig.load("", "test", List.of(settings)), false));
+    return MineTuplesJob.run(
+        spark,
+        new MineTuplesJob.Config(
+            run,
+            List.of(run + "/city/manifest.csv"),
+            run + "/city",
+            PipelineConfig.load("", "test", List.of(settings)),
+            false));
   }
 
   /** Every row of tuples/&lt;split&gt;/, keyed by query id. */
@@ -65,7 +72,11 @@ final class Jobs {
   /** The smallest useful manifest: one database image and one query 3 m north of it. */
   static Path writeTinyManifest(Path file) {
     return writeLines(
-        file, List.of("image_id,path,lat,lon,role", "a,a.jpg,40.44,-79.99,database", "b,b.jpg,40.44003,-79.99,query"));
+        file,
+        List.of(
+            "image_id,path,lat,lon,role",
+            "a,a.jpg,40.44,-79.99,database",
+            "b,b.jpg,40.44003,-79.99,query"));
   }
 
   static List<String> ids(Row tuple, String column) {

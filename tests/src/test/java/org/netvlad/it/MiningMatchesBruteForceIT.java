@@ -57,7 +57,14 @@ class MiningMatchesBruteForceIT extends SparkTestBase {
       String role = r.nextInt(3) == 0 ? "query" : "database";
       String split = p[0] < 585_450 ? "train" : "val";
       LocalDate date = r.nextInt(5) == 0 ? null : LocalDate.of(2010 + r.nextInt(3), 1, 1);
-      out.add(new Point(String.format("img%06d", r.nextInt(1_000_000)) + "_" + out.size(), p[0], p[1], role, split, date));
+      out.add(
+          new Point(
+              String.format("img%06d", r.nextInt(1_000_000)) + "_" + out.size(),
+              p[0],
+              p[1],
+              role,
+              split,
+              date));
     }
     return out;
   }
@@ -66,16 +73,34 @@ class MiningMatchesBruteForceIT extends SparkTestBase {
     List<String> lines = new ArrayList<>();
     lines.add("image_id,path,utm_easting,utm_northing,utm_zone,role,split,captured_at");
     for (Point p : points) {
-      lines.add(String.join(",", p.id, p.id + ".jpg", Double.toString(p.e), Double.toString(p.n), "17T",
-          p.role, p.split, p.date == null ? "" : p.date.toString()));
+      lines.add(
+          String.join(
+              ",",
+              p.id,
+              p.id + ".jpg",
+              Double.toString(p.e),
+              Double.toString(p.n),
+              "17T",
+              p.role,
+              p.split,
+              p.date == null ? "" : p.date.toString()));
     }
     return Jobs.writeLines(file, lines);
   }
 
-  /** Expected positives (nearest first, ties in input order), soft count and non-negatives of a query. */
-  record Expected(List<String> positives, List<Double> distances, int soft, TreeSet<String> nonNegative, int withinPositive) {}
+  /**
+   * Expected positives (nearest first, ties in input order), soft count and non-negatives of a
+   * query.
+   */
+  record Expected(
+      List<String> positives,
+      List<Double> distances,
+      int soft,
+      TreeSet<String> nonNegative,
+      int withinPositive) {}
 
-  static Expected bruteForce(Point q, List<Point> points, double pos, double neg, boolean otherDate) {
+  static Expected bruteForce(
+      Point q, List<Point> points, double pos, double neg, boolean otherDate) {
     List<Point> positives = new ArrayList<>();
     Map<String, Double> d2ById = new HashMap<>();
     TreeSet<String> nonNegative = new TreeSet<>();
@@ -100,7 +125,8 @@ class MiningMatchesBruteForceIT extends SparkTestBase {
         }
       }
     }
-    positives.sort(Comparator.<Point>comparingDouble(p -> d2ById.get(p.id)).thenComparingInt(points::indexOf));
+    positives.sort(
+        Comparator.<Point>comparingDouble(p -> d2ById.get(p.id)).thenComparingInt(points::indexOf));
     return new Expected(
         positives.stream().map(Point::id).toList(),
         positives.stream().map(p -> Math.sqrt(d2ById.get(p.id))).toList(),
@@ -115,10 +141,18 @@ class MiningMatchesBruteForceIT extends SparkTestBase {
     Path csv = writeCsv(dir.resolve("in/layout.csv"), points);
     check(points, csv, "small-tiles", false, "mining.tile-size-m=50");
     check(points, csv, "time-machine", true, "mining.positive-needs-other-date=true");
-    check(points, csv, "radii", false, "mining.positive-radius-m=6", "mining.negative-radius-m=15.5", "mining.tile-size-m=31");
+    check(
+        points,
+        csv,
+        "radii",
+        false,
+        "mining.positive-radius-m=6",
+        "mining.negative-radius-m=15.5",
+        "mining.tile-size-m=31");
   }
 
-  private void check(List<Point> points, Path csv, String name, boolean otherDate, String... settings) {
+  private void check(
+      List<Point> points, Path csv, String name, boolean otherDate, String... settings) {
     String run = dir.resolve(name).toUri().toString();
     Map<String, Object> summary = Jobs.mine(spark, run, List.of(csv.toString()), false, settings);
     double pos = 10;
@@ -137,9 +171,17 @@ class MiningMatchesBruteForceIT extends SparkTestBase {
     for (String split : List.of("train", "val")) {
       // Database indices are dense and in input order within the split.
       List<String> dbIds =
-          points.stream().filter(p -> p.role.equals("database") && p.split.equals(split)).map(Point::id).toList();
+          points.stream()
+              .filter(p -> p.role.equals("database") && p.split.equals(split))
+              .map(Point::id)
+              .toList();
       Map<Long, String> idByIndex = new HashMap<>();
-      for (Row r : spark.read().parquet(run + "/panoramas").filter("role = 'database' and split = '" + split + "'").collectAsList()) {
+      for (Row r :
+          spark
+              .read()
+              .parquet(run + "/panoramas")
+              .filter("role = 'database' and split = '" + split + "'")
+              .collectAsList()) {
         idByIndex.put(r.getAs("db_index"), r.getAs("image_id"));
       }
       for (int i = 0; i < dbIds.size(); i++) {

@@ -18,6 +18,9 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.learning.config.Sgd;
 import org.netvlad.common.model.Backbone;
 import org.netvlad.common.model.ImageTensors;
 import org.netvlad.common.model.ModelSpec;
@@ -27,9 +30,6 @@ import org.netvlad.common.model.TupleBatch;
 import org.netvlad.jobs.descriptors.ImageReader;
 import org.netvlad.jobs.descriptors.RejectedImages;
 import org.netvlad.jobs.training.EpochTrainer;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.learning.config.Sgd;
 
 /**
  * The oracle for parameter-averaged training (the kind of test dl4j-spark has for itself): with
@@ -54,7 +54,8 @@ class ParameterAveragingOracleIT extends SparkTestBase {
   }
 
   @Test
-  void twoWorkersAveragingEveryStepEqualSingleMachineStepsOnTheUnionOfTheirMinibatches() throws IOException {
+  void twoWorkersAveragingEveryStepEqualSingleMachineStepsOnTheUnionOfTheirMinibatches()
+      throws IOException {
     compare(2);
   }
 
@@ -69,13 +70,17 @@ class ParameterAveragingOracleIT extends SparkTestBase {
     Files.writeString(dir.resolve("broken.png"), "not a png");
     tuples.get(5).paths[0] = "broken.png";
     tuples.get(11).paths[3] = "missing.png";
-    ImageReader reader = new ImageReader(dir.toUri().toString(), W, H, spark.sparkContext().hadoopConfiguration());
+    ImageReader reader =
+        new ImageReader(dir.toUri().toString(), W, H, spark.sparkContext().hadoopConfiguration());
     MultiLayerNetwork onSpark = network();
     MultiLayerNetwork single = network();
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     RejectedImages rejected = RejectedImages.register(sc.sc(), "test");
-    EpochTrainer.Plan plan = new EpochTrainer.Plan(1, TUPLES_PER_BATCH, 1, NEGATIVES, SEED, EPOCH, 0);
-    EpochTrainer.Outcome outcome = EpochTrainer.train(sc, onSpark, sc.parallelize(tuples, 3), reader, plan, rejected, message -> {});
+    EpochTrainer.Plan plan =
+        new EpochTrainer.Plan(1, TUPLES_PER_BATCH, 1, NEGATIVES, SEED, EPOCH, 0);
+    EpochTrainer.Outcome outcome =
+        EpochTrainer.train(
+            sc, onSpark, sc.parallelize(tuples, 3), reader, plan, rejected, message -> {});
 
     assertEquals(tuples.size() - 2, outcome.tuples());
     assertEquals(Set.of("broken.png", "missing.png"), rejected.value().keySet());
@@ -83,23 +88,37 @@ class ParameterAveragingOracleIT extends SparkTestBase {
     assertEquals("training", broken.stage());
     assertEquals(EPOCH, broken.epoch());
     assertTrue(broken.reason().contains(dir.resolve("broken.png").toString()), broken.reason());
-    assertTrue(rejected.value().get("missing.png").reason().contains(dir.resolve("missing.png").toString()));
+    assertTrue(
+        rejected
+            .value()
+            .get("missing.png")
+            .reason()
+            .contains(dir.resolve("missing.png").toString()));
     trainInOrder(single, tuples, reader, TUPLES_PER_BATCH, Set.of("broken.png", "missing.png"));
     double moved = single.params().sub(network().params()).norm2Number().doubleValue();
     double differ = onSpark.params().sub(single.params()).norm2Number().doubleValue();
-    assertTrue(differ <= 1e-3 * moved, "Spark and single-machine parameters differ by " + differ + " (training moved them by " + moved + ")");
+    assertTrue(
+        differ <= 1e-3 * moved,
+        "Spark and single-machine parameters differ by "
+            + differ
+            + " (training moved them by "
+            + moved
+            + ")");
   }
 
   private void compare(int workers) throws IOException {
     List<EpochTrainer.Tuple> tuples = writeTuples(24);
-    ImageReader reader = new ImageReader(dir.toUri().toString(), W, H, spark.sparkContext().hadoopConfiguration());
+    ImageReader reader =
+        new ImageReader(dir.toUri().toString(), W, H, spark.sparkContext().hadoopConfiguration());
     MultiLayerNetwork onSpark = network();
     MultiLayerNetwork single = network();
     assertEquals(onSpark.params(), single.params(), "both start from the same parameters");
 
-    EpochTrainer.Plan plan = new EpochTrainer.Plan(workers, TUPLES_PER_BATCH, 1, NEGATIVES, SEED, EPOCH, 0);
+    EpochTrainer.Plan plan =
+        new EpochTrainer.Plan(workers, TUPLES_PER_BATCH, 1, NEGATIVES, SEED, EPOCH, 0);
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    EpochTrainer.Outcome outcome = EpochTrainer.train(sc, onSpark, sc.parallelize(tuples, 3), reader, plan);
+    EpochTrainer.Outcome outcome =
+        EpochTrainer.train(sc, onSpark, sc.parallelize(tuples, 3), reader, plan);
     assertEquals(tuples.size(), outcome.tuples());
 
     trainInOrder(single, tuples, reader, TUPLES_PER_BATCH * workers, Set.of());
@@ -107,25 +126,40 @@ class ParameterAveragingOracleIT extends SparkTestBase {
     double differ = onSpark.params().sub(single.params()).norm2Number().doubleValue();
     assertTrue(moved > 1e-3, "training moved the parameters (by " + moved + ")");
     // float32 parameters summed in another order: agreement to a relative 1e-3.
-    assertTrue(differ <= 1e-3 * moved, "Spark and single-machine parameters differ by " + differ + " (training moved them by " + moved + ")");
+    assertTrue(
+        differ <= 1e-3 * moved,
+        "Spark and single-machine parameters differ by "
+            + differ
+            + " (training moved them by "
+            + moved
+            + ")");
     if (workers > 1) {
       MultiLayerNetwork wrong = network();
       trainInOrder(wrong, tuples, reader, TUPLES_PER_BATCH, Set.of());
       double wrongDiffer = onSpark.params().sub(wrong.params()).norm2Number().doubleValue();
-      assertTrue(wrongDiffer > 10 * 1e-3 * moved, "the check tells averaging from sequential steps (" + wrongDiffer + ")");
+      assertTrue(
+          wrongDiffer > 10 * 1e-3 * moved,
+          "the check tells averaging from sequential steps (" + wrongDiffer + ")");
     }
   }
 
   /**
-   * Single-machine SGD on the tuples in the trainer's order, {@code perStep} tuples a minibatch, the
-   * tuples naming an unreadable path left out of theirs.
+   * Single-machine SGD on the tuples in the trainer's order, {@code perStep} tuples a minibatch,
+   * the tuples naming an unreadable path left out of theirs.
    */
-  private static void trainInOrder(MultiLayerNetwork net, List<EpochTrainer.Tuple> tuples, ImageReader reader, int perStep, Set<String> unreadable) {
+  private static void trainInOrder(
+      MultiLayerNetwork net,
+      List<EpochTrainer.Tuple> tuples,
+      ImageReader reader,
+      int perStep,
+      Set<String> unreadable) {
     List<EpochTrainer.Tuple> ordered = new ArrayList<>(tuples);
     ordered.sort(Comparator.comparingLong(t -> EpochTrainer.orderKey(SEED, EPOCH, t.queryId)));
     for (int start = 0; start < ordered.size(); start += perStep) {
-      List<EpochTrainer.Tuple> step = ordered.subList(start, Math.min(ordered.size(), start + perStep)).stream()
-          .filter(t -> Arrays.stream(t.paths).noneMatch(unreadable::contains)).toList();
+      List<EpochTrainer.Tuple> step =
+          ordered.subList(start, Math.min(ordered.size(), start + perStep)).stream()
+              .filter(t -> Arrays.stream(t.paths).noneMatch(unreadable::contains))
+              .toList();
       if (step.isEmpty()) {
         continue;
       }
@@ -135,7 +169,10 @@ class ParameterAveragingOracleIT extends SparkTestBase {
           images.add(reader.read(p));
         }
       }
-      net.fit(new DataSet(ImageTensors.batch(images, W, H), TupleBatch.labels(step.size(), 1, NEGATIVES, DataType.FLOAT)));
+      net.fit(
+          new DataSet(
+              ImageTensors.batch(images, W, H),
+              TupleBatch.labels(step.size(), 1, NEGATIVES, DataType.FLOAT)));
     }
   }
 
@@ -144,7 +181,9 @@ class ParameterAveragingOracleIT extends SparkTestBase {
     return Networks.create(spec, new Networks.Training(new Sgd(0.05), 1e-3, 42), DataType.FLOAT);
   }
 
-  /** Random images and tuples over them: query, positive and negatives of each tuple are distinct. */
+  /**
+   * Random images and tuples over them: query, positive and negatives of each tuple are distinct.
+   */
   private List<EpochTrainer.Tuple> writeTuples(int count) throws IOException {
     Random random = new Random(3);
     int imagesCount = 30;

@@ -43,10 +43,12 @@ class Pittsburgh30kIT extends SparkTestBase {
     assertEquals("17T", summary.get("frame_zone"));
     assertEquals((long) spec.qImageFns().size(), summary.get("queries_in"));
     assertEquals(queriesWithPositive, summary.get("queries_kept"));
-    assertEquals(spec.qImageFns().size() - queriesWithPositive, summary.get("queries_without_positive"));
+    assertEquals(
+        spec.qImageFns().size() - queriesWithPositive, summary.get("queries_without_positive"));
     assertEquals(pairsWithin25, summary.get("pairs_within_negative_radius"));
     assertEquals(pairsWithin10, summary.get("pairs_within_positive_radius"));
-    assertTrue(queriesWithPositive > 7000 && pairsWithin25 > 1_000_000, "sanity: a real, dense city");
+    assertTrue(
+        queriesWithPositive > 7000 && pairsWithin25 > 1_000_000, "sanity: a real, dense city");
     @SuppressWarnings("unchecked")
     Map<String, Object> positives = (Map<String, Object>) summary.get("positives_per_query");
     assertTrue(((Number) positives.get("min")).intValue() >= 1);
@@ -56,6 +58,10 @@ class Pittsburgh30kIT extends SparkTestBase {
     // Heading columns come from the Pittsburgh file names.
     assertEquals(
         0,
-        spark.read().parquet(dir.resolve("run").toUri() + "/panoramas").filter("heading_deg is null").count());
+        spark
+            .read()
+            .parquet(dir.resolve("run").toUri() + "/panoramas")
+            .filter("heading_deg is null")
+            .count());
   }
 }

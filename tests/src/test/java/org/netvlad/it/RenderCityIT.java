@@ -20,7 +20,12 @@ class RenderCityIT extends SparkTestBase {
 
   private Map<String, Object> render(Path run, String input, String... settings) {
     return RenderCityJob.run(
-        spark, new RenderCityJob.Config(run.toUri().toString(), input, PipelineConfig.load("", "test", List.of(settings)), false));
+        spark,
+        new RenderCityJob.Config(
+            run.toUri().toString(),
+            input,
+            PipelineConfig.load("", "test", List.of(settings)),
+            false));
   }
 
   @Test
@@ -36,15 +41,24 @@ class RenderCityIT extends SparkTestBase {
     assertEquals(((Number) summary.get("images")).intValue(), images.size());
     assertTrue(images.size() > 250, "about the images asked for: " + images.size());
     for (Path image : images) {
-      assertArrayEquals(Files.readAllBytes(image), Files.readAllBytes(b.resolve("city/images").resolve(image.getFileName())), image.toString());
+      assertArrayEquals(
+          Files.readAllBytes(image),
+          Files.readAllBytes(b.resolve("city/images").resolve(image.getFileName())),
+          image.toString());
     }
-    assertEquals(Files.readString(a.resolve("city/manifest.csv")), Files.readString(b.resolve("city/manifest.csv")));
+    assertEquals(
+        Files.readString(a.resolve("city/manifest.csv")),
+        Files.readString(b.resolve("city/manifest.csv")));
 
     // The manifest is the input contract: mine-tuples takes it whole and finds positives.
-    Map<String, Object> mined = Jobs.mine(spark, dir.resolve("mined"), List.of(a.resolve("city/manifest.csv").toString()));
+    Map<String, Object> mined =
+        Jobs.mine(spark, dir.resolve("mined"), List.of(a.resolve("city/manifest.csv").toString()));
     assertEquals(0L, mined.get("rows_rejected"));
     assertTrue(((Number) mined.get("queries_kept")).longValue() > 0);
-    assertEquals(mined.get("queries_in"), mined.get("queries_kept"), "every query stands at a place with database images");
+    assertEquals(
+        mined.get("queries_in"),
+        mined.get("queries_kept"),
+        "every query stands at a place with database images");
   }
 
   @Test
@@ -62,10 +76,15 @@ class RenderCityIT extends SparkTestBase {
 
     Path missing = dir.resolve("nope/pitts30k_x.mat");
     org.netvlad.jobs.cli.JobFailure e =
-        org.junit.jupiter.api.Assertions.assertThrows(org.netvlad.jobs.cli.JobFailure.class, () -> render(dir.resolve("r1"), missing.toString()));
+        org.junit.jupiter.api.Assertions.assertThrows(
+            org.netvlad.jobs.cli.JobFailure.class,
+            () -> render(dir.resolve("r1"), missing.toString()));
     assertTrue(e.getMessage().contains("pitts30k_x.mat"), e.getMessage());
     Path truncated = Files.write(dir.resolve("pitts30k_cut.mat"), new byte[300]);
-    e = org.junit.jupiter.api.Assertions.assertThrows(org.netvlad.jobs.cli.JobFailure.class, () -> render(dir.resolve("r2"), truncated.toString()));
+    e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            org.netvlad.jobs.cli.JobFailure.class,
+            () -> render(dir.resolve("r2"), truncated.toString()));
     assertTrue(e.getMessage().contains("pitts30k_cut.mat"), e.getMessage());
     assertTrue(Files.notExists(dir.resolve("r2/city")), "nothing committed");
   }
@@ -75,14 +94,17 @@ class RenderCityIT extends SparkTestBase {
     Path run = dir.resolve("edit");
     render(run, null, "render.images=40");
     try (Stream<Path> files = Files.walk(run)) {
-      List<String> sidecars = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".crc")).toList();
+      List<String> sidecars =
+          files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".crc")).toList();
       assertEquals(List.of(), sidecars, "no checksum sidecar that an edit would contradict");
     }
     Path manifest = run.resolve("city/manifest.csv");
     List<String> lines = Files.readAllLines(manifest);
     Files.write(manifest, lines.subList(0, lines.size() - 5));
-    Map<String, Object> mined = Jobs.mine(spark, dir.resolve("edit-mined"), List.of(manifest.toString()));
-    assertEquals((long) lines.size() - 1 - 5, mined.get("rows_in"), "the edited manifest, as edited");
+    Map<String, Object> mined =
+        Jobs.mine(spark, dir.resolve("edit-mined"), List.of(manifest.toString()));
+    assertEquals(
+        (long) lines.size() - 1 - 5, mined.get("rows_in"), "the edited manifest, as edited");
   }
 
   @Test
@@ -95,14 +117,17 @@ class RenderCityIT extends SparkTestBase {
     }
     String[] q = {"000/000777_pitch1_yaw3.jpg"};
     double[][] qUtm = {{585090.3, 4477426.2}};
-    byte[] spec = TimeMachineSpecIT.dbStruct("test", db, dbUtm, new double[24], q, qUtm, new double[1]);
+    byte[] spec =
+        TimeMachineSpecIT.dbStruct("test", db, dbUtm, new double[24], q, qUtm, new double[1]);
     Path mat = Files.write(dir.resolve("pitts30k_test.mat"), spec);
     Path run = dir.resolve("spec");
     Map<String, Object> summary = render(run, mat.toString());
     assertEquals(25, summary.get("images"));
     assertTrue(Files.isRegularFile(run.resolve("city/images/000/000000_pitch2_yaw12.jpg")));
     assertTrue(Files.isRegularFile(run.resolve("city/queries/000/000777_pitch1_yaw3.jpg")));
-    Map<String, Object> mined = Jobs.mine(spark, dir.resolve("spec-mined"), List.of(run.resolve("city/manifest.csv").toString()));
+    Map<String, Object> mined =
+        Jobs.mine(
+            spark, dir.resolve("spec-mined"), List.of(run.resolve("city/manifest.csv").toString()));
     assertEquals(0L, mined.get("rows_rejected"));
     assertEquals(1L, mined.get("queries_kept"));
   }

@@ -44,10 +44,12 @@ class RuntimeSettingsConsistencyTest {
   @Test
   void theThreeFilesAgree() throws IOException {
     Path root = Jobs.projectRoot();
-    List<String> problems = disagreements(List.of(
-        fromPom(Files.readString(root.resolve(POM))),
-        fromCommonSh(Files.readString(root.resolve(COMMON_SH))),
-        fromSparkDefaults(Files.readString(root.resolve(SPARK_DEFAULTS)))));
+    List<String> problems =
+        disagreements(
+            List.of(
+                fromPom(Files.readString(root.resolve(POM))),
+                fromCommonSh(Files.readString(root.resolve(COMMON_SH))),
+                fromSparkDefaults(Files.readString(root.resolve(SPARK_DEFAULTS)))));
     assertTrue(problems.isEmpty(), String.join("\n", problems));
   }
 
@@ -57,8 +59,12 @@ class RuntimeSettingsConsistencyTest {
     Declared pom = fromPom(Files.readString(root.resolve(POM)));
     Declared sh = fromCommonSh(Files.readString(root.resolve(COMMON_SH)));
     Declared conf = fromSparkDefaults(Files.readString(root.resolve(SPARK_DEFAULTS)));
-    assertTrue(pom.jvmFlags().contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"), pom.jvmFlags().toString());
-    assertTrue(sh.jvmFlags().contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"), sh.jvmFlags().toString());
+    assertTrue(
+        pom.jvmFlags().contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"),
+        pom.jvmFlags().toString());
+    assertTrue(
+        sh.jvmFlags().contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"),
+        sh.jvmFlags().toString());
     for (Declared d : List.of(pom, sh, conf)) {
       assertEquals("1", d.malloc().get("MALLOC_ARENA_MAX"), d.file());
     }
@@ -72,25 +78,48 @@ class RuntimeSettingsConsistencyTest {
     String conf = Files.readString(root.resolve(SPARK_DEFAULTS));
 
     String shWithoutFlag = sh.replaceFirst(" sun\\.nio\\.cs ", " ");
-    assertTrue(disagreements(List.of(fromPom(pom), fromCommonSh(shWithoutFlag), fromSparkDefaults(conf))).stream()
-        .anyMatch(p -> p.contains(COMMON_SH) && p.contains("--add-opens=java.base/sun.nio.cs=ALL-UNNAMED")));
+    assertTrue(
+        disagreements(List.of(fromPom(pom), fromCommonSh(shWithoutFlag), fromSparkDefaults(conf)))
+            .stream()
+            .anyMatch(
+                p ->
+                    p.contains(COMMON_SH)
+                        && p.contains("--add-opens=java.base/sun.nio.cs=ALL-UNNAMED")));
 
-    String confOtherArenas = conf.replace("spark.executorEnv.MALLOC_ARENA_MAX 1", "spark.executorEnv.MALLOC_ARENA_MAX 4");
-    assertTrue(disagreements(List.of(fromPom(pom), fromCommonSh(sh), fromSparkDefaults(confOtherArenas))).stream()
-        .anyMatch(p -> p.contains(SPARK_DEFAULTS) && p.contains("MALLOC_ARENA_MAX")));
+    String confOtherArenas =
+        conf.replace(
+            "spark.executorEnv.MALLOC_ARENA_MAX 1", "spark.executorEnv.MALLOC_ARENA_MAX 4");
+    assertTrue(
+        disagreements(List.of(fromPom(pom), fromCommonSh(sh), fromSparkDefaults(confOtherArenas)))
+            .stream()
+            .anyMatch(p -> p.contains(SPARK_DEFAULTS) && p.contains("MALLOC_ARENA_MAX")));
 
     String pomWithoutTopPad = pom.replaceFirst("\\s*<MALLOC_TOP_PAD_>[^<]*</MALLOC_TOP_PAD_>", "");
-    assertTrue(disagreements(List.of(fromPom(pomWithoutTopPad), fromCommonSh(sh), fromSparkDefaults(conf))).stream()
-        .anyMatch(p -> p.contains(POM) && p.contains("MALLOC_TOP_PAD_")));
+    assertTrue(
+        disagreements(List.of(fromPom(pomWithoutTopPad), fromCommonSh(sh), fromSparkDefaults(conf)))
+            .stream()
+            .anyMatch(p -> p.contains(POM) && p.contains("MALLOC_TOP_PAD_")));
 
-    String confWithOwnOptions = conf + "spark.executor.extraJavaOptions -XX:+IgnoreUnrecognizedVMOptions\n";
-    assertTrue(disagreements(List.of(fromPom(pom), fromCommonSh(sh), fromSparkDefaults(confWithOwnOptions))).stream()
-        .anyMatch(p -> p.contains(SPARK_DEFAULTS) && p.contains("--add-opens=java.base/java.lang=ALL-UNNAMED")));
+    String confWithOwnOptions =
+        conf + "spark.executor.extraJavaOptions -XX:+IgnoreUnrecognizedVMOptions\n";
+    assertTrue(
+        disagreements(
+                List.of(fromPom(pom), fromCommonSh(sh), fromSparkDefaults(confWithOwnOptions)))
+            .stream()
+            .anyMatch(
+                p ->
+                    p.contains(SPARK_DEFAULTS)
+                        && p.contains("--add-opens=java.base/java.lang=ALL-UNNAMED")));
 
-    assertThrows(IllegalStateException.class, () -> fromCommonSh(sh.replace("NETVLAD_JVM_FLAGS=\"", "NETVLAD_JVM_FLAGS=\"$OTHER ")));
+    assertThrows(
+        IllegalStateException.class,
+        () -> fromCommonSh(sh.replace("NETVLAD_JVM_FLAGS=\"", "NETVLAD_JVM_FLAGS=\"$OTHER ")));
   }
 
-  /** Every flag or malloc setting that one file has and another lacks or sets otherwise, naming both files. */
+  /**
+   * Every flag or malloc setting that one file has and another lacks or sets otherwise, naming both
+   * files.
+   */
   static List<String> disagreements(List<Declared> files) {
     List<String> problems = new ArrayList<>();
     Set<String> flags = new TreeSet<>();
@@ -101,7 +130,8 @@ class RuntimeSettingsConsistencyTest {
       }
       for (String flag : flags) {
         if (!d.jvmFlags().contains(flag)) {
-          problems.add(d.file() + " lacks the JVM flag " + flag + ", set in " + holders(files, flag));
+          problems.add(
+              d.file() + " lacks the JVM flag " + flag + ", set in " + holders(files, flag));
         }
       }
     }
@@ -110,10 +140,20 @@ class RuntimeSettingsConsistencyTest {
     for (String name : names) {
       for (Declared d : files) {
         String value = d.malloc().get(name);
-        List<String> others = files.stream().filter(o -> o != d).map(o -> o.file() + " " + o.malloc().get(name)).toList();
-        if (files.stream().filter(o -> o != d).noneMatch(o -> Objects.equals(o.malloc().get(name), value))) {
-          problems.add(d.file() + (value == null ? " does not set " + name : " sets " + name + " to " + value)
-              + " (" + String.join(", ", others) + ")");
+        List<String> others =
+            files.stream()
+                .filter(o -> o != d)
+                .map(o -> o.file() + " " + o.malloc().get(name))
+                .toList();
+        if (files.stream()
+            .filter(o -> o != d)
+            .noneMatch(o -> Objects.equals(o.malloc().get(name), value))) {
+          problems.add(
+              d.file()
+                  + (value == null ? " does not set " + name : " sets " + name + " to " + value)
+                  + " ("
+                  + String.join(", ", others)
+                  + ")");
         }
       }
     }
@@ -121,17 +161,26 @@ class RuntimeSettingsConsistencyTest {
   }
 
   private static String holders(List<Declared> files, String flag) {
-    return files.stream().filter(d -> d.jvmFlags() != null && d.jvmFlags().contains(flag)).map(Declared::file)
-        .reduce((a, b) -> a + " and " + b).orElse("");
+    return files.stream()
+        .filter(d -> d.jvmFlags() != null && d.jvmFlags().contains(flag))
+        .map(Declared::file)
+        .reduce((a, b) -> a + " and " + b)
+        .orElse("");
   }
 
-  /** The parent pom: the spark.jvm.flags property (which surefire's argLine must use) and surefire's MALLOC_* environment. */
+  /**
+   * The parent pom: the spark.jvm.flags property (which surefire's argLine must use) and surefire's
+   * MALLOC_* environment.
+   */
   static Declared fromPom(String text) {
     Document doc;
     try {
       DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
       factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-      doc = factory.newDocumentBuilder().parse(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
+      doc =
+          factory
+              .newDocumentBuilder()
+              .parse(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
     } catch (Exception e) {
       throw new IllegalStateException(POM + ": cannot be read as XML: " + e.getMessage(), e);
     }
@@ -145,12 +194,17 @@ class RuntimeSettingsConsistencyTest {
     for (int i = 0; i < plugins.getLength() && surefire == null; i++) {
       Element plugin = (Element) plugins.item(i);
       Element artifact = child(plugin, "artifactId");
-      if (artifact != null && artifact.getTextContent().strip().equals("maven-surefire-plugin") && child(plugin, "configuration") != null) {
+      if (artifact != null
+          && artifact.getTextContent().strip().equals("maven-surefire-plugin")
+          && child(plugin, "configuration") != null) {
         surefire = child(plugin, "configuration");
       }
     }
-    if (surefire == null || child(surefire, "argLine") == null || !child(surefire, "argLine").getTextContent().contains("${spark.jvm.flags}")) {
-      throw new IllegalStateException(POM + ": surefire's <argLine> does not use ${spark.jvm.flags}");
+    if (surefire == null
+        || child(surefire, "argLine") == null
+        || !child(surefire, "argLine").getTextContent().contains("${spark.jvm.flags}")) {
+      throw new IllegalStateException(
+          POM + ": surefire's <argLine> does not use ${spark.jvm.flags}");
     }
     Map<String, String> malloc = new LinkedHashMap<>();
     Element environment = child(surefire, "environmentVariables");
@@ -161,7 +215,10 @@ class RuntimeSettingsConsistencyTest {
         }
       }
     }
-    return new Declared(POM, new LinkedHashSet<>(Arrays.asList(jvmFlags.getTextContent().strip().split("\\s+"))), malloc);
+    return new Declared(
+        POM,
+        new LinkedHashSet<>(Arrays.asList(jvmFlags.getTextContent().strip().split("\\s+"))),
+        malloc);
   }
 
   private static Element child(Element parent, String name) {
@@ -175,11 +232,13 @@ class RuntimeSettingsConsistencyTest {
 
   private static final Pattern ASSIGN = Pattern.compile("NETVLAD_JVM_FLAGS(\\+?)=\"([^\"]*)\"");
   private static final Pattern FOR = Pattern.compile("for (\\w+) in ([^;]*); do");
-  private static final Pattern MALLOC_EXPORT = Pattern.compile("export (MALLOC_\\w+)=\"\\$\\{\\1:-([^}]*)\\}\"");
+  private static final Pattern MALLOC_EXPORT =
+      Pattern.compile("export (MALLOC_\\w+)=\"\\$\\{\\1:-([^}]*)\\}\"");
 
   /**
    * submit/lib/common.sh: NETVLAD_JVM_FLAGS as its assignments build it (literal text, and one
-   * for-loop variable over a word list), and the defaults of its {@code export MALLOC_X="${MALLOC_X:-value}"} lines.
+   * for-loop variable over a word list), and the defaults of its {@code export
+   * MALLOC_X="${MALLOC_X:-value}"} lines.
    */
   static Declared fromCommonSh(String text) {
     String joined = text.replace("\\\n", " ");
@@ -208,16 +267,24 @@ class RuntimeSettingsConsistencyTest {
           flags.setLength(0);
         }
         for (String word : loopVariable == null ? List.of("") : loopWords) {
-          String value = loopVariable == null ? assign.group(2) : assign.group(2).replace("${" + loopVariable + "}", word).replace("$" + loopVariable, word);
+          String value =
+              loopVariable == null
+                  ? assign.group(2)
+                  : assign
+                      .group(2)
+                      .replace("${" + loopVariable + "}", word)
+                      .replace("$" + loopVariable, word);
           if (value.contains("$")) {
-            throw new IllegalStateException(COMMON_SH + ": cannot read the NETVLAD_JVM_FLAGS line " + line);
+            throw new IllegalStateException(
+                COMMON_SH + ": cannot read the NETVLAD_JVM_FLAGS line " + line);
           }
           flags.append(value);
         }
         continue;
       }
       if (line.contains("NETVLAD_JVM_FLAGS=") || line.contains("NETVLAD_JVM_FLAGS+=")) {
-        throw new IllegalStateException(COMMON_SH + ": cannot read the NETVLAD_JVM_FLAGS line " + line);
+        throw new IllegalStateException(
+            COMMON_SH + ": cannot read the NETVLAD_JVM_FLAGS line " + line);
       }
       Matcher export = MALLOC_EXPORT.matcher(line);
       if (export.matches()) {
@@ -229,12 +296,16 @@ class RuntimeSettingsConsistencyTest {
     if (flags.length() == 0) {
       throw new IllegalStateException(COMMON_SH + ": no NETVLAD_JVM_FLAGS");
     }
-    return new Declared(COMMON_SH, new LinkedHashSet<>(Arrays.asList(flags.toString().strip().split("\\s+"))), malloc);
+    return new Declared(
+        COMMON_SH,
+        new LinkedHashSet<>(Arrays.asList(flags.toString().strip().split("\\s+"))),
+        malloc);
   }
 
   /**
    * conf/spark-defaults.conf: its spark.executorEnv.MALLOC_* values, and its JVM flags only when it
-   * sets spark.driver.extraJavaOptions or spark.executor.extraJavaOptions (the wrappers pass them otherwise).
+   * sets spark.driver.extraJavaOptions or spark.executor.extraJavaOptions (the wrappers pass them
+   * otherwise).
    */
   static Declared fromSparkDefaults(String text) {
     Map<String, String> malloc = new LinkedHashMap<>();
@@ -248,7 +319,8 @@ class RuntimeSettingsConsistencyTest {
       String value = kv.length > 1 ? kv[1].strip() : "";
       if (kv[0].startsWith("spark.executorEnv.MALLOC_")) {
         malloc.put(kv[0].substring("spark.executorEnv.".length()), value);
-      } else if (kv[0].equals("spark.driver.extraJavaOptions") || kv[0].equals("spark.executor.extraJavaOptions")) {
+      } else if (kv[0].equals("spark.driver.extraJavaOptions")
+          || kv[0].equals("spark.executor.extraJavaOptions")) {
         Set<String> these = new LinkedHashSet<>(Arrays.asList(value.split("\\s+")));
         if (flags == null) {
           flags = these;

@@ -18,8 +18,8 @@ import org.netvlad.common.data.DbStruct;
 import org.netvlad.jobs.cli.JobFailure;
 
 /**
- * A Tokyo 24/7-style spec, whose dbStruct has no conditions: each place's queries are taken by
- * day, at sunset and at night, and ingest.conditions names which is which, as the dataset does.
+ * A Tokyo 24/7-style spec, whose dbStruct has no conditions: each place's queries are taken by day,
+ * at sunset and at night, and ingest.conditions names which is which, as the dataset does.
  */
 class Tokyo247SpecIT extends SparkTestBase {
   private static final String[] CONDITIONS = {"day", "sunset", "night"};
@@ -40,24 +40,45 @@ class Tokyo247SpecIT extends SparkTestBase {
     Path conditions = Jobs.writeLines(dir.resolve("tokyo247_conditions.csv"), listed);
 
     Map<String, Object> summary =
-        Jobs.mine(spark, dir.resolve("run"), List.of(mat.toString()), "ingest.conditions=" + conditions);
+        Jobs.mine(
+            spark, dir.resolve("run"), List.of(mat.toString()), "ingest.conditions=" + conditions);
     assertEquals(0L, summary.get("rows_rejected"));
     Map<String, String> found = new TreeMap<>();
-    for (Row r : spark.read().parquet(dir.resolve("run/panoramas").toString()).filter("role = 'query'").collectAsList()) {
+    for (Row r :
+        spark
+            .read()
+            .parquet(dir.resolve("run/panoramas").toString())
+            .filter("role = 'query'")
+            .collectAsList()) {
       found.put(r.getAs("image_id"), r.getAs("condition"));
     }
     assertEquals(expected, found);
-    assertEquals(0L, spark.read().parquet(dir.resolve("run/panoramas").toString()).filter("role = 'database' AND condition IS NOT NULL").count());
+    assertEquals(
+        0L,
+        spark
+            .read()
+            .parquet(dir.resolve("run/panoramas").toString())
+            .filter("role = 'database' AND condition IS NOT NULL")
+            .count());
   }
 
   @Test
   void aListedImageNoInputHasFailsTheJobBeforeWritingAnything() throws Exception {
     Path mat = spec(dir.resolve("tokyo247.mat"));
     // Written without the query folder, as the spec names its files.
-    Path conditions = Jobs.writeLines(dir.resolve("c.csv"), List.of("path,condition", query(0, 0) + ",day", "queries/" + query(0, 1) + ",sunset"));
+    Path conditions =
+        Jobs.writeLines(
+            dir.resolve("c.csv"),
+            List.of("path,condition", query(0, 0) + ",day", "queries/" + query(0, 1) + ",sunset"));
     Path run = dir.resolve("run");
-    JobFailure e = assertThrows(JobFailure.class, () -> Jobs.mine(spark, run, List.of(mat.toString()), "ingest.conditions=" + conditions));
-    assertTrue(e.getMessage().contains("1 of 2 listed images are in no input, e.g. [" + query(0, 0) + "]"), e.getMessage());
+    JobFailure e =
+        assertThrows(
+            JobFailure.class,
+            () ->
+                Jobs.mine(spark, run, List.of(mat.toString()), "ingest.conditions=" + conditions));
+    assertTrue(
+        e.getMessage().contains("1 of 2 listed images are in no input, e.g. [" + query(0, 0) + "]"),
+        e.getMessage());
     assertTrue(e.getMessage().contains("ingest.dbstruct-query-folder"), e.getMessage());
     assertFalse(Files.exists(run.resolve("panoramas")));
     assertFalse(Files.exists(run.resolve("summary")));
@@ -79,7 +100,8 @@ class Tokyo247SpecIT extends SparkTestBase {
         qUtm[place * 3 + c] = new double[] {381001 + 200 * place, 3950001 + c};
       }
     }
-    Files.write(mat, new DbStruct("test", List.of(db), dbUtm, null, List.of(q), qUtm, null).toMatBytes());
+    Files.write(
+        mat, new DbStruct("test", List.of(db), dbUtm, null, List.of(q), qUtm, null).toMatBytes());
     return mat;
   }
 }

@@ -21,25 +21,40 @@ import org.netvlad.jobs.RenderCityJob;
 import org.netvlad.jobs.cli.JobMain;
 
 /**
- * A train-netvlad run killed in the middle of an epoch (the whole spark-submit process, as a
- * crash or a pre-empted driver would) and started again resumes from its newest checkpoint and
- * finishes with the same number of epochs and the same parameters as an uninterrupted run with the
- * same seed (one worker: the run is deterministic).
+ * A train-netvlad run killed in the middle of an epoch (the whole spark-submit process, as a crash
+ * or a pre-empted driver would) and started again resumes from its newest checkpoint and finishes
+ * with the same number of epochs and the same parameters as an uninterrupted run with the same seed
+ * (one worker: the run is deterministic).
  */
 class TrainResumeIT extends SparkTestBase {
-  static final List<String> SETTINGS = List.of(
-      "model.width-px=64", "model.height-px=48", "model.clusters=16", "model.init-images=60", "train.epochs=2", "train.workers=1",
-      "train.negative-candidates=60", "train.negatives-per-tuple=4", "train.tuples-per-batch=2", "train.averaging-frequency=1",
-      "train.optimizer=adam",
-      "train.max-queries-per-epoch=24");
+  static final List<String> SETTINGS =
+      List.of(
+          "model.width-px=64",
+          "model.height-px=48",
+          "model.clusters=16",
+          "model.init-images=60",
+          "train.epochs=2",
+          "train.workers=1",
+          "train.negative-candidates=60",
+          "train.negatives-per-tuple=4",
+          "train.tuples-per-batch=2",
+          "train.averaging-frequency=1",
+          "train.optimizer=adam",
+          "train.max-queries-per-epoch=24");
 
   @TempDir Path dir;
 
   @Test
   void aKilledRunResumesAndEndsAsAnUninterruptedOne() throws Exception {
     String a = dir.resolve("a").toUri().toString();
-    RenderCityJob.run(spark, new RenderCityJob.Config(a, null,
-        PipelineConfig.load("", "t", List.of("render.images=400", "render.width-px=64", "render.height-px=48")), false));
+    RenderCityJob.run(
+        spark,
+        new RenderCityJob.Config(
+            a,
+            null,
+            PipelineConfig.load(
+                "", "t", List.of("render.images=400", "render.width-px=64", "render.height-px=48")),
+            false));
     Jobs.mineCity(spark, a);
     Path b = dir.resolve("b");
     copyTree(dir.resolve("a"), b, "city");
@@ -55,7 +70,8 @@ class TrainResumeIT extends SparkTestBase {
     killed.descendants().forEach(ProcessHandle::destroyForcibly);
     killed.destroyForcibly();
     killed.waitFor(1, TimeUnit.MINUTES);
-    assertTrue(Files.isDirectory(b.resolve("model/epoch=1")), "epoch 1 was checkpointed before the kill");
+    assertTrue(
+        Files.isDirectory(b.resolve("model/epoch=1")), "epoch 1 was checkpointed before the kill");
     assertFalse(Files.exists(b.resolve("model/epoch=2")), "the kill came in the middle of epoch 2");
     assertFalse(Files.exists(b.resolve("summary/train-netvlad.json")));
 
@@ -70,15 +86,30 @@ class TrainResumeIT extends SparkTestBase {
     assertEquals(2, sa.get("epochs_trained"));
     assertEquals(sa.get("epochs_trained"), sb.get("epochs_trained"));
     assertEquals(sa.get("recall_at"), sb.get("recall_at"));
-    MultiLayerNetwork ma = ModelSerializer.restoreMultiLayerNetwork(dir.resolve("a/model/epoch=2/model.zip").toFile(), true);
-    MultiLayerNetwork mb = ModelSerializer.restoreMultiLayerNetwork(b.resolve("model/epoch=2/model.zip").toFile(), true);
+    MultiLayerNetwork ma =
+        ModelSerializer.restoreMultiLayerNetwork(
+            dir.resolve("a/model/epoch=2/model.zip").toFile(), true);
+    MultiLayerNetwork mb =
+        ModelSerializer.restoreMultiLayerNetwork(
+            b.resolve("model/epoch=2/model.zip").toFile(), true);
     assertEquals(ma.params(), mb.params(), "same seed, same parameters");
-    assertEquals(ma.getUpdater().getStateViewArray(), mb.getUpdater().getStateViewArray(), "and the same optimiser state");
+    assertEquals(
+        ma.getUpdater().getStateViewArray(),
+        mb.getUpdater().getStateViewArray(),
+        "and the same optimiser state");
   }
 
   private Process start(Path run) throws IOException {
-    List<String> command = new ArrayList<>(List.of("bash", Jobs.projectRoot().resolve("submit/train-netvlad").toString(),
-        "--master", "local[2]", "--", "--run", run.toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "bash",
+                Jobs.projectRoot().resolve("submit/train-netvlad").toString(),
+                "--master",
+                "local[2]",
+                "--",
+                "--run",
+                run.toString()));
     for (String s : SETTINGS) {
       command.add("--set");
       command.add(s);
@@ -86,7 +117,8 @@ class TrainResumeIT extends SparkTestBase {
     ProcessBuilder pb = new ProcessBuilder(command).directory(Jobs.projectRoot().toFile());
     pb.environment().remove("SPARK_HOME");
     File err = dir.resolve(run.getFileName() + ".err").toFile();
-    pb.redirectOutput(dir.resolve(run.getFileName() + ".out").toFile()).redirectError(ProcessBuilder.Redirect.appendTo(err));
+    pb.redirectOutput(dir.resolve(run.getFileName() + ".out").toFile())
+        .redirectError(ProcessBuilder.Redirect.appendTo(err));
     return pb.start();
   }
 
@@ -97,7 +129,12 @@ class TrainResumeIT extends SparkTestBase {
       if (Files.exists(err) && Files.readString(err).contains(text)) {
         return;
       }
-      assertTrue(p.isAlive(), "the run ended before \"" + text + "\":\n" + (Files.exists(err) ? Files.readString(err) : ""));
+      assertTrue(
+          p.isAlive(),
+          "the run ended before \""
+              + text
+              + "\":\n"
+              + (Files.exists(err) ? Files.readString(err) : ""));
       Thread.sleep(20);
     }
     throw new AssertionError("no \"" + text + "\" in time");

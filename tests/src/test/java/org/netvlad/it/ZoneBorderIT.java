@@ -40,11 +40,15 @@ class ZoneBorderIT extends SparkTestBase {
     List<Point> points = new ArrayList<>();
     for (int i = 0; i < 150; i++) {
       // Anchors within about 150 m of the border; neighbours at 3-30 m in any direction.
-      GeodesicData anchor = Geodesic.WGS84.Direct(40.44, -78.0, r.nextDouble(360), r.nextDouble(150));
-      points.add(new Point("a" + i, anchor.lat2, anchor.lon2, r.nextBoolean() ? "query" : "database"));
+      GeodesicData anchor =
+          Geodesic.WGS84.Direct(40.44, -78.0, r.nextDouble(360), r.nextDouble(150));
+      points.add(
+          new Point("a" + i, anchor.lat2, anchor.lon2, r.nextBoolean() ? "query" : "database"));
       for (int k = 0; k < 3; k++) {
-        GeodesicData n = Geodesic.WGS84.Direct(anchor.lat2, anchor.lon2, r.nextDouble(360), r.nextDouble(3, 30));
-        points.add(new Point("a" + i + "n" + k, n.lat2, n.lon2, r.nextBoolean() ? "query" : "database"));
+        GeodesicData n =
+            Geodesic.WGS84.Direct(anchor.lat2, anchor.lon2, r.nextDouble(360), r.nextDouble(3, 30));
+        points.add(
+            new Point("a" + i + "n" + k, n.lat2, n.lon2, r.nextBoolean() ? "query" : "database"));
       }
     }
     List<String> lines = new ArrayList<>();
@@ -52,11 +56,22 @@ class ZoneBorderIT extends SparkTestBase {
     for (int i = 0; i < points.size(); i++) {
       Point p = points.get(i);
       if (i % 3 == 0) { // a lat/lon row
-        lines.add(String.format(Locale.ROOT, "%s,%s.jpg,%.10f,%.10f,,,,%s", p.id, p.id, p.lat, p.lon, p.role));
+        lines.add(
+            String.format(
+                Locale.ROOT, "%s,%s.jpg,%.10f,%.10f,,,,%s", p.id, p.id, p.lat, p.lon, p.role));
       } else { // a UTM row in the point's own zone: 17T west of the border, 18T east of it
         UtmZone zone = UtmZone.containing(p.lat, p.lon);
         double[] en = new UtmProjection(zone).toGrid(p.lat, p.lon);
-        lines.add(String.format(Locale.ROOT, "%s,%s.jpg,,,%.4f,%.4f,%s,%s", p.id, p.id, en[0], en[1], zone, p.role));
+        lines.add(
+            String.format(
+                Locale.ROOT,
+                "%s,%s.jpg,,,%.4f,%.4f,%s,%s",
+                p.id,
+                p.id,
+                en[0],
+                en[1],
+                zone,
+                p.role));
       }
     }
     Path csv = Jobs.writeLines(dir.resolve("border.csv"), lines);
@@ -103,14 +118,16 @@ class ZoneBorderIT extends SparkTestBase {
           assertFalse(positives.contains(d.id), "false positive " + pair);
         }
         if (metres <= 25 - TOLERANCE_M && t != null) {
-          assertTrue(nonNegative.contains(d.id), "pair within 25 m not excluded from negatives: " + pair);
+          assertTrue(
+              nonNegative.contains(d.id), "pair within 25 m not excluded from negatives: " + pair);
         }
         if (metres > 25 + TOLERANCE_M) {
           assertFalse(nonNegative.contains(d.id), "definite negative excluded: " + pair);
         }
       }
     }
-    assertTrue(crossBorderPairs >= 10, "too few cross-border positive pairs to test: " + crossBorderPairs);
+    assertTrue(
+        crossBorderPairs >= 10, "too few cross-border positive pairs to test: " + crossBorderPairs);
   }
 
   /**
@@ -123,24 +140,51 @@ class ZoneBorderIT extends SparkTestBase {
     List<String> lines = new ArrayList<>();
     lines.add("image_id,path,lat,lon,role");
     for (int i = 0; i < 1200; i++) { // Tokyo, zone 54S: more rows than the guess reads
-      lines.add(String.format(Locale.ROOT, "t%d,t%d.jpg,%.7f,%.7f,%s", i, i, 35.68 + r.nextDouble(0.002), 139.76 + r.nextDouble(0.002), i % 2 == 0 ? "query" : "database"));
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "t%d,t%d.jpg,%.7f,%.7f,%s",
+              i,
+              i,
+              35.68 + r.nextDouble(0.002),
+              139.76 + r.nextDouble(0.002),
+              i % 2 == 0 ? "query" : "database"));
     }
     for (int i = 0; i < 2000; i++) { // Pittsburgh, zone 17T
-      lines.add(String.format(Locale.ROOT, "p%d,p%d.jpg,%.7f,%.7f,%s", i, i, 40.44 + r.nextDouble(0.003), -79.99 + r.nextDouble(0.003), i % 2 == 0 ? "query" : "database"));
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "p%d,p%d.jpg,%.7f,%.7f,%s",
+              i,
+              i,
+              40.44 + r.nextDouble(0.003),
+              -79.99 + r.nextDouble(0.003),
+              i % 2 == 0 ? "query" : "database"));
     }
     Path csv = Jobs.writeLines(dir.resolve("two-cities.csv"), lines);
     String auto = dir.resolve("auto").toUri().toString();
     String set = dir.resolve("set").toUri().toString();
-    Map<String, Object> autoSummary = Jobs.mine(spark, auto, List.of(csv.toString()), false, "ingest.max-rejected-fraction=0.5");
+    Map<String, Object> autoSummary =
+        Jobs.mine(spark, auto, List.of(csv.toString()), false, "ingest.max-rejected-fraction=0.5");
     Map<String, Object> setSummary =
-        Jobs.mine(spark, set, List.of(csv.toString()), false, "ingest.max-rejected-fraction=0.5", "geo.frame-zone=17T");
+        Jobs.mine(
+            spark,
+            set,
+            List.of(csv.toString()),
+            false,
+            "ingest.max-rejected-fraction=0.5",
+            "geo.frame-zone=17T");
 
     assertEquals("17T", autoSummary.get("frame_zone"));
     assertEquals(Map.of("outside_frame", 1200L), autoSummary.get("rejected_by_reason"));
     assertEquals(setSummary.get("rejected_by_reason"), autoSummary.get("rejected_by_reason"));
     assertEquals(2000L, autoSummary.get("rows_accepted"));
-    assertEquals(sorted(spark.read().parquet(set + "/panoramas").collectAsList()), sorted(spark.read().parquet(auto + "/panoramas").collectAsList()));
-    assertEquals(sorted(spark.read().parquet(set + "/tuples/train").collectAsList()), sorted(spark.read().parquet(auto + "/tuples/train").collectAsList()));
+    assertEquals(
+        sorted(spark.read().parquet(set + "/panoramas").collectAsList()),
+        sorted(spark.read().parquet(auto + "/panoramas").collectAsList()));
+    assertEquals(
+        sorted(spark.read().parquet(set + "/tuples/train").collectAsList()),
+        sorted(spark.read().parquet(auto + "/tuples/train").collectAsList()));
   }
 
   private static List<String> sorted(List<Row> rows) {

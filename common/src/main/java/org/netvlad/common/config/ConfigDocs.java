@@ -12,8 +12,10 @@ public final class ConfigDocs {
     b.append("# netvlad-spark pipeline settings.\n");
     b.append("#\n");
     b.append("# Every setting, its default, unit and meaning. Jobs read this file by default\n");
-    b.append("# (--config FILE for another); --set key=value on a job's command line overrides one.\n");
-    b.append("# Lines are 'key = value'; '#' starts a comment. Unknown keys, and keys given twice,\n");
+    b.append(
+        "# (--config FILE for another); --set key=value on a job's command line overrides one.\n");
+    b.append(
+        "# Lines are 'key = value'; '#' starts a comment. Unknown keys, and keys given twice,\n");
     b.append("# are refused.\n");
     String section = "";
     for (Setting<?> s : Settings.all()) {

@@ -5,7 +5,9 @@ import java.util.List;
 import java.util.Map;
 import org.netvlad.common.image.ResizeMode;
 
-/** Settings of extract-and-evaluate: which model, which split, PCA whitening, outputs to compare. */
+/**
+ * Settings of extract-and-evaluate: which model, which split, PCA whitening, outputs to compare.
+ */
 public final class EvalSettings {
   private EvalSettings() {}
 
@@ -18,11 +20,15 @@ public final class EvalSettings {
           "The network to evaluate: best (the checkpoint train-netvlad chose by validation"
               + " Recall@5), untrained (the initialised network of model/epoch=0, the off-the-shelf"
               + " baseline), the checkpoint of one epoch, or a checkpoint folder elsewhere (a"
-              + " model.zip and checkpoint.json, e.g. another run's model/epoch=3) evaluated on this"
-              + " run's split.");
+              + " model.zip and checkpoint.json, e.g. another run's model/epoch=3) evaluated on"
+              + " this run's split.");
 
   public static final Setting<String> SPLIT =
-      Setting.choice("eval.split", "test", List.of("test", "val", "train"), "The split whose database and queries are evaluated.");
+      Setting.choice(
+          "eval.split",
+          "test",
+          List.of("test", "val", "train"),
+          "The split whose database and queries are evaluated.");
 
   public static final Setting<String> QUERY_RESIZE =
       Setting.choice(
@@ -32,23 +38,22 @@ public final class EvalSettings {
           "How a query of another size than the network's input (model.width-px x model.height-px)"
               + " is resized to it: stretch, the whole photograph whatever its aspect ratio (the VG"
               + " benchmark's hard_resize); central-crop, the largest centred crop of the network's"
-              + " aspect ratio (its central_crop), undistorted but without the margins of a wider or"
-              + " taller photograph (many of Tokyo 24/7's queries). Database images are always"
-              + " stretched, as in the benchmark: they are what places are recognised by, so none of"
-              + " their view is cut, and Tokyo 24/7's (640x480) have the network's 4:3 aspect, where"
-              + " both agree. Training stretches too. Downscales of 2x or more halve repeatedly, so"
-              + " fine detail averages out instead of aliasing.");
-
+              + " aspect ratio (its central_crop), undistorted but without the margins of a wider"
+              + " or taller photograph (many of Tokyo 24/7's queries). Database images are always"
+              + " stretched, as in the benchmark: they are what places are recognised by, so none"
+              + " of their view is cut, and Tokyo 24/7's (640x480) have the network's 4:3 aspect,"
+              + " where both agree. Training stretches too. Downscales of 2x or more halve"
+              + " repeatedly, so fine detail averages out instead of aliasing.");
 
   public static final Setting<String> PCA =
       Setting.choice(
           "eval.pca",
           "auto",
           List.of("auto", "true", "false"),
-          "PCA-whiten the descriptors before the search (the paper's +PCA): true always; false never;"
-              + " auto fits it and searches whitened only if that does not lower Recall@1 on the val"
-              + " split's queries (it lowers it on rendered cities once the network is trained)."
-              + " Recall@N with and without whitening is reported either way.");
+          "PCA-whiten the descriptors before the search (the paper's +PCA): true always; false"
+              + " never; auto fits it and searches whitened only if that does not lower Recall@1 on"
+              + " the val split's queries (it lowers it on rendered cities once the network is"
+              + " trained). Recall@N with and without whitening is reported either way.");
 
   public static final Setting<Long> PCA_DIMS =
       Setting.whole(
@@ -66,8 +71,9 @@ public final class EvalSettings {
           "train",
           List.of("train", "evaluated", "val", "test"),
           "The split whose database images PCA whitening is fitted on: train, as the paper and its"
-              + " reference code (addPCA on dbTrain), applied to every evaluated split; evaluated, the"
-              + " database of eval.split itself (the evaluated set then shapes its own whitening).");
+              + " reference code (addPCA on dbTrain), applied to every evaluated split; evaluated,"
+              + " the database of eval.split itself (the evaluated set then shapes its own"
+              + " whitening).");
 
   public static final Setting<Double> PCA_SHRINKAGE =
       Setting.decimal(
@@ -76,10 +82,10 @@ public final class EvalSettings {
           0,
           1e6,
           "times the mean kept eigenvalue",
-          "Whitening divides direction k by sqrt(lambda_k + 1e-9 + s mean(lambda)): 0 is the paper's"
-              + " whitening, which amplifies the smallest directions, estimated from few samples,"
-              + " as much as the largest; 1 damps them (on a rendered city it raised whitened"
-              + " Recall@1 by 4.5 points untrained and 6 trained).");
+          "Whitening divides direction k by sqrt(lambda_k + 1e-9 + s mean(lambda)): 0 is the"
+              + " paper's whitening, which amplifies the smallest directions, estimated from few"
+              + " samples, as much as the largest; 1 damps them (on a rendered city it raised"
+              + " whitened Recall@1 by 4.5 points untrained and 6 trained).");
 
   public static final Setting<Long> PCA_SAMPLE =
       Setting.whole(
@@ -88,7 +94,8 @@ public final class EvalSettings {
           2,
           10_000_000,
           "database images",
-          "Database descriptors PCA is fitted on (the paper: 10,000), chosen by a seeded hash of the image id.");
+          "Database descriptors PCA is fitted on (the paper: 10,000), chosen by a seeded hash of"
+              + " the image id.");
 
   public static final Setting<Double> MAX_REJECTED_FRACTION =
       Setting.decimal(
@@ -117,7 +124,8 @@ public final class EvalSettings {
           "empty, or a folder URI",
           String::trim,
           "Where descriptors/, pca/, evaluation/ and the summary go. Empty: the run folder. Another"
-              + " folder keeps a second evaluation of the same run (an untrained baseline, say) apart.");
+              + " folder keeps a second evaluation of the same run (an untrained baseline, say)"
+              + " apart.");
 
   public static final Setting<String> LABEL =
       Setting.text(
@@ -157,8 +165,22 @@ public final class EvalSettings {
     return fit.equals("evaluated") ? config.get(SPLIT) : fit;
   }
 
-  static final List<Setting<?>> ALL = List.of(CHECKPOINT, SPLIT, QUERY_RESIZE, PCA, PCA_DIMS, PCA_FIT_SPLIT, PCA_SHRINKAGE, PCA_SAMPLE,
-      MAX_REJECTED_FRACTION, BLOCK_ROWS, OUTPUT, LABEL, COMPARE, REPORT_EXAMPLES);
+  static final List<Setting<?>> ALL =
+      List.of(
+          CHECKPOINT,
+          SPLIT,
+          QUERY_RESIZE,
+          PCA,
+          PCA_DIMS,
+          PCA_FIT_SPLIT,
+          PCA_SHRINKAGE,
+          PCA_SAMPLE,
+          MAX_REJECTED_FRACTION,
+          BLOCK_ROWS,
+          OUTPUT,
+          LABEL,
+          COMPARE,
+          REPORT_EXAMPLES);
 
   /** How evaluation resizes queries of another size than the network's ({@link #QUERY_RESIZE}). */
   public static ResizeMode queryResize(PipelineConfig config) {

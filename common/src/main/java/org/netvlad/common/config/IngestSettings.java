@@ -2,7 +2,10 @@ package org.netvlad.common.config;
 
 import java.util.List;
 
-/** Settings of reading the inputs: rejected rows, image roots and sizes, manifest and dbStruct defaults, conditions. */
+/**
+ * Settings of reading the inputs: rejected rows, image roots and sizes, manifest and dbStruct
+ * defaults, conditions.
+ */
 public final class IngestSettings {
   private IngestSettings() {}
 
@@ -23,11 +26,11 @@ public final class IngestSettings {
           "empty, or absolute paths, URI prefixes or bare schemes (https:) separated by ;",
           text -> String.join(";", org.netvlad.common.data.ImagePaths.allowedRoots(text)),
           "A manifest path is read only inside the image root (--images): a relative path must stay"
-              + " in it after resolving . and .., and an absolute path or URI must lie under it. List"
-              + " here the other roots manifests may point into, written as the manifests write them"
-              + " (/srv/img and file:/srv/img differ); a bare scheme such as https: allows all of it."
-              + " Other rows are rejected (path_outside_image_root), and the jobs that read images"
-              + " check the rule again with the roots mine-tuples recorded.");
+              + " in it after resolving . and .., and an absolute path or URI must lie under it."
+              + " List here the other roots manifests may point into, written as the manifests"
+              + " write them (/srv/img and file:/srv/img differ); a bare scheme such as https:"
+              + " allows all of it. Other rows are rejected (path_outside_image_root), and the jobs"
+              + " that read images check the rule again with the roots mine-tuples recorded.");
 
   public static final Setting<Long> MAX_IMAGE_PIXELS =
       Setting.whole(
@@ -36,11 +39,11 @@ public final class IngestSettings {
           1,
           Integer.MAX_VALUE,
           "pixels (width x height)",
-          "Images larger than this are not decoded (their size is read from the file's header)"
-              + " and are set aside as unreadable by train-netvlad and extract-and-evaluate: a small"
+          "Images larger than this are not decoded (their size is read from the file's header) and"
+              + " are set aside as unreadable by train-netvlad and extract-and-evaluate: a small"
               + " file can claim a huge image. 50 million lets through 8192x4096 panoramas and 24"
-              + " MP photographs and bounds a decode at about 600 MB (16-bit RGBA raster plus the RGB"
-              + " copy); full 16384x8192 Street View panoramas need 134 million.");
+              + " MP photographs and bounds a decode at about 600 MB (16-bit RGBA raster plus the"
+              + " RGB copy); full 16384x8192 Street View panoramas need 134 million.");
 
   public static final Setting<String> DEFAULT_ROLE =
       Setting.choice(
@@ -81,9 +84,10 @@ public final class IngestSettings {
           "auto",
           "auto, a relative folder ending in /, or empty",
           text -> "auto".equals(text.trim()) ? "auto" : relativeFolder(text),
-          "Folder, under the image root, of the query images a dbStruct .mat names. auto follows the"
-              + " NetVLAD reference layout: queries/ for Pittsburgh (pitts*.mat), images/ for Tokyo"
-              + " Time Machine (tokyoTM*.mat, whose queries are database panoramas), else queries/.");
+          "Folder, under the image root, of the query images a dbStruct .mat names. auto follows"
+              + " the NetVLAD reference layout: queries/ for Pittsburgh (pitts*.mat), images/ for"
+              + " Tokyo Time Machine (tokyoTM*.mat, whose queries are database panoramas), else"
+              + " queries/.");
 
   public static final Setting<String> CONDITIONS =
       Setting.text(
@@ -94,8 +98,8 @@ public final class IngestSettings {
           "Capture conditions kept apart from the inputs: a CSV file with a header naming path (the"
               + " image's path as the input writes it; for a dbStruct, the query or database folder"
               + " and the file name, e.g. queries/00001.jpg) or image_id, and condition (e.g. day,"
-              + " sunset, night). Evaluation reports Recall@N per condition; a listed condition wins"
-              + " over a row's own. Every listed image must be in the inputs.");
+              + " sunset, night). Evaluation reports Recall@N per condition; a listed condition"
+              + " wins over a row's own. Every listed image must be in the inputs.");
 
   static final List<Setting<?>> ALL =
       List.of(

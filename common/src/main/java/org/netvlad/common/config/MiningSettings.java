@@ -2,7 +2,10 @@ package org.netvlad.common.config;
 
 import java.util.List;
 
-/** Settings of mine-tuples: the positive and negative radii, Time Machine supervision, tiles and partitions. */
+/**
+ * Settings of mine-tuples: the positive and negative radii, Time Machine supervision, tiles and
+ * partitions.
+ */
 public final class MiningSettings {
   private MiningSettings() {}
 
@@ -59,5 +62,10 @@ public final class MiningSettings {
               + " repeated image ids; more rows give fewer, larger tasks.");
 
   static final List<Setting<?>> ALL =
-      List.of(POSITIVE_RADIUS_M, NEGATIVE_RADIUS_M, POSITIVE_NEEDS_OTHER_DATE, TILE_SIZE_M, ROWS_PER_PARTITION);
+      List.of(
+          POSITIVE_RADIUS_M,
+          NEGATIVE_RADIUS_M,
+          POSITIVE_NEEDS_OTHER_DATE,
+          TILE_SIZE_M,
+          ROWS_PER_PARTITION);
 }

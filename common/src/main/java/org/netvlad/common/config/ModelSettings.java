@@ -27,16 +27,35 @@ public final class ModelSettings {
               + " baseline), max or gem (generalised mean).");
 
   public static final Setting<Long> CLUSTERS =
-      Setting.whole("model.clusters", 64, 1, 4096, "clusters", "K, the number of NetVLAD / VLAD clusters.");
+      Setting.whole(
+          "model.clusters", 64, 1, 4096, "clusters", "K, the number of NetVLAD / VLAD clusters.");
 
   public static final Setting<Long> HEIGHT_PX =
-      Setting.whole("model.height-px", 120, 8, 4096, "pixels", "Height images are resized to before they enter the network.");
+      Setting.whole(
+          "model.height-px",
+          120,
+          8,
+          4096,
+          "pixels",
+          "Height images are resized to before they enter the network.");
 
   public static final Setting<Long> WIDTH_PX =
-      Setting.whole("model.width-px", 160, 8, 4096, "pixels", "Width images are resized to before they enter the network.");
+      Setting.whole(
+          "model.width-px",
+          160,
+          8,
+          4096,
+          "pixels",
+          "Width images are resized to before they enter the network.");
 
   public static final Setting<Double> MARGIN =
-      Setting.decimal("model.margin", 0.1, 0, 100, "squared descriptor distance", "m, the margin of the triplet ranking loss.");
+      Setting.decimal(
+          "model.margin",
+          0.1,
+          0,
+          100,
+          "squared descriptor distance",
+          "m, the margin of the triplet ranking loss.");
 
   public static final Setting<Double> INTRA_NORM_EPS =
       Setting.decimal(
@@ -67,10 +86,10 @@ public final class ModelSettings {
           "empty, or the URI of a DL4J model zip or a Keras HDF5 model file",
           String::trim,
           "Backbone weights to start from: a DL4J model zip or a Keras HDF5 model file (Keras 2"
-              + " model.save(\"name.h5\"), TensorFlow backend, e.g. keras.applications.VGG16(include_top=False,"
-              + " input_shape=(480, 640, 3))) whose convolutions match the backbone's in order. The"
-              + " format is told by the file's content. Empty: random initialisation (the small"
-              + " backbone's default).");
+              + " model.save(\"name.h5\"), TensorFlow backend, e.g."
+              + " keras.applications.VGG16(include_top=False, input_shape=(480, 640, 3))) whose"
+              + " convolutions match the backbone's in order. The format is told by the file's"
+              + " content. Empty: random initialisation (the small backbone's default).");
 
   public static final Setting<String> INIT_VARIANT =
       Setting.choice(
@@ -99,7 +118,13 @@ public final class ModelSettings {
           "Conv feature vectors sampled from each of those images.");
 
   public static final Setting<Long> INIT_ITERATIONS =
-      Setting.whole("model.init-iterations", 100, 1, 10_000, "iterations", "Most Lloyd iterations of the k-means initialisation.");
+      Setting.whole(
+          "model.init-iterations",
+          100,
+          1,
+          10_000,
+          "iterations",
+          "Most Lloyd iterations of the k-means initialisation.");
 
   static final List<Setting<?>> ALL =
       List.of(

@@ -12,10 +12,10 @@ public final class NightlySettings {
           "auto",
           "auto, none, or the URI of a checkpoint folder",
           NightlySettings::warmStart,
-          "Where a night's training starts. auto: the best checkpoint of the night <root>/current names"
-              + " (the last good night), or from scratch when there is none; none: from scratch; a"
-              + " checkpoint folder (model.zip and checkpoint.json): from that model. A warm start"
-              + " needs the network settings the checkpoint was trained with (model.*,"
+          "Where a night's training starts. auto: the best checkpoint of the night <root>/current"
+              + " names (the last good night), or from scratch when there is none; none: from"
+              + " scratch; a checkpoint folder (model.zip and checkpoint.json): from that model. A"
+              + " warm start needs the network settings the checkpoint was trained with (model.*,"
               + " train.optimizer, train.momentum, train.weight-decay).");
 
   public static final Setting<Long> EPOCHS =
@@ -34,8 +34,8 @@ public final class NightlySettings {
           1,
           10_000,
           "",
-          "The N of the Recall@N a night is judged by (one of eval.recall-at): tonight's model against"
-              + " the last good night's, both evaluated on tonight's evaluation split.");
+          "The N of the Recall@N a night is judged by (one of eval.recall-at): tonight's model"
+              + " against the last good night's, both evaluated on tonight's evaluation split.");
 
   public static final Setting<Double> MAX_RECALL_DROP =
       Setting.decimal(
@@ -44,8 +44,9 @@ public final class NightlySettings {
           0,
           1,
           "fraction of queries (0.02 = 2 points)",
-          "A night whose Recall@N falls more than this below the last good night's model on the same"
-              + " split is flagged: submit/nightly exits 4 and <root>/current stays where it was.");
+          "A night whose Recall@N falls more than this below the last good night's model on the"
+              + " same split is flagged: submit/nightly exits 4 and <root>/current stays where it"
+              + " was.");
 
   public static final Setting<Long> KEEP_RUNS =
       Setting.whole(
@@ -57,7 +58,8 @@ public final class NightlySettings {
           "Run folders (<root>/runs/<date>/) kept: the newest this many, and always the one"
               + " <root>/current names; older ones are deleted at the end of a night.");
 
-  static final List<Setting<?>> ALL = List.of(WARM_START, EPOCHS, RECALL_AT, MAX_RECALL_DROP, KEEP_RUNS);
+  static final List<Setting<?>> ALL =
+      List.of(WARM_START, EPOCHS, RECALL_AT, MAX_RECALL_DROP, KEEP_RUNS);
 
   private static String warmStart(String text) {
     String t = text.trim();
@@ -65,7 +67,8 @@ public final class NightlySettings {
       throw new IllegalArgumentException("empty");
     }
     if (!t.equals("auto") && !t.equals("none") && !t.contains("/")) {
-      throw new IllegalArgumentException("auto, none or a checkpoint folder's URI, not '" + t + "'");
+      throw new IllegalArgumentException(
+          "auto, none or a checkpoint folder's URI, not '" + t + "'");
     }
     return t;
   }

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The validated, immutable settings of one job: defaults, then the configuration file, then
- * {@code --set key=value} overrides, each value parsed and checked, then the cross-setting rules.
+ * The validated, immutable settings of one job: defaults, then the configuration file, then {@code
+ * --set key=value} overrides, each value parsed and checked, then the cross-setting rules.
  */
 public final class PipelineConfig implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -29,7 +29,8 @@ public final class PipelineConfig implements Serializable {
   /**
    * Builds a configuration.
    *
-   * @param fileText the text of a configuration file ({@code key = value} lines, {@code #} comments)
+   * @param fileText the text of a configuration file ({@code key = value} lines, {@code #}
+   *     comments)
    * @param fileName the file's name, used in error messages
    * @param overrides {@code key=value} strings, applied in order after the file
    * @throws ConfigException naming the setting, file line or override that is wrong
@@ -57,7 +58,14 @@ public final class PipelineConfig implements Serializable {
       String first = lineOfKey.putIfAbsent(key, where);
       if (first != null) {
         // the last value would win unseen: the reader of the file may well believe the first
-        throw new ConfigException("setting '" + key + "' is given twice, at " + first + " and at " + where + "; keep one");
+        throw new ConfigException(
+            "setting '"
+                + key
+                + "' is given twice, at "
+                + first
+                + " and at "
+                + where
+                + "; keep one");
       }
       put(text, origin, key, line.substring(eq + 1).trim(), where);
     }
@@ -96,7 +104,12 @@ public final class PipelineConfig implements Serializable {
       if (eq <= 0) {
         throw new ConfigException("expected key=value, found '" + override + "' (" + origin + ")");
       }
-      put(text, origins, override.substring(0, eq).trim(), override.substring(eq + 1).trim(), origin);
+      put(
+          text,
+          origins,
+          override.substring(0, eq).trim(),
+          override.substring(eq + 1).trim(),
+          origin);
     }
     PipelineConfig config = new PipelineConfig(text, origins);
     SettingChecks.checkConsistency(config);
@@ -114,7 +127,11 @@ public final class PipelineConfig implements Serializable {
   }
 
   private static void put(
-      Map<String, String> text, Map<String, String> origin, String key, String value, String where) {
+      Map<String, String> text,
+      Map<String, String> origin,
+      String key,
+      String value,
+      String where) {
     Setting<?> setting = Settings.byKey(key, where);
     setting.parse(value, where);
     text.put(key, value);

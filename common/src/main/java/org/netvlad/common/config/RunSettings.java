@@ -13,10 +13,10 @@ public final class RunSettings {
           1,
           604_800,
           "seconds",
-          "A job locks its run folder (<run>/_lock/) and refuses to start while another job holds the"
-              + " lock. A lock whose holder ran on this host is taken over as soon as that process has"
-              + " ended; one held from another host when its holder has given no sign of life (it"
-              + " renews the lock every tenth of this time) for this long.");
+          "A job locks its run folder (<run>/_lock/) and refuses to start while another job holds"
+              + " the lock. A lock whose holder ran on this host is taken over as soon as that"
+              + " process has ended; one held from another host when its holder has given no sign"
+              + " of life (it renews the lock every tenth of this time) for this long.");
 
   static final List<Setting<?>> ALL = List.of(LOCK_STALE_AFTER_S);
 

@@ -7,8 +7,8 @@ import java.util.function.Function;
 /**
  * One pipeline setting: its key, type, default, unit, meaning and the values it accepts.
  *
- * <p>Every setting of the pipeline is declared once in a topic's class and listed in {@link Settings};
- * {@code conf/pipeline.conf} documents each of them and a test keeps the two in step.
+ * <p>Every setting of the pipeline is declared once in a topic's class and listed in {@link
+ * Settings}; {@code conf/pipeline.conf} documents each of them and a test keeps the two in step.
  *
  * @param <T> the Java type of the value
  */

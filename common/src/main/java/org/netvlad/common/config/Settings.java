@@ -15,8 +15,17 @@ import java.util.Map;
  * <p>Cross-setting rules live in {@link SettingChecks}.
  */
 public final class Settings {
-  private static final List<Setting<?>> ALL = concat(RunSettings.ALL, IngestSettings.ALL, GeoSettings.ALL, MiningSettings.ALL,
-      RenderSettings.ALL, ModelSettings.ALL, TrainSettings.ALL, EvalSettings.ALL, NightlySettings.ALL);
+  private static final List<Setting<?>> ALL =
+      concat(
+          RunSettings.ALL,
+          IngestSettings.ALL,
+          GeoSettings.ALL,
+          MiningSettings.ALL,
+          RenderSettings.ALL,
+          ModelSettings.ALL,
+          TrainSettings.ALL,
+          EvalSettings.ALL,
+          NightlySettings.ALL);
 
   @SafeVarargs
   private static List<Setting<?>> concat(List<Setting<?>>... lists) {

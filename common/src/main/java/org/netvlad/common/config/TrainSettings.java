@@ -7,7 +7,13 @@ public final class TrainSettings {
   private TrainSettings() {}
 
   public static final Setting<Long> EPOCHS =
-      Setting.whole("train.epochs", 30, 1, 100_000, "epochs", "Epochs to train (the paper: 30). Early stopping may end sooner.");
+      Setting.whole(
+          "train.epochs",
+          30,
+          1,
+          100_000,
+          "epochs",
+          "Epochs to train (the paper: 30). Early stopping may end sooner.");
 
   public static final Setting<Long> WORKERS =
       Setting.whole(
@@ -77,10 +83,22 @@ public final class TrainSettings {
               + " backbone, trained from scratch, 1e-3 (sgd, nesterov) and 1e-4 (adam).");
 
   public static final Setting<Long> LR_HALVING_EPOCHS =
-      Setting.whole("train.lr-halving-epochs", 5, 1, 100_000, "epochs", "The learning rate halves every this many epochs.");
+      Setting.whole(
+          "train.lr-halving-epochs",
+          5,
+          1,
+          100_000,
+          "epochs",
+          "The learning rate halves every this many epochs.");
 
   public static final Setting<Double> MOMENTUM =
-      Setting.decimal("train.momentum", 0.9, 0, 0.999, "", "Momentum of sgd and nesterov (ignored by adam); 0: plain SGD.");
+      Setting.decimal(
+          "train.momentum",
+          0.9,
+          0,
+          0.999,
+          "",
+          "Momentum of sgd and nesterov (ignored by adam); 0: plain SGD.");
 
   public static final Setting<Double> WEIGHT_DECAY =
       Setting.decimal("train.weight-decay", 1e-3, 0, 1, "", "Weight decay (L2 on the weights).");
@@ -92,7 +110,8 @@ public final class TrainSettings {
           1,
           100_000,
           "epochs",
-          "Early stopping: training ends when validation Recall@5 has not improved for this many epochs.");
+          "Early stopping: training ends when validation Recall@5 has not improved for this many"
+              + " epochs.");
 
   public static final Setting<Long> SEED =
       Setting.whole(
@@ -101,7 +120,8 @@ public final class TrainSettings {
           0,
           Long.MAX_VALUE,
           "",
-          "Seed of initialisation, negative draws and tuple order: the same seed and data train the same model.");
+          "Seed of initialisation, negative draws and tuple order: the same seed and data train the"
+              + " same model.");
 
   public static final Setting<Long> MAX_QUERIES_PER_EPOCH =
       Setting.whole(
@@ -138,7 +158,13 @@ public final class TrainSettings {
               + " resumes from them instead.");
 
   public static final Setting<Long> DESCRIPTOR_BATCH =
-      Setting.whole("train.descriptor-batch", 32, 1, 10_000, "images", "Images per forward pass when computing descriptors.");
+      Setting.whole(
+          "train.descriptor-batch",
+          32,
+          1,
+          10_000,
+          "images",
+          "Images per forward pass when computing descriptors.");
 
   public static final Setting<String> RECALL_AT =
       Setting.text(
@@ -199,7 +225,9 @@ public final class TrainSettings {
 
   /** The N list of {@link #RECALL_AT}. */
   public static int[] recallAt(PipelineConfig config) {
-    return java.util.Arrays.stream(config.get(RECALL_AT).split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+    return java.util.Arrays.stream(config.get(RECALL_AT).split(","))
+        .mapToInt(s -> Integer.parseInt(s.trim()))
+        .toArray();
   }
 
   private static String ascendingList(String text) {

@@ -8,12 +8,12 @@ import java.util.Map;
 
 /**
  * A list of capture conditions kept apart from the images' rows (ingest.conditions): a CSV file
- * with a header naming {@code path} or {@code image_id}, and {@code condition}. Datasets whose
- * spec has no condition column, such as Tokyo 24/7's dbStruct (day, sunset and night queries),
- * get theirs this way; a listed condition wins over a row's own.
+ * with a header naming {@code path} or {@code image_id}, and {@code condition}. Datasets whose spec
+ * has no condition column, such as Tokyo 24/7's dbStruct (day, sunset and night queries), get
+ * theirs this way; a listed condition wins over a row's own.
  *
- * <p>A plain class rather than a record: Spark broadcasts it with Kryo, which cannot set the
- * fields of a record.
+ * <p>A plain class rather than a record: Spark broadcasts it with Kryo, which cannot set the fields
+ * of a record.
  */
 public final class ConditionList implements java.io.Serializable {
   private static final long serialVersionUID = 1L;
@@ -40,20 +40,24 @@ public final class ConditionList implements java.io.Serializable {
   /**
    * Reads the file's bytes (UTF-8).
    *
-   * @throws ManifestFormatException naming the file and line of anything wrong: a missing column,
-   *     a malformed line, a bad label, an image listed twice
+   * @throws ManifestFormatException naming the file and line of anything wrong: a missing column, a
+   *     malformed line, a bad label, an image listed twice
    */
   public static ConditionList parse(String source, byte[] bytes) {
     List<String> lines = lines(source, bytes);
     if (lines.isEmpty() || lines.get(0).isBlank()) {
-      throw new ManifestFormatException(source + ": empty file, expected a header such as path,condition");
+      throw new ManifestFormatException(
+          source + ": empty file, expected a header such as path,condition");
     }
     List<String> header = fields(source, 1, CsvManifest.stripBom(lines.get(0)));
     header.replaceAll(h -> h.trim().toLowerCase(Locale.ROOT));
     String key = KEYS.stream().filter(header::contains).findFirst().orElse(null);
     if (key == null || !header.contains("condition")) {
       throw new ManifestFormatException(
-          source + ": the header " + header + " needs a path (or image_id) column and a condition column");
+          source
+              + ": the header "
+              + header
+              + " needs a path (or image_id) column and a condition column");
     }
     int keyAt = header.indexOf(key);
     int conditionAt = header.indexOf("condition");
@@ -65,7 +69,13 @@ public final class ConditionList implements java.io.Serializable {
       List<String> values = fields(source, i + 1, lines.get(i));
       if (values.size() != header.size()) {
         throw new ManifestFormatException(
-            source + ":" + (i + 1) + ": line has " + values.size() + " fields, the header has " + header.size());
+            source
+                + ":"
+                + (i + 1)
+                + ": line has "
+                + values.size()
+                + " fields, the header has "
+                + header.size());
       }
       String image = values.get(keyAt).trim();
       String condition = label(source, i + 1, values.get(conditionAt).trim());
@@ -75,7 +85,18 @@ public final class ConditionList implements java.io.Serializable {
       String before = conditions.putIfAbsent(image, condition);
       if (before != null) {
         throw new ManifestFormatException(
-            source + ":" + (i + 1) + ": " + key + " " + image + " is listed twice (" + before + ", " + condition + ")");
+            source
+                + ":"
+                + (i + 1)
+                + ": "
+                + key
+                + " "
+                + image
+                + " is listed twice ("
+                + before
+                + ", "
+                + condition
+                + ")");
       }
     }
     return new ConditionList(key, conditions);
@@ -106,21 +127,27 @@ public final class ConditionList implements java.io.Serializable {
 
   private static List<String> fields(String source, int line, String text) {
     try {
-      return new ArrayList<>(CsvManifest.split(text.endsWith("\r") ? text.substring(0, text.length() - 1) : text));
+      return new ArrayList<>(
+          CsvManifest.split(text.endsWith("\r") ? text.substring(0, text.length() - 1) : text));
     } catch (IllegalArgumentException e) {
       throw new ManifestFormatException(source + ":" + line + ": not CSV: " + e.getMessage());
     }
   }
 
-  /** The file's lines, each decoded strictly as UTF-8 ({@link Utf8Line}); a line that is not fails naming it. */
+  /**
+   * The file's lines, each decoded strictly as UTF-8 ({@link Utf8Line}); a line that is not fails
+   * naming it.
+   */
   private static List<String> lines(String source, byte[] bytes) {
     List<String> out = new ArrayList<>();
     int start = 0;
     for (int end = 0; end <= bytes.length; end++) {
       if (end == bytes.length || bytes[end] == '\n') {
-        Utf8Line line = Utf8Line.decode(java.util.Arrays.copyOfRange(bytes, start, end), end - start);
+        Utf8Line line =
+            Utf8Line.decode(java.util.Arrays.copyOfRange(bytes, start, end), end - start);
         if (line.problem() != null) {
-          throw new ManifestFormatException(source + ":" + (out.size() + 1) + ": " + line.problem());
+          throw new ManifestFormatException(
+              source + ":" + (out.size() + 1) + ": " + line.problem());
         }
         out.add(line.text());
         start = end + 1;

@@ -78,27 +78,36 @@ public record DbStruct(
     double[][] dbUtm = positions(source, "utmDb", s.get("utmDb"), dbFns.size());
     double[][] qUtm = positions(source, "utmQ", s.get("utmQ"), qFns.size());
     List<LocalDate> dbDates =
-        fields.contains("dbTimeStamp") ? dates(source, "dbTimeStamp", s.get("dbTimeStamp"), dbFns.size()) : null;
+        fields.contains("dbTimeStamp")
+            ? dates(source, "dbTimeStamp", s.get("dbTimeStamp"), dbFns.size())
+            : null;
     List<LocalDate> qDates =
-        fields.contains("qTimeStamp") ? dates(source, "qTimeStamp", s.get("qTimeStamp"), qFns.size()) : null;
+        fields.contains("qTimeStamp")
+            ? dates(source, "qTimeStamp", s.get("qTimeStamp"), qFns.size())
+            : null;
     return new DbStruct(whichSet, dbFns, dbUtm, dbDates, qFns, qUtm, qDates);
   }
 
   /**
-   * The rows of this spec in manifest form: first the database images (source {@code file#db},
-   * row = 1-based index), then the queries ({@code file#q}). Paths are the file names under the
-   * given folders; image ids are the role and the file name ({@code database/000/x.jpg},
-   * {@code query/000/y.jpg}), unique even where, as in Tokyo Time Machine, a query is also a
-   * database image.
+   * The rows of this spec in manifest form: first the database images (source {@code file#db}, row
+   * = 1-based index), then the queries ({@code file#q}). Paths are the file names under the given
+   * folders; image ids are the role and the file name ({@code database/000/x.jpg}, {@code
+   * query/000/y.jpg}), unique even where, as in Tokyo Time Machine, a query is also a database
+   * image.
    */
-  public List<RawRow> toRawRows(String source, String utmZone, String databaseFolder, String queryFolder) {
+  public List<RawRow> toRawRows(
+      String source, String utmZone, String databaseFolder, String queryFolder) {
     List<RawRow> rows = new ArrayList<>(dbImageFns.size() + qImageFns.size());
-    addRows(rows, source + "#db", "database", databaseFolder, dbImageFns, dbUtm, dbTimeStamps, utmZone);
+    addRows(
+        rows, source + "#db", "database", databaseFolder, dbImageFns, dbUtm, dbTimeStamps, utmZone);
     addRows(rows, source + "#q", "query", queryFolder, qImageFns, qUtm, qTimeStamps, utmZone);
     return rows;
   }
 
-  /** The query folder of the NetVLAD reference layout for a spec file: see ingest.dbstruct-query-folder. */
+  /**
+   * The query folder of the NetVLAD reference layout for a spec file: see
+   * ingest.dbstruct-query-folder.
+   */
   public static String referenceQueryFolder(String fileName) {
     String name = fileName.substring(fileName.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
     return name.startsWith("tokyotm") ? "images/" : "queries/";
@@ -127,7 +136,8 @@ public record DbStruct(
       s.set("qTimeStamp", stampsOf(qTimeStamps));
     }
     MatFile file = Mat5.newMatFile().addArray("dbStruct", s);
-    java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int) file.getUncompressedSerializedSize() + 1024);
+    java.nio.ByteBuffer buffer =
+        java.nio.ByteBuffer.allocate((int) file.getUncompressedSerializedSize() + 1024);
     try {
       file.writeTo(us.hebi.matlab.mat.types.Sinks.wrap(buffer));
     } catch (IOException e) {
@@ -160,7 +170,8 @@ public record DbStruct(
     Matrix m = Mat5.newMatrix(dates.size(), 1);
     for (int i = 0; i < dates.size(); i++) {
       LocalDate d = dates.get(i);
-      m.setDouble(i, d == null ? 0 : d.getYear() * 10_000 + d.getMonthValue() * 100 + d.getDayOfMonth());
+      m.setDouble(
+          i, d == null ? 0 : d.getYear() * 10_000 + d.getMonthValue() * 100 + d.getDayOfMonth());
     }
     return m;
   }
@@ -255,7 +266,12 @@ public record DbStruct(
   private static List<LocalDate> dates(String source, String field, Array a, int expected) {
     if (!(a instanceof Matrix m) || m.getNumElements() != expected) {
       throw new ManifestFormatException(
-          source + ": dbStruct." + field + " does not hold one time stamp per image (" + expected + ")");
+          source
+              + ": dbStruct."
+              + field
+              + " does not hold one time stamp per image ("
+              + expected
+              + ")");
     }
     List<LocalDate> out = new ArrayList<>(expected);
     for (int i = 0; i < expected; i++) {
@@ -265,8 +281,8 @@ public record DbStruct(
   }
 
   /**
-   * A Time Machine time stamp as a date: {@code yyyymm} (first of the month), {@code yyyymmdd},
-   * or a MATLAB datenum (days since year 0); null when it is none of these.
+   * A Time Machine time stamp as a date: {@code yyyymm} (first of the month), {@code yyyymmdd}, or
+   * a MATLAB datenum (days since year 0); null when it is none of these.
    */
   static LocalDate timeStampToDate(double stamp) {
     if (!Double.isFinite(stamp) || stamp <= 0) {

@@ -7,8 +7,8 @@ import org.netvlad.common.geo.UtmProjection;
 import org.netvlad.common.geo.UtmZone;
 
 /**
- * Puts panoramas into the mining frame: the (extended) transverse Mercator grid of one UTM zone,
- * in which all distances of a data set are measured.
+ * Puts panoramas into the mining frame: the (extended) transverse Mercator grid of one UTM zone, in
+ * which all distances of a data set are measured.
  *
  * <p>Rows already in the frame's grid keep their coordinates bit for bit (so distances equal the
  * dataset's own UTM distances); others are re-projected from WGS84. Not thread-safe.
@@ -68,7 +68,8 @@ public final class FrameProjector {
               maxOffsetDeg);
       return new PanoramaParser.Outcome(
           null,
-          new Rejection(p.source(), p.rowNumber(), p.imageId(), RejectReason.OUTSIDE_FRAME, detail));
+          new Rejection(
+              p.source(), p.rowNumber(), p.imageId(), RejectReason.OUTSIDE_FRAME, detail));
     }
     double[] en = frame.toGrid(p.latDeg(), p.lonDeg());
     return new PanoramaParser.Outcome(p.withFrame(en[0], en[1]), null);

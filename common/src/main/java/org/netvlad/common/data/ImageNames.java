@@ -3,8 +3,8 @@ package org.netvlad.common.data;
 /**
  * What dataset file names say about the camera.
  *
- * <p>Pittsburgh 250k/30k names end in {@code _pitch{1,2}_yaw{1..12}.jpg}: 12 crops per panorama,
- * 30 degrees apart, at two pitches. The heading is the yaw index times 30 degrees, measured from the
+ * <p>Pittsburgh 250k/30k names end in {@code _pitch{1,2}_yaw{1..12}.jpg}: 12 crops per panorama, 30
+ * degrees apart, at two pitches. The heading is the yaw index times 30 degrees, measured from the
  * panorama's first crop.
  *
  * <p>A name is read from its end, as the regular expression {@code

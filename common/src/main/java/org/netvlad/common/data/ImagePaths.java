@@ -39,7 +39,8 @@ public final class ImagePaths implements Serializable {
     this.imageRoot = imageRoot;
     this.allowedRoots = List.copyOf(allowedRoots);
     if (isAbsolute(imageRoot)) {
-      roots.add(Root.parseLocation(imageRoot)); // the user's own root: its '..' resolved, not refused
+      roots.add(
+          Root.parseLocation(imageRoot)); // the user's own root: its '..' resolved, not refused
     }
     for (String allowed : allowedRoots) {
       roots.add(Root.parse(allowed));
@@ -70,8 +71,14 @@ public final class ImagePaths implements Serializable {
         return new Location(null, path);
       }
     }
-    throw new OutsideRootException("path '" + path + "' is outside the image root " + imageRoot + " and ingest.allowed-image-roots ("
-        + (allowedRoots.isEmpty() ? "empty" : String.join("; ", allowedRoots)) + ")");
+    throw new OutsideRootException(
+        "path '"
+            + path
+            + "' is outside the image root "
+            + imageRoot
+            + " and ingest.allowed-image-roots ("
+            + (allowedRoots.isEmpty() ? "empty" : String.join("; ", allowedRoots))
+            + ")");
   }
 
   /** The reason a path may not be read, or null when it may. */
@@ -101,7 +108,9 @@ public final class ImagePaths implements Serializable {
     return out;
   }
 
-  /** Absolute: a leading slash, or a colon before the first slash (Hadoop reads that as a scheme). */
+  /**
+   * Absolute: a leading slash, or a colon before the first slash (Hadoop reads that as a scheme).
+   */
   public static boolean isAbsolute(String path) {
     int colon = path.indexOf(':');
     int slash = path.indexOf('/');
@@ -115,11 +124,13 @@ public final class ImagePaths implements Serializable {
     List<String> kept = new ArrayList<>();
     for (String segment : path.split("/", -1)) {
       if (isBackslashClimb(segment)) {
-        throw new OutsideRootException("path '" + path + "' climbs with '..' between backslashes, a Windows separator");
+        throw new OutsideRootException(
+            "path '" + path + "' climbs with '..' between backslashes, a Windows separator");
       }
       if (segment.equals("..")) {
         if (kept.isEmpty()) {
-          throw new OutsideRootException("path '" + path + "' leaves the image root " + imageRoot + " with '..'");
+          throw new OutsideRootException(
+              "path '" + path + "' leaves the image root " + imageRoot + " with '..'");
         }
         kept.remove(kept.size() - 1);
       } else if (!segment.isEmpty() && !segment.equals(".")) {
@@ -127,7 +138,12 @@ public final class ImagePaths implements Serializable {
       }
     }
     if (kept.isEmpty()) {
-      throw new OutsideRootException("path '" + path + "' names the image root " + imageRoot + " itself, not a file inside it");
+      throw new OutsideRootException(
+          "path '"
+              + path
+              + "' names the image root "
+              + imageRoot
+              + " itself, not a file inside it");
     }
     return String.join("/", kept);
   }
@@ -164,12 +180,14 @@ public final class ImagePaths implements Serializable {
   }
 
   /** Scheme (lower case, "" for none), authority ("" for none) and normalised path segments. */
-  private record Root(String scheme, String authority, List<String> segments, boolean wholeScheme) implements Serializable {
+  private record Root(String scheme, String authority, List<String> segments, boolean wholeScheme)
+      implements Serializable {
     /** An allowed root; refuses relative ones and '..'. */
     static Root parse(String text) {
       String t = text.trim();
       if (t.matches("[A-Za-z][A-Za-z0-9+.-]*:(//)?")) {
-        return new Root(t.substring(0, t.indexOf(':')).toLowerCase(Locale.ROOT), "", List.of(), true);
+        return new Root(
+            t.substring(0, t.indexOf(':')).toLowerCase(Locale.ROOT), "", List.of(), true);
       }
       if (!isAbsolute(t)) {
         throw new IllegalArgumentException("'" + text + "' is not an absolute path or a URI");
@@ -202,11 +220,13 @@ public final class ImagePaths implements Serializable {
       List<String> segments = new ArrayList<>();
       for (String segment : text.substring(start).split("/", -1)) {
         if (isBackslashClimb(segment)) {
-          throw new OutsideRootException("path '" + text + "' climbs with '..' between backslashes, a Windows separator");
+          throw new OutsideRootException(
+              "path '" + text + "' climbs with '..' between backslashes, a Windows separator");
         }
         if (segment.equals("..")) {
           if (segments.isEmpty()) {
-            throw new OutsideRootException("path '" + text + "' climbs above the top of its file system with '..'");
+            throw new OutsideRootException(
+                "path '" + text + "' climbs above the top of its file system with '..'");
           }
           segments.remove(segments.size() - 1);
         } else if (!segment.isEmpty() && !segment.equals(".")) {

@@ -3,9 +3,7 @@ package org.netvlad.common.data;
 import java.util.Collection;
 import java.util.List;
 
-/**
- * The input manifest's column names, as the data contract defines them (docs/architecture.md).
- */
+/** The input manifest's column names, as the data contract defines them (docs/architecture.md). */
 public final class ManifestColumns {
   public static final List<String> KNOWN =
       List.of(
@@ -37,12 +35,15 @@ public final class ManifestColumns {
                 + required
                 + "' column; columns found: "
                 + columns
-                + "; a manifest needs image_id, path, and lat/lon or utm_easting/utm_northing/utm_zone");
+                + "; a manifest needs image_id, path, and lat/lon or"
+                + " utm_easting/utm_northing/utm_zone");
       }
     }
     boolean latLon = columns.contains("lat") && columns.contains("lon");
     boolean utm =
-        columns.contains("utm_easting") && columns.contains("utm_northing") && columns.contains("utm_zone");
+        columns.contains("utm_easting")
+            && columns.contains("utm_northing")
+            && columns.contains("utm_zone");
     if (!latLon && !utm) {
       throw new ManifestFormatException(
           source

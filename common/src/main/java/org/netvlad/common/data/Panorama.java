@@ -12,7 +12,8 @@ import java.time.LocalDate;
  * @param role database or query
  * @param split train, val or test
  * @param capturedAt capture date, or null when unknown
- * @param condition capture condition (e.g. day, dusk, night) evaluation reports Recall@N by, or null
+ * @param condition capture condition (e.g. day, dusk, night) evaluation reports Recall@N by, or
+ *     null
  * @param headingDeg camera heading in degrees [0, 360), or null when unknown
  * @param pitchIndex the Pittsburgh-style pitch index from the file name, or null
  * @param latDeg WGS84 latitude in degrees
@@ -48,7 +49,22 @@ public record Panorama(
   /** This panorama with its mining-frame coordinates set. */
   public Panorama withFrame(double eastingM, double northingM) {
     return new Panorama(
-        imageId, path, role, split, capturedAt, condition, headingDeg, pitchIndex, latDeg, lonDeg, utmZone,
-        utmEastingM, utmNorthingM, eastingM, northingM, source, rowNumber);
+        imageId,
+        path,
+        role,
+        split,
+        capturedAt,
+        condition,
+        headingDeg,
+        pitchIndex,
+        latDeg,
+        lonDeg,
+        utmZone,
+        utmEastingM,
+        utmNorthingM,
+        eastingM,
+        northingM,
+        source,
+        rowNumber);
   }
 }

@@ -9,13 +9,14 @@ import org.netvlad.common.geo.UtmZone;
 /**
  * Turns one {@link RawRow} of a manifest into a {@link Panorama}, or says why it cannot.
  *
- * <p>Positions come as WGS84 {@code lat}/{@code lon} (degrees) or as {@code utm_easting},
- * {@code utm_northing} (metres) and {@code utm_zone} (e.g. {@code 17T}), or both, in which case
- * they must agree within {@link #MAX_DISAGREEMENT_M}. The mining-frame coordinates are left NaN:
- * {@link FrameProjector} sets them once the frame zone is known. Not thread-safe.
+ * <p>Positions come as WGS84 {@code lat}/{@code lon} (degrees) or as {@code utm_easting}, {@code
+ * utm_northing} (metres) and {@code utm_zone} (e.g. {@code 17T}), or both, in which case they must
+ * agree within {@link #MAX_DISAGREEMENT_M}. The mining-frame coordinates are left NaN: {@link
+ * FrameProjector} sets them once the frame zone is known. Not thread-safe.
  */
 public final class PanoramaParser {
   private static final int MAX_CONDITION_CHARS = 40;
+
   /** Largest distance between a row's lat/lon and its UTM position before it is refused. */
   public static final double MAX_DISAGREEMENT_M = 5.0;
 
@@ -30,7 +31,9 @@ public final class PanoramaParser {
   private String lastZoneText;
   private UtmZone lastZone;
 
-  /** @param imagePaths where image paths may point; rows pointing elsewhere are rejected */
+  /**
+   * @param imagePaths where image paths may point; rows pointing elsewhere are rejected
+   */
   public PanoramaParser(Role defaultRole, Split defaultSplit, ImagePaths imagePaths) {
     this.defaultRole = defaultRole;
     this.defaultSplit = defaultSplit;
@@ -50,7 +53,9 @@ public final class PanoramaParser {
         return UtmZone.parse(row.field("utm_zone")).toString();
       }
       if (row.field("lat") != null && row.field("lon") != null) {
-        return UtmZone.containing(Double.parseDouble(row.field("lat")), Double.parseDouble(row.field("lon"))).toString();
+        return UtmZone.containing(
+                Double.parseDouble(row.field("lat")), Double.parseDouble(row.field("lon")))
+            .toString();
       }
     } catch (IllegalArgumentException e) {
       return null; // includes NumberFormatException; the full parse says why
@@ -126,7 +131,8 @@ public final class PanoramaParser {
         row.rowNumber());
   }
 
-  private record Position(double latDeg, double lonDeg, UtmZone zone, double eastingM, double northingM) {}
+  private record Position(
+      double latDeg, double lonDeg, UtmZone zone, double eastingM, double northingM) {}
 
   private Position position(RawRow row) {
     boolean hasLatLon = row.has("lat") || row.has("lon");
@@ -271,9 +277,10 @@ public final class PanoramaParser {
     if (text == null) {
       return null;
     }
-    String day = text.length() > 10 && text.charAt(10) == 'T' || text.length() > 10 && text.charAt(10) == ' '
-        ? text.substring(0, 10)
-        : text;
+    String day =
+        text.length() > 10 && text.charAt(10) == 'T' || text.length() > 10 && text.charAt(10) == ' '
+            ? text.substring(0, 10)
+            : text;
     try {
       return LocalDate.parse(day);
     } catch (DateTimeParseException e) {
@@ -292,11 +299,17 @@ public final class PanoramaParser {
     return text;
   }
 
-  /** Why a condition label is refused, or null when it is a short label of letters, digits, space, . _ -. */
+  /**
+   * Why a condition label is refused, or null when it is a short label of letters, digits, space, .
+   * _ -.
+   */
   public static String conditionProblem(String text) {
     if (text.length() > MAX_CONDITION_CHARS || !text.matches("[\\p{L}\\p{N} ._-]+")) {
-      return "condition '" + text + "' is not a short label of letters, digits, space, '.', '_' or '-' (at most "
-          + MAX_CONDITION_CHARS + " characters)";
+      return "condition '"
+          + text
+          + "' is not a short label of letters, digits, space, '.', '_' or '-' (at most "
+          + MAX_CONDITION_CHARS
+          + " characters)";
     }
     return null;
   }

@@ -8,8 +8,8 @@ import java.util.Map;
  * One input row before validation: its fields as text (or, from a typed file such as Parquet, as
  * their values), and where it came from.
  *
- * <p>A plain class rather than a record: Spark ships these between JVMs with Kryo, which cannot
- * set the fields of a record.
+ * <p>A plain class rather than a record: Spark ships these between JVMs with Kryo, which cannot set
+ * the fields of a record.
  */
 public final class RawRow implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -27,18 +27,28 @@ public final class RawRow implements Serializable {
    * @param source the file (URI) the row was read from
    * @param rowNumber 1-based line number for text manifests, 1-based row number otherwise
    * @param fields column name (lower case) to text; a null or absent value means "not given"
-   * @param malformed a parse problem of the line itself (bad quoting, wrong field count, not
-   *     JSON), or null
+   * @param malformed a parse problem of the line itself (bad quoting, wrong field count, not JSON),
+   *     or null
    */
   public RawRow(String source, long rowNumber, Map<String, String> fields, String malformed) {
     this(source, rowNumber, fields, malformed, RejectReason.MALFORMED_ROW);
   }
 
-  private RawRow(String source, long rowNumber, Map<String, ?> fields, String malformed, RejectReason malformedReason) {
+  private RawRow(
+      String source,
+      long rowNumber,
+      Map<String, ?> fields,
+      String malformed,
+      RejectReason malformedReason) {
     this(source, rowNumber, new HashMap<>(fields), malformed, malformedReason);
   }
 
-  private RawRow(String source, long rowNumber, HashMap<String, Object> fields, String malformed, RejectReason malformedReason) {
+  private RawRow(
+      String source,
+      long rowNumber,
+      HashMap<String, Object> fields,
+      String malformed,
+      RejectReason malformedReason) {
     this.source = source;
     this.rowNumber = rowNumber;
     this.fields = fields;
@@ -68,7 +78,8 @@ public final class RawRow implements Serializable {
    * name to its index in {@code values} (null: not given) and is shared by a file's rows, so that a
    * row holds no map of its own.
    */
-  public static RawRow typed(String source, long rowNumber, Map<String, Integer> columns, Object[] values) {
+  public static RawRow typed(
+      String source, long rowNumber, Map<String, Integer> columns, Object[] values) {
     return new RawRow(source, rowNumber, columns, values);
   }
 
@@ -93,7 +104,10 @@ public final class RawRow implements Serializable {
     return malformed;
   }
 
-  /** Why a malformed row is rejected: {@link RejectReason#MALFORMED_ROW} or {@link RejectReason#NOT_UTF8}. */
+  /**
+   * Why a malformed row is rejected: {@link RejectReason#MALFORMED_ROW} or {@link
+   * RejectReason#NOT_UTF8}.
+   */
   public RejectReason malformedReason() {
     return malformedReason;
   }
@@ -122,7 +136,10 @@ public final class RawRow implements Serializable {
     return value instanceof String ? field(name) != null : value != null;
   }
 
-  /** A field's value as read: text as {@link #field}, or a typed file's value; null when absent or blank. */
+  /**
+   * A field's value as read: text as {@link #field}, or a typed file's value; null when absent or
+   * blank.
+   */
   public Object value(String name) {
     Object value = get(name);
     return value instanceof String ? field(name) : value;
@@ -134,11 +151,12 @@ public final class RawRow implements Serializable {
     if (fields != null) {
       copied.putAll(fields);
     } else {
-      columns.forEach((column, i) -> {
-        if (values[i] != null) {
-          copied.put(column, values[i]);
-        }
-      });
+      columns.forEach(
+          (column, i) -> {
+            if (values[i] != null) {
+              copied.put(column, values[i]);
+            }
+          });
     }
     RawRow copy = new RawRow(source, rowNumber, copied, malformed, malformedReason);
     copy.fields.put(name, value);

@@ -9,8 +9,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One line of a text manifest decoded strictly as UTF-8: bytes that are not UTF-8 are reported
- * (the row is rejected), not replaced by U+FFFD in ids and paths.
+ * One line of a text manifest decoded strictly as UTF-8: bytes that are not UTF-8 are reported (the
+ * row is rejected), not replaced by U+FFFD in ids and paths.
  *
  * <p>A plain class rather than a record: Spark ships these between JVMs with Kryo.
  */
@@ -28,13 +28,18 @@ public final class Utf8Line implements Serializable {
   /** Decodes the first {@code length} bytes. */
   public static Utf8Line decode(byte[] bytes, int length) {
     CharsetDecoder decoder =
-        StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     ByteBuffer in = ByteBuffer.wrap(bytes, 0, length);
     CharBuffer out = CharBuffer.allocate(length);
     CoderResult result = decoder.decode(in, out, true);
     if (result.isError()) {
       int at = in.position();
-      return new Utf8Line(null, String.format("not UTF-8: byte 0x%02X at byte %d of the line", bytes[at] & 0xFF, at + 1));
+      return new Utf8Line(
+          null,
+          String.format("not UTF-8: byte 0x%02X at byte %d of the line", bytes[at] & 0xFF, at + 1));
     }
     decoder.flush(out);
     return new Utf8Line(out.flip().toString(), null);

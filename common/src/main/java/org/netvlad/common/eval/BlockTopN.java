@@ -4,10 +4,10 @@ import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.FloatPointer;
 
 /**
- * Exact nearest database descriptors of a block of queries against a block of the database:
- * squared distances ||q||² + ||x||² - 2 q·x from one GEMM (the BLAS called directly:
- * {@link RowMajorGemm}), each query's N nearest kept in a {@link TopList}. Blocks of the same
- * queries against other database blocks merge with {@link TopList#merge}.
+ * Exact nearest database descriptors of a block of queries against a block of the database: squared
+ * distances ||q||² + ||x||² - 2 q·x from one GEMM (the BLAS called directly: {@link RowMajorGemm}),
+ * each query's N nearest kept in a {@link TopList}. Blocks of the same queries against other
+ * database blocks merge with {@link TopList#merge}.
  */
 public final class BlockTopN {
   private BlockTopN() {}
@@ -26,8 +26,17 @@ public final class BlockTopN {
     private final double[] northingM;
 
     public Block(float[] flat, int dims, long[] indices, double[] eastingM, double[] northingM) {
-      if (flat.length != (long) dims * indices.length || eastingM.length != indices.length || northingM.length != indices.length) {
-        throw new IllegalArgumentException("a block of " + indices.length + " rows with " + flat.length + " values of " + dims + " dims");
+      if (flat.length != (long) dims * indices.length
+          || eastingM.length != indices.length
+          || northingM.length != indices.length) {
+        throw new IllegalArgumentException(
+            "a block of "
+                + indices.length
+                + " rows with "
+                + flat.length
+                + " values of "
+                + dims
+                + " dims");
       }
       this.flat = flat;
       this.dims = dims;
@@ -37,7 +46,12 @@ public final class BlockTopN {
     }
 
     public Block(float[][] descriptors, long[] indices, double[] eastingM, double[] northingM) {
-      this(flatten(descriptors), descriptors.length == 0 ? 0 : descriptors[0].length, indices, eastingM, northingM);
+      this(
+          flatten(descriptors),
+          descriptors.length == 0 ? 0 : descriptors[0].length,
+          indices,
+          eastingM,
+          northingM);
     }
 
     private static float[] flatten(float[][] rows) {
@@ -45,7 +59,8 @@ public final class BlockTopN {
       float[] out = new float[rows.length * dims];
       for (int i = 0; i < rows.length; i++) {
         if (rows[i].length != dims) {
-          throw new IllegalArgumentException("row " + i + " has " + rows[i].length + " values, row 0 has " + dims);
+          throw new IllegalArgumentException(
+              "row " + i + " has " + rows[i].length + " values, row 0 has " + dims);
         }
         System.arraycopy(rows[i], 0, out, i * dims, dims);
       }
@@ -83,7 +98,8 @@ public final class BlockTopN {
    * @return one list per query row of {@code queries}
    */
   public static TopList[] search(Block queries, Block database, int n, double radiusM) {
-    try (NativeRows q = NativeRows.of(queries); NativeRows x = NativeRows.of(database)) {
+    try (NativeRows q = NativeRows.of(queries);
+        NativeRows x = NativeRows.of(database)) {
       return search(q, x, n, radiusM);
     }
   }
@@ -98,7 +114,11 @@ public final class BlockTopN {
       return out;
     }
     if (queries.dims() != database.dims()) {
-      throw new IllegalArgumentException("query descriptors of " + queries.dims() + " dims against database descriptors of " + database.dims());
+      throw new IllegalArgumentException(
+          "query descriptors of "
+              + queries.dims()
+              + " dims against database descriptors of "
+              + database.dims());
     }
     int rows = database.rows();
     float[] qNorms = queries.squaredNorms();
@@ -106,7 +126,8 @@ public final class BlockTopN {
     long[] dbIndices = database.indices();
     float[] dots = new float[rows];
     try (FloatPointer product = new FloatPointer((long) queries.rows() * rows)) {
-      RowMajorGemm.timesTransposed(queries.values(), queries.rows(), database.values(), rows, queries.dims(), product);
+      RowMajorGemm.timesTransposed(
+          queries.values(), queries.rows(), database.values(), rows, queries.dims(), product);
       FloatBuffer products = product.asBuffer();
       for (int i = 0; i < out.length; i++) {
         products.get(i * rows, dots);
@@ -126,9 +147,11 @@ public final class BlockTopN {
 
   /**
    * The success rule of Recall@N: a database item is correct for a query when its ground distance,
-   * from the metric offsets between them, is at most the radius. The report marks examples by it too.
+   * from the metric offsets between them, is at most the radius. The report marks examples by it
+   * too.
    */
-  public static boolean withinRadius(double eastingOffsetM, double northingOffsetM, double radiusM) {
+  public static boolean withinRadius(
+      double eastingOffsetM, double northingOffsetM, double radiusM) {
     return eastingOffsetM * eastingOffsetM + northingOffsetM * northingOffsetM <= radiusM * radiusM;
   }
 
@@ -141,7 +164,10 @@ public final class BlockTopN {
     return out;
   }
 
-  /** The squared norm of {@code v[from, from + length)}, summed in double in four interleaved sums (one chain of adds waits on each add). */
+  /**
+   * The squared norm of {@code v[from, from + length)}, summed in double in four interleaved sums
+   * (one chain of adds waits on each add).
+   */
   static float squaredNorm(float[] v, int from, int length) {
     double s0 = 0;
     double s1 = 0;

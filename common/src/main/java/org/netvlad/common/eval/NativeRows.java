@@ -3,8 +3,8 @@ package org.netvlad.common.eval;
 import org.bytedeco.javacpp.FloatPointer;
 
 /**
- * Descriptor rows in native memory, as the BLAS reads them, with each row's squared norm, index
- * and metric position: what {@link BlockTopN#search(NativeRows, NativeRows, int, double)} compares.
+ * Descriptor rows in native memory, as the BLAS reads them, with each row's squared norm, index and
+ * metric position: what {@link BlockTopN#search(NativeRows, NativeRows, int, double)} compares.
  * Rows are written straight from the descriptors' Java arrays, one copy. Close it to free the
  * native memory at once (blocks are tens of MB).
  */
@@ -48,7 +48,8 @@ public final class NativeRows implements AutoCloseable {
    */
   public void add(long index, float[] descriptor, double eastingM, double northingM) {
     if (descriptor.length != dims) {
-      throw new IllegalArgumentException("descriptor of item " + index + " has " + descriptor.length + " values, others " + dims);
+      throw new IllegalArgumentException(
+          "descriptor of item " + index + " has " + descriptor.length + " values, others " + dims);
     }
     if (rows == indices.length) {
       throw new IllegalStateException("all " + rows + " rows are written");

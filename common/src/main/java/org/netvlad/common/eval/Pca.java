@@ -14,25 +14,40 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class Pca implements Serializable {
   private static final long serialVersionUID = 1L;
+
   /** Added to each eigenvalue before the square root, as the paper and its reference code do. */
   public static final double EPSILON = 1e-9;
 
   private final float[] mean;
-  /** {@code [outputDims * inputDims]} row-major: principal direction k divided by sqrt(lambda_k + eps). */
+
+  /**
+   * {@code [outputDims * inputDims]} row-major: principal direction k divided by sqrt(lambda_k +
+   * eps).
+   */
   private final float[] whitening;
+
   private final double[] eigenvalues;
   private final long sampleCount;
+
   /** s in sqrt(lambda + 1e-9 + s mean(lambda)): 0 is the paper's whitening. */
   private final double shrinkage;
+
   private transient volatile INDArray whiteningMatrix;
 
   public Pca(float[] mean, float[] whitening, double[] eigenvalues, long sampleCount) {
     this(mean, whitening, eigenvalues, sampleCount, 0);
   }
 
-  private Pca(float[] mean, float[] whitening, double[] eigenvalues, long sampleCount, double shrinkage) {
+  private Pca(
+      float[] mean, float[] whitening, double[] eigenvalues, long sampleCount, double shrinkage) {
     if (whitening.length != (long) eigenvalues.length * mean.length) {
-      throw new IllegalArgumentException("whitening matrix of " + whitening.length + " values for " + eigenvalues.length + " x " + mean.length);
+      throw new IllegalArgumentException(
+          "whitening matrix of "
+              + whitening.length
+              + " values for "
+              + eigenvalues.length
+              + " x "
+              + mean.length);
     }
     this.mean = mean;
     this.whitening = whitening;
@@ -54,8 +69,12 @@ public final class Pca implements Serializable {
     double meanLambda = java.util.Arrays.stream(eigenvalues).average().orElse(0);
     float[] shrunk = new float[whitening.length];
     for (int k = 0; k < eigenvalues.length; k++) {
-      // this row holds u_k / sqrt(lambda_k + eps + shrinkage mean): rescale it to the new regulariser
-      double rescale = Math.sqrt((eigenvalues[k] + EPSILON + shrinkage * meanLambda) / (eigenvalues[k] + EPSILON + s * meanLambda));
+      // this row holds u_k / sqrt(lambda_k + eps + shrinkage mean): rescale it to the new
+      // regulariser
+      double rescale =
+          Math.sqrt(
+              (eigenvalues[k] + EPSILON + shrinkage * meanLambda)
+                  / (eigenvalues[k] + EPSILON + s * meanLambda));
       for (int i = 0; i < d; i++) {
         shrunk[k * d + i] = (float) (whitening[k * d + i] * rescale);
       }
@@ -92,7 +111,8 @@ public final class Pca implements Serializable {
       double[] flat = new double[rows.length * dims];
       for (int i = 0; i < rows.length; i++) {
         if (rows[i].length != dims) {
-          throw new IllegalArgumentException("a descriptor of " + rows[i].length + " values among descriptors of " + dims);
+          throw new IllegalArgumentException(
+              "a descriptor of " + rows[i].length + " values among descriptors of " + dims);
         }
         for (int j = 0; j < dims; j++) {
           flat[i * dims + j] = rows[i][j];
@@ -100,7 +120,8 @@ public final class Pca implements Serializable {
         }
       }
       double[] product;
-      try (INDArray x = Nd4j.create(flat, new long[] {rows.length, dims}, DataType.DOUBLE); INDArray xtx = x.transpose().mmul(x);
+      try (INDArray x = Nd4j.create(flat, new long[] {rows.length, dims}, DataType.DOUBLE);
+          INDArray xtx = x.transpose().mmul(x);
           INDArray rowMajor = xtx.dup('c')) {
         product = rowMajor.data().asDouble();
       }
@@ -113,7 +134,8 @@ public final class Pca implements Serializable {
 
     public Sums merge(Sums other) {
       if (other.dims != dims) {
-        throw new IllegalArgumentException("sums of " + other.dims + " dims merged into sums of " + dims);
+        throw new IllegalArgumentException(
+            "sums of " + other.dims + " dims merged into sums of " + dims);
       }
       count += other.count;
       for (int i = 0; i < dims; i++) {
@@ -201,7 +223,8 @@ public final class Pca implements Serializable {
   }
 
   /** Covariance eigenvalues (largest first) and the Gram eigenvectors they came from. */
-  public record GramEigen(double[] eigenvalues, double[][] vectors, int sampleCount) implements Serializable {}
+  public record GramEigen(double[] eigenvalues, double[][] vectors, int sampleCount)
+      implements Serializable {}
 
   /**
    * @param mean the sample mean
@@ -250,7 +273,8 @@ public final class Pca implements Serializable {
     float[] centred = new float[rows.length * d];
     for (int i = 0; i < rows.length; i++) {
       if (rows[i].length != d) {
-        throw new IllegalArgumentException("a descriptor of " + rows[i].length + " values for a PCA fitted on " + d);
+        throw new IllegalArgumentException(
+            "a descriptor of " + rows[i].length + " values for a PCA fitted on " + d);
       }
       for (int j = 0; j < d; j++) {
         centred[i * d + j] = rows[i][j] - mean[j];
@@ -258,7 +282,8 @@ public final class Pca implements Serializable {
     }
     float[] y;
     // temporaries freed now: a batch at a time, their off-heap memory outgrows the collector's pace
-    try (INDArray x = Nd4j.create(centred, new long[] {rows.length, d}, DataType.FLOAT); INDArray product = x.mmul(whiteningMatrix().transpose());
+    try (INDArray x = Nd4j.create(centred, new long[] {rows.length, d}, DataType.FLOAT);
+        INDArray product = x.mmul(whiteningMatrix().transpose());
         INDArray rowMajor = product.dup('c')) {
       y = rowMajor.data().asFloat();
     }

@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * Recall@N by exhaustive search, the paper's measure: a query is correctly localised at N if at
- * least one of its N nearest database descriptors (Euclidean; ties to the lower index) lies
- * within {@code radiusM} of the query's position. Meant for small sets and as the oracle of the
+ * least one of its N nearest database descriptors (Euclidean; ties to the lower index) lies within
+ * {@code radiusM} of the query's position. Meant for small sets and as the oracle of the
  * distributed evaluation.
  */
 public final class RecallAtN {
@@ -21,8 +21,13 @@ public final class RecallAtN {
         dist[d] = squaredDistance(queries[q], database[d]);
         order[d] = d;
       }
-      Arrays.sort(order, (a, b) -> dist[a] != dist[b] ? Double.compare(dist[a], dist[b]) : Integer.compare(a, b));
-      out[q] = Arrays.stream(order, 0, Math.min(n, database.length)).mapToInt(Integer::intValue).toArray();
+      Arrays.sort(
+          order,
+          (a, b) -> dist[a] != dist[b] ? Double.compare(dist[a], dist[b]) : Integer.compare(a, b));
+      out[q] =
+          Arrays.stream(order, 0, Math.min(n, database.length))
+              .mapToInt(Integer::intValue)
+              .toArray();
     }
     return out;
   }
@@ -33,8 +38,13 @@ public final class RecallAtN {
    * @param queryXy query positions {x, y} in metres
    * @param databaseXy database positions in metres
    */
-  public static double[] recall(float[][] queries, double[][] queryXy, float[][] database, double[][] databaseXy,
-      int[] ns, double radiusM) {
+  public static double[] recall(
+      float[][] queries,
+      double[][] queryXy,
+      float[][] database,
+      double[][] databaseXy,
+      int[] ns,
+      double radiusM) {
     int maxN = Arrays.stream(ns).max().orElseThrow();
     int[][] top = nearest(queries, database, maxN);
     double[] correct = new double[ns.length];

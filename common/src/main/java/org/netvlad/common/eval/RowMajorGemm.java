@@ -12,11 +12,12 @@ public final class RowMajorGemm {
   private RowMajorGemm() {}
 
   /**
-   * {@code out = a bᵀ}: a is {@code [aRows x dims]}, b is {@code [bRows x dims]}, out is
-   * {@code [aRows x bRows]}, all row-major and dense, out overwritten. Threads: the BLAS's own
-   * setting (ND4J's {@code blas().setMaxThreads}, or OMP_NUM_THREADS).
+   * {@code out = a bᵀ}: a is {@code [aRows x dims]}, b is {@code [bRows x dims]}, out is {@code
+   * [aRows x bRows]}, all row-major and dense, out overwritten. Threads: the BLAS's own setting
+   * (ND4J's {@code blas().setMaxThreads}, or OMP_NUM_THREADS).
    */
-  public static void timesTransposed(FloatPointer a, int aRows, FloatPointer b, int bRows, int dims, FloatPointer out) {
+  public static void timesTransposed(
+      FloatPointer a, int aRows, FloatPointer b, int bRows, int dims, FloatPointer out) {
     require(a, (long) aRows * dims, "a");
     require(b, (long) bRows * dims, "b");
     require(out, (long) aRows * bRows, "out");
@@ -25,13 +26,30 @@ public final class RowMajorGemm {
     }
     // with dims 0 the product is zeros; the BLAS still wants leading dimensions of at least 1
     openblas_nolapack.cblas_sgemm(
-        openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasNoTrans, openblas_nolapack.CblasTrans,
-        aRows, bRows, dims, 1f, a, Math.max(1, dims), b, Math.max(1, dims), 0f, out, bRows);
+        openblas_nolapack.CblasRowMajor,
+        openblas_nolapack.CblasNoTrans,
+        openblas_nolapack.CblasTrans,
+        aRows,
+        bRows,
+        dims,
+        1f,
+        a,
+        Math.max(1, dims),
+        b,
+        Math.max(1, dims),
+        0f,
+        out,
+        bRows);
   }
 
   private static void require(FloatPointer p, long values, String name) {
     if (p.capacity() - p.position() < values) {
-      throw new IllegalArgumentException(name + " holds " + (p.capacity() - p.position()) + " floats, the product needs " + values);
+      throw new IllegalArgumentException(
+          name
+              + " holds "
+              + (p.capacity() - p.position())
+              + " floats, the product needs "
+              + values);
     }
   }
 }

@@ -5,8 +5,8 @@ import java.util.Arrays;
 
 /**
  * The N nearest database items of one query found so far, nearest first: squared descriptor
- * distance, database index (ties go to the lower index, so merging in any order gives one
- * answer) and whether the item lies within the success radius of the query.
+ * distance, database index (ties go to the lower index, so merging in any order gives one answer)
+ * and whether the item lies within the success radius of the query.
  */
 public final class TopList implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -19,7 +19,8 @@ public final class TopList implements Serializable {
 
   public TopList(int capacity) {
     if (capacity < 1) {
-      throw new IllegalArgumentException("a top list needs a capacity of at least 1, got " + capacity);
+      throw new IllegalArgumentException(
+          "a top list needs a capacity of at least 1, got " + capacity);
     }
     this.capacity = capacity;
     this.squaredDistances = new double[capacity];

@@ -8,8 +8,8 @@ import org.locationtech.proj4j.ProjCoordinate;
 
 /**
  * The WGS84 transverse Mercator grid of one UTM zone (scale 0.9996, false easting 500 km, false
- * northing 0 or 10,000 km), computed by PROJ4J's extended transverse Mercator (Poder/Engsager), which
- * stays accurate well outside the zone's 6 degrees. Not thread-safe: one instance per thread.
+ * northing 0 or 10,000 km), computed by PROJ4J's extended transverse Mercator (Poder/Engsager),
+ * which stays accurate well outside the zone's 6 degrees. Not thread-safe: one instance per thread.
  */
 public final class UtmProjection {
   private static final CRSFactory CRS = new CRSFactory();

@@ -6,8 +6,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A UTM zone with its latitude band, written as in the datasets: {@code 17T}, {@code 54S},
- * {@code 56H}.
+ * A UTM zone with its latitude band, written as in the datasets: {@code 17T}, {@code 54S}, {@code
+ * 56H}.
  *
  * <p>The letter is the MGRS latitude band (C..X without I and O): bands C to M are south of the
  * equator, N to X north of it. So {@code 33S} is band S of zone 33 (Sicily, northern hemisphere),
@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * @param band the latitude band letter, upper case
  */
 public record UtmZone(int number, char band) implements Serializable {
-  private static final Pattern FORM = Pattern.compile("\\s*(\\d{1,2})\\s*([C-HJ-NP-Xc-hj-np-x])\\s*");
+  private static final Pattern FORM =
+      Pattern.compile("\\s*(\\d{1,2})\\s*([C-HJ-NP-Xc-hj-np-x])\\s*");
   private static final String BANDS = "CDEFGHJKLMNPQRSTUVWX";
 
   public UtmZone {
@@ -25,7 +26,8 @@ public record UtmZone(int number, char band) implements Serializable {
       throw new IllegalArgumentException("UTM zone number must be 1..60, got " + number);
     }
     if (BANDS.indexOf(band) < 0) {
-      throw new IllegalArgumentException("UTM latitude band must be one of " + BANDS + ", got " + band);
+      throw new IllegalArgumentException(
+          "UTM latitude band must be one of " + BANDS + ", got " + band);
     }
   }
 
@@ -46,7 +48,8 @@ public record UtmZone(int number, char band) implements Serializable {
   /** The zone and band that contain a WGS84 position, with the Norway and Svalbard exceptions. */
   public static UtmZone containing(double latDeg, double lonDeg) {
     if (!(latDeg >= -80 && latDeg <= 84)) {
-      throw new IllegalArgumentException("latitude " + latDeg + " is outside UTM's -80..84 degrees");
+      throw new IllegalArgumentException(
+          "latitude " + latDeg + " is outside UTM's -80..84 degrees");
     }
     double lon = normaliseLon(lonDeg);
     int number = (int) Math.floor((lon + 180) / 6) + 1;

@@ -1,8 +1,8 @@
 package org.netvlad.common.hash;
 
 /**
- * Deterministic seeded hashing, where the pipeline needs draws that do not depend on partitioning or
- * order: the renderer's only source of "randomness", the PCA sample, the hard-negative draws and
+ * Deterministic seeded hashing, where the pipeline needs draws that do not depend on partitioning
+ * or order: the renderer's only source of "randomness", the PCA sample, the hard-negative draws and
  * training order. Values must stay bit-identical: they decide rendered images and negatives.
  */
 public final class Hash {
@@ -26,7 +26,9 @@ public final class Hash {
     return of(of(a, b, c), d);
   }
 
-  /** A seed for one id's draws in one epoch (FNV-1a over the id's chars, MurmurHash3's finaliser). */
+  /**
+   * A seed for one id's draws in one epoch (FNV-1a over the id's chars, MurmurHash3's finaliser).
+   */
   public static long ofId(long seed, int epoch, String id) {
     long h = seed * 0x9E3779B97F4A7C15L + epoch;
     for (int i = 0; i < id.length(); i++) {

@@ -18,7 +18,9 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 public final class ImageDecoder {
   private final long maxPixels;
 
-  /** @param maxPixels the largest width x height decoded ({@code ingest.max-image-pixels}) */
+  /**
+   * @param maxPixels the largest width x height decoded ({@code ingest.max-image-pixels})
+   */
   public ImageDecoder(long maxPixels) {
     this.maxPixels = maxPixels;
   }
@@ -31,7 +33,8 @@ public final class ImageDecoder {
     try (ImageInputStream stream = new MemoryCacheImageInputStream(in)) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(stream);
       if (!readers.hasNext()) {
-        throw new UnreadableImageException("cannot decode image " + name + ": not a PNG, JPEG, BMP, GIF or TIFF file");
+        throw new UnreadableImageException(
+            "cannot decode image " + name + ": not a PNG, JPEG, BMP, GIF or TIFF file");
       }
       ImageReader reader = readers.next();
       try {
@@ -46,21 +49,35 @@ public final class ImageDecoder {
     } catch (UnreadableImageException e) {
       throw e;
     } catch (RuntimeException e) { // decoders throw these on some damaged files too
-      throw new UnreadableImageException("cannot decode image " + name + ": " + e.getClass().getSimpleName() + ": " + oneLine(e), e);
+      throw new UnreadableImageException(
+          "cannot decode image " + name + ": " + e.getClass().getSimpleName() + ": " + oneLine(e),
+          e);
     }
   }
 
   private void checkSize(int widthPx, int heightPx, String name) {
     long pixels = (long) widthPx * heightPx;
     if (pixels > maxPixels) {
-      throw new UnreadableImageException(String.format(Locale.ROOT,
-          "image %s is %d x %d = %,d pixels, more than ingest.max-image-pixels = %,d; not decoded", name, widthPx, heightPx, pixels, maxPixels));
+      throw new UnreadableImageException(
+          String.format(
+              Locale.ROOT,
+              "image %s is %d x %d = %,d pixels, more than ingest.max-image-pixels = %,d; not"
+                  + " decoded",
+              name,
+              widthPx,
+              heightPx,
+              pixels,
+              maxPixels));
     }
   }
 
-  /** The message and its causes on one line ("Error reading PNG image data: EOFException: Unexpected end…"). */
+  /**
+   * The message and its causes on one line ("Error reading PNG image data: EOFException: Unexpected
+   * end…").
+   */
   static String oneLine(Throwable e) {
-    StringBuilder b = new StringBuilder(e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
+    StringBuilder b =
+        new StringBuilder(e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
     for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
       b.append(": ").append(c.getClass().getSimpleName());
       if (c.getMessage() != null) {

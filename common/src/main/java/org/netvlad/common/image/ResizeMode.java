@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Which part of an image of another size than the network's input is resized to that size
- * (the setting {@code eval.query-resize}). Geometry only; the drawing is the reader's.
+ * Which part of an image of another size than the network's input is resized to that size (the
+ * setting {@code eval.query-resize}). Geometry only; the drawing is the reader's.
  */
 public enum ResizeMode {
   /** The whole image, whatever its aspect ratio (the VG benchmark's hard_resize). */
@@ -36,26 +36,33 @@ public enum ResizeMode {
         return mode;
       }
     }
-    throw new IllegalArgumentException("'" + settingValue + "' is not one of " + String.join(", ", settingValues()));
+    throw new IllegalArgumentException(
+        "'" + settingValue + "' is not one of " + String.join(", ", settingValues()));
   }
 
   /** The part of a source image that is resized to the target size; all sizes at least 1 pixel. */
-  public Rect sourceRect(int sourceWidthPx, int sourceHeightPx, int targetWidthPx, int targetHeightPx) {
+  public Rect sourceRect(
+      int sourceWidthPx, int sourceHeightPx, int targetWidthPx, int targetHeightPx) {
     requirePositive(sourceWidthPx, sourceHeightPx, targetWidthPx, targetHeightPx);
-    return this == STRETCH ? new Rect(0, 0, sourceWidthPx, sourceHeightPx)
+    return this == STRETCH
+        ? new Rect(0, 0, sourceWidthPx, sourceHeightPx)
         : centralCrop(sourceWidthPx, sourceHeightPx, targetWidthPx, targetHeightPx);
   }
 
-  private static Rect centralCrop(int sourceWidthPx, int sourceHeightPx, int targetWidthPx, int targetHeightPx) {
+  private static Rect centralCrop(
+      int sourceWidthPx, int sourceHeightPx, int targetWidthPx, int targetHeightPx) {
     // cross-multiplied in long: compares aspect ratios exactly, without overflow
     long sourceWide = (long) sourceWidthPx * targetHeightPx;
     long targetWide = (long) targetWidthPx * sourceHeightPx;
-    if (sourceWide > targetWide) { // wider than the target: keep the full height, cut left and right
-      int widthPx = clamp(roundedRatio((long) sourceHeightPx * targetWidthPx, targetHeightPx), sourceWidthPx);
+    if (sourceWide
+        > targetWide) { // wider than the target: keep the full height, cut left and right
+      int widthPx =
+          clamp(roundedRatio((long) sourceHeightPx * targetWidthPx, targetHeightPx), sourceWidthPx);
       return new Rect((sourceWidthPx - widthPx) / 2, 0, widthPx, sourceHeightPx);
     }
     // taller or the same aspect: keep the full width, cut top and bottom (nothing when the same)
-    int heightPx = clamp(roundedRatio((long) sourceWidthPx * targetHeightPx, targetWidthPx), sourceHeightPx);
+    int heightPx =
+        clamp(roundedRatio((long) sourceWidthPx * targetHeightPx, targetWidthPx), sourceHeightPx);
     return new Rect(0, (sourceHeightPx - heightPx) / 2, sourceWidthPx, heightPx);
   }
 
@@ -72,7 +79,8 @@ public enum ResizeMode {
   private static void requirePositive(int... sidesPx) {
     for (int side : sidesPx) {
       if (side < 1) {
-        throw new IllegalArgumentException("image sides must be at least 1 pixel, got " + Arrays.toString(sidesPx));
+        throw new IllegalArgumentException(
+            "image sides must be at least 1 pixel, got " + Arrays.toString(sidesPx));
       }
     }
   }

@@ -18,16 +18,16 @@ import java.awt.image.WritableRaster;
  * <ul>
  *   <li>gray (8 or 16 bits, with or without alpha): value v of maximum m gives v / m * 255 in all
  *       three channels. Java's own conversion ({@code getRGB}, {@code drawImage}) treats its gray
- *       colour space as linear light and brightens 128 to 188; gray files store display values,
- *       as sRGB files do;
+ *       colour space as linear light and brightens 128 to 188; gray files store display values, as
+ *       sRGB files do;
  *   <li>sRGB (8 or 16 bits) and palettes: the stored colours, scaled to 8 bits;
- *   <li>CMYK (JPEG; Java's reader undoes Adobe's inverted storage and YCCK): R = (1 - C)(1 - K)
- *       and so on, the plain complement formula, as PIL's {@code convert('RGB')} in the reference
+ *   <li>CMYK (JPEG; Java's reader undoes Adobe's inverted storage and YCCK): R = (1 - C)(1 - K) and
+ *       so on, the plain complement formula, as PIL's {@code convert('RGB')} in the reference
  *       implementations, not colour-managed;
  *   <li>other colour spaces (linear RGB, ICC profiles): converted to sRGB by Java's colour
  *       management;
- *   <li>alpha is ignored: a transparent pixel keeps its stored colour, as PIL's
- *       {@code convert('RGB')} does (no background to composite over is better than another).
+ *   <li>alpha is ignored: a transparent pixel keeps its stored colour, as PIL's {@code
+ *       convert('RGB')} does (no background to composite over is better than another).
  * </ul>
  *
  * <p>Rounding is to the nearest 8-bit value.
@@ -60,7 +60,9 @@ public final class RgbImages {
     return out;
   }
 
-  /** The image with colours not multiplied by alpha (decoders never premultiply; a caller might). */
+  /**
+   * The image with colours not multiplied by alpha (decoders never premultiply; a caller might).
+   */
   private static BufferedImage straightAlpha(BufferedImage image) {
     if (!image.getColorModel().isAlphaPremultiplied()) {
       return image;
@@ -71,16 +73,23 @@ public final class RgbImages {
 
   private static boolean usesColourManagement(BufferedImage image) {
     ColorSpace cs = image.getColorModel().getColorSpace();
-    return !cs.isCS_sRGB() && cs.getType() != ColorSpace.TYPE_GRAY && cs.getType() != ColorSpace.TYPE_CMYK
+    return !cs.isCS_sRGB()
+            && cs.getType() != ColorSpace.TYPE_GRAY
+            && cs.getType() != ColorSpace.TYPE_CMYK
         || !(image.getColorModel() instanceof ComponentColorModel) && !storedAsSrgb(image);
   }
 
-  /** Palettes, packed sRGB pixels and 8-bit sRGB components: getRGB returns the stored colours exactly. */
+  /**
+   * Palettes, packed sRGB pixels and 8-bit sRGB components: getRGB returns the stored colours
+   * exactly.
+   */
   private static boolean storedAsSrgb(BufferedImage image) {
     ColorModel cm = image.getColorModel();
     return cm instanceof IndexColorModel
         || cm instanceof DirectColorModel && cm.getColorSpace().isCS_sRGB()
-        || cm instanceof ComponentColorModel && cm.getColorSpace().isCS_sRGB() && cm.getTransferType() == DataBuffer.TYPE_BYTE;
+        || cm instanceof ComponentColorModel
+            && cm.getColorSpace().isCS_sRGB()
+            && cm.getTransferType() == DataBuffer.TYPE_BYTE;
   }
 
   private static void fill(BufferedImage image, int[] out) {
@@ -106,14 +115,19 @@ public final class RgbImages {
         for (int b = 0; b < bands; b++) {
           c[b] = row[x * bands + b] * scale[b];
         }
-        out[y * w + x] = type == ColorSpace.TYPE_GRAY ? rgb(c[0], c[0], c[0])
-            : type == ColorSpace.TYPE_CMYK ? rgb((1 - c[0]) * (1 - c[3]), (1 - c[1]) * (1 - c[3]), (1 - c[2]) * (1 - c[3]))
-            : rgb(c[0], c[1], c[2]);
+        out[y * w + x] =
+            type == ColorSpace.TYPE_GRAY
+                ? rgb(c[0], c[0], c[0])
+                : type == ColorSpace.TYPE_CMYK
+                    ? rgb((1 - c[0]) * (1 - c[3]), (1 - c[1]) * (1 - c[3]), (1 - c[2]) * (1 - c[3]))
+                    : rgb(c[0], c[1], c[2]);
       }
     }
   }
 
-  /** What turns each band's sample into [0, 1]: 1 / (2^bits - 1) for whole numbers, 1 for floats. */
+  /**
+   * What turns each band's sample into [0, 1]: 1 / (2^bits - 1) for whole numbers, 1 for floats.
+   */
   private static float[] scales(ComponentColorModel cm) {
     int transfer = cm.getTransferType();
     boolean floating = transfer == DataBuffer.TYPE_FLOAT || transfer == DataBuffer.TYPE_DOUBLE;

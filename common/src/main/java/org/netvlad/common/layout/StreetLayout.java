@@ -130,20 +130,43 @@ public record StreetLayout(
       for (int d = 0; d < databaseDates; d++) {
         LocalDate date = captureDate(street, d);
         for (int way = 0; way < 2; way++) {
-          out.add(image(random, "s" + street + "_p" + place + "_d" + d + (way == 0 ? "f" : "b"),
-              eastM, northM, streetHeading + 180 * way, date, Role.DATABASE, split));
+          out.add(
+              image(
+                  random,
+                  "s" + street + "_p" + place + "_d" + d + (way == 0 ? "f" : "b"),
+                  eastM,
+                  northM,
+                  streetHeading + 180 * way,
+                  date,
+                  Role.DATABASE,
+                  split));
         }
       }
       if (random.nextDouble() < queryShare) {
-        out.add(image(random, "s" + street + "_p" + place + "_q", eastM, northM,
-            streetHeading + (random.nextBoolean() ? 0 : 180), captureDate(street, databaseDates), Role.QUERY, split));
+        out.add(
+            image(
+                random,
+                "s" + street + "_p" + place + "_q",
+                eastM,
+                northM,
+                streetHeading + (random.nextBoolean() ? 0 : 180),
+                captureDate(street, databaseDates),
+                Role.QUERY,
+                split));
       }
     }
     return out;
   }
 
-  private LayoutImage image(SplittableRandom random, String id, double eastM, double northM, double headingDeg,
-      LocalDate date, Role role, Split split) {
+  private LayoutImage image(
+      SplittableRandom random,
+      String id,
+      double eastM,
+      double northM,
+      double headingDeg,
+      LocalDate date,
+      Role role,
+      Split split) {
     return new LayoutImage(
         id,
         clamp(eastM + random.nextGaussian() * gpsNoiseM, widthM),

@@ -95,7 +95,9 @@ public final class GridIndex {
     for (int i = 0; i < n; i++) {
       boxed[i] = i;
     }
-    Arrays.sort(boxed, (a, b) -> Long.compare(key(cell(xM[a]), cell(yM[a])), key(cell(xM[b]), cell(yM[b]))));
+    Arrays.sort(
+        boxed,
+        (a, b) -> Long.compare(key(cell(xM[a]), cell(yM[a])), key(cell(xM[b]), cell(yM[b]))));
     for (int r = 0; r < n; r++) {
       order[r] = boxed[r];
     }

@@ -4,9 +4,9 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * Draws definite negatives of a query exactly and cheaply from what mining stored: the database size
- * of its split and the sorted database indices within the negative radius. A draw is uniform over
- * [0, databaseSize) minus those indices, without building the list of all negatives.
+ * Draws definite negatives of a query exactly and cheaply from what mining stored: the database
+ * size of its split and the sorted database indices within the negative radius. A draw is uniform
+ * over [0, databaseSize) minus those indices, without building the list of all negatives.
  */
 public final class NegativeSampler {
   private NegativeSampler() {}

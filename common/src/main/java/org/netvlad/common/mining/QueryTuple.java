@@ -10,8 +10,8 @@ import java.util.List;
  * @param positiveIds potential positives, nearest first (ties by database index)
  * @param positiveDistancesM their distances in metres, same order
  * @param positiveDbIndices their database indices, same order
- * @param softPositiveCount database images farther than the positive radius but within the
- *     negative radius
+ * @param softPositiveCount database images farther than the positive radius but within the negative
+ *     radius
  * @param nonNegativeDbIndices every database index within the negative radius, ascending: a
  *     definite negative is any database index in [0, database size) not in this list
  * @param pairsWithinPositiveRadius database images within the positive radius, whatever their date

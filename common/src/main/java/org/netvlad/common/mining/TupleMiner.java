@@ -84,7 +84,8 @@ public final class TupleMiner {
       distances[r] = Math.sqrt(positiveD2[i]);
       dbIndices[r] = positiveKeys[i];
     }
-    return new QueryTuple(q.imageId(), ids, distances, dbIndices, soft, nonNegative, withinPositive);
+    return new QueryTuple(
+        q.imageId(), ids, distances, dbIndices, soft, nonNegative, withinPositive);
   }
 
   private static boolean differentDates(SitePoint q, SitePoint p) {

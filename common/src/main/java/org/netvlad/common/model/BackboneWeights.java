@@ -33,7 +33,8 @@ public final class BackboneWeights {
   /** Returns how many convolutions were copied. */
   public static int copyInto(MultiLayerNetwork target, Path modelZip) throws IOException {
     if (!Files.isRegularFile(modelZip)) {
-      throw new IOException("backbone weights file " + modelZip + " does not exist or is not a file");
+      throw new IOException(
+          "backbone weights file " + modelZip + " does not exist or is not a file");
     }
     List<Layer> source = convolutions(modelZip);
     List<Layer> destination = new ArrayList<>();
@@ -44,8 +45,12 @@ public final class BackboneWeights {
       }
     }
     if (source.size() < destination.size()) {
-      throw new IllegalArgumentException(modelZip + " holds " + source.size() + " convolutions; the backbone needs "
-          + destination.size());
+      throw new IllegalArgumentException(
+          modelZip
+              + " holds "
+              + source.size()
+              + " convolutions; the backbone needs "
+              + destination.size());
     }
     for (int i = 0; i < destination.size(); i++) {
       Layer to = destination.get(i);
@@ -54,9 +59,21 @@ public final class BackboneWeights {
         INDArray src = from.getParam(key);
         INDArray dst = to.getParam(key);
         if (src == null || !java.util.Arrays.equals(src.shape(), dst.shape())) {
-          throw new IllegalArgumentException("convolution " + (i + 1) + " of " + modelZip + " (\"" + from.conf().getLayer().getLayerName()
-              + "\") has " + key + " of shape " + (src == null ? "none" : java.util.Arrays.toString(src.shape()))
-              + "; backbone layer \"" + to.conf().getLayer().getLayerName() + "\" needs " + java.util.Arrays.toString(dst.shape()));
+          throw new IllegalArgumentException(
+              "convolution "
+                  + (i + 1)
+                  + " of "
+                  + modelZip
+                  + " (\""
+                  + from.conf().getLayer().getLayerName()
+                  + "\") has "
+                  + key
+                  + " of shape "
+                  + (src == null ? "none" : java.util.Arrays.toString(src.shape()))
+                  + "; backbone layer \""
+                  + to.conf().getLayer().getLayerName()
+                  + "\" needs "
+                  + java.util.Arrays.toString(dst.shape()));
         }
         dst.assign(src.castTo(dst.dataType()));
       }
@@ -65,7 +82,8 @@ public final class BackboneWeights {
   }
 
   private static List<Layer> convolutions(Path modelFile) throws IOException {
-    Layer[] layers = KerasBackbone.isHdf5(modelFile) ? KerasBackbone.layers(modelFile) : zipLayers(modelFile);
+    Layer[] layers =
+        KerasBackbone.isHdf5(modelFile) ? KerasBackbone.layers(modelFile) : zipLayers(modelFile);
     List<Layer> out = new ArrayList<>();
     for (Layer l : layers) {
       Layer inner = l instanceof FrozenLayer f ? f.getInsideLayer() : l;
@@ -79,10 +97,16 @@ public final class BackboneWeights {
   private static Layer[] zipLayers(Path modelZip) throws IOException {
     File file = modelZip.toFile();
     try {
-      return isGraph(file) ? ModelSerializer.restoreComputationGraph(file, false).getLayers()
+      return isGraph(file)
+          ? ModelSerializer.restoreComputationGraph(file, false).getLayers()
           : ModelSerializer.restoreMultiLayerNetwork(file, false).getLayers();
     } catch (IOException | RuntimeException e) {
-      throw new IOException("cannot read " + modelZip + " as a DL4J model zip (nor is it an HDF5 file): " + e.getMessage(), e);
+      throw new IOException(
+          "cannot read "
+              + modelZip
+              + " as a DL4J model zip (nor is it an HDF5 file): "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -92,7 +116,9 @@ public final class BackboneWeights {
       if (entry == null) {
         throw new IOException(file + " is not a DL4J model zip (no configuration.json)");
       }
-      String json = new String(zip.getInputStream(entry).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      String json =
+          new String(
+              zip.getInputStream(entry).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
       return json.contains("\"vertices\"");
     }
   }

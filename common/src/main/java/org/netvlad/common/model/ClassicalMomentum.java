@@ -8,11 +8,11 @@ import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.schedule.ISchedule;
 
 /**
- * SGD with classical (heavy-ball) momentum, as the paper trained with MatConvNet: {@code v = mu v
- * - lr g; theta = theta + v}. DL4J ships only Nesterov's momentum ({@code Nesterovs}), which
+ * SGD with classical (heavy-ball) momentum, as the paper trained with MatConvNet: {@code v = mu v -
+ * lr g; theta = theta + v}. DL4J ships only Nesterov's momentum ({@code Nesterovs}), which
  * evaluates the gradient at the look-ahead point and steps differently. The learning rate sits
- * inside the velocity, as MatConvNet's; with a constant rate this equals PyTorch's {@code SGD(momentum
- * = mu)}, which scales the velocity by the rate at each step instead.
+ * inside the velocity, as MatConvNet's; with a constant rate this equals PyTorch's {@code
+ * SGD(momentum = mu)}, which scales the velocity by the rate at each step instead.
  *
  * <p>A bean for DL4J's JSON (Spark training ships configurations that way).
  */
@@ -66,14 +66,16 @@ public class ClassicalMomentum implements IUpdater {
   }
 
   @Override
-  public GradientUpdater<ClassicalMomentum> instantiate(INDArray viewArray, boolean initializeViewArray) {
+  public GradientUpdater<ClassicalMomentum> instantiate(
+      INDArray viewArray, boolean initializeViewArray) {
     ClassicalMomentumUpdater u = new ClassicalMomentumUpdater(this);
     u.setStateViewArray(viewArray, viewArray.shape(), viewArray.ordering(), initializeViewArray);
     return u;
   }
 
   @Override
-  public GradientUpdater<ClassicalMomentum> instantiate(Map<String, INDArray> state, boolean initializeStateArrays) {
+  public GradientUpdater<ClassicalMomentum> instantiate(
+      Map<String, INDArray> state, boolean initializeStateArrays) {
     ClassicalMomentumUpdater u = new ClassicalMomentumUpdater(this);
     u.setState(state, initializeStateArrays);
     return u;
@@ -88,7 +90,9 @@ public class ClassicalMomentum implements IUpdater {
 
   @Override
   public double getLearningRate(int iteration, int epoch) {
-    return learningRateSchedule != null ? learningRateSchedule.valueAt(iteration, epoch) : learningRate;
+    return learningRateSchedule != null
+        ? learningRateSchedule.valueAt(iteration, epoch)
+        : learningRate;
   }
 
   @Override
@@ -104,7 +108,9 @@ public class ClassicalMomentum implements IUpdater {
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof ClassicalMomentum o && learningRate == o.learningRate && momentum == o.momentum
+    return other instanceof ClassicalMomentum o
+        && learningRate == o.learningRate
+        && momentum == o.momentum
         && Objects.equals(learningRateSchedule, o.learningRateSchedule);
   }
 

@@ -26,7 +26,8 @@ final class ClassicalMomentumUpdater implements GradientUpdater<ClassicalMomentu
   }
 
   @Override
-  public void setStateViewArray(INDArray viewArray, long[] gradientShape, char gradientOrder, boolean initialize) {
+  public void setStateViewArray(
+      INDArray viewArray, long[] gradientShape, char gradientOrder, boolean initialize) {
     if (initialize) {
       viewArray.assign(0);
     }
@@ -39,7 +40,8 @@ final class ClassicalMomentumUpdater implements GradientUpdater<ClassicalMomentu
   @Override
   public void setState(Map<String, INDArray> state, boolean initialize) {
     if (!state.containsKey(VELOCITY) || state.size() != 1) {
-      throw new IllegalStateException("classical momentum state must hold exactly " + VELOCITY + ", got " + state.keySet());
+      throw new IllegalStateException(
+          "classical momentum state must hold exactly " + VELOCITY + ", got " + state.keySet());
     }
     negatedVelocity = state.get(VELOCITY);
     if (initialize) {

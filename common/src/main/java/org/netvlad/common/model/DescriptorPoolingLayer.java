@@ -34,20 +34,39 @@ public abstract class DescriptorPoolingLayer extends BaseLayer {
   }
 
   /** The layer that computes, before DL4J wires it to its parameters. */
-  protected abstract AbstractLayer<?> newImplementation(NeuralNetConfiguration conf, DataType networkDataType);
+  protected abstract AbstractLayer<?> newImplementation(
+      NeuralNetConfiguration conf, DataType networkDataType);
 
   /** The layer's name in messages, e.g. "NetVLAD layer". */
   protected abstract String kind();
 
   @Override
-  public final org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
-      int layerIndex, INDArray paramsView, boolean initializeParams, DataType networkDataType) {
-    return wire(newImplementation(conf, networkDataType), initializer(), conf, listeners, layerIndex, paramsView, initializeParams);
+  public final org.deeplearning4j.nn.api.Layer instantiate(
+      NeuralNetConfiguration conf,
+      Collection<TrainingListener> listeners,
+      int layerIndex,
+      INDArray paramsView,
+      boolean initializeParams,
+      DataType networkDataType) {
+    return wire(
+        newImplementation(conf, networkDataType),
+        initializer(),
+        conf,
+        listeners,
+        layerIndex,
+        paramsView,
+        initializeParams);
   }
 
   /** Wires a layer to its listeners, index and parameter views, as DL4J's own layers do. */
-  public static org.deeplearning4j.nn.api.Layer wire(AbstractLayer<?> layer, org.deeplearning4j.nn.api.ParamInitializer initializer,
-      NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex, INDArray paramsView, boolean initializeParams) {
+  public static org.deeplearning4j.nn.api.Layer wire(
+      AbstractLayer<?> layer,
+      org.deeplearning4j.nn.api.ParamInitializer initializer,
+      NeuralNetConfiguration conf,
+      Collection<TrainingListener> listeners,
+      int layerIndex,
+      INDArray paramsView,
+      boolean initializeParams) {
     layer.setListeners(listeners);
     layer.setIndex(layerIndex);
     layer.setParamsViewArray(paramsView);
@@ -57,9 +76,15 @@ public abstract class DescriptorPoolingLayer extends BaseLayer {
   }
 
   /** The input as convolutional, or an error naming the layer. */
-  static InputType.InputTypeConvolutional convolutional(InputType inputType, String kind, String layerName) {
+  static InputType.InputTypeConvolutional convolutional(
+      InputType inputType, String kind, String layerName) {
     if (!(inputType instanceof InputType.InputTypeConvolutional conv)) {
-      throw new IllegalStateException(kind + " \"" + layerName + "\" needs convolutional input [batch, depth, height, width], got " + inputType);
+      throw new IllegalStateException(
+          kind
+              + " \""
+              + layerName
+              + "\" needs convolutional input [batch, depth, height, width], got "
+              + inputType);
     }
     return conv;
   }
@@ -81,9 +106,11 @@ public abstract class DescriptorPoolingLayer extends BaseLayer {
   @Override
   public LayerMemoryReport getMemoryReport(InputType inputType) {
     long params = initializer().numParams(this);
-    return new LayerMemoryReport.Builder(layerName, getClass(), inputType, getOutputType(-1, inputType))
+    return new LayerMemoryReport.Builder(
+            layerName, getClass(), inputType, getOutputType(-1, inputType))
         .standardMemory(params, getIUpdater() == null ? 0 : getIUpdater().stateSize(params))
-        .workingMemory(0, inputType.arrayElementsPerExample() * 2, 0, inputType.arrayElementsPerExample() * 4)
+        .workingMemory(
+            0, inputType.arrayElementsPerExample() * 2, 0, inputType.arrayElementsPerExample() * 4)
         .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS)
         .build();
   }

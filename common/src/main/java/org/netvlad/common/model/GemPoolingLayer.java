@@ -38,7 +38,8 @@ public class GemPoolingLayer extends DescriptorPoolingLayer {
   }
 
   @Override
-  protected org.deeplearning4j.nn.layers.AbstractLayer<?> newImplementation(NeuralNetConfiguration conf, DataType networkDataType) {
+  protected org.deeplearning4j.nn.layers.AbstractLayer<?> newImplementation(
+      NeuralNetConfiguration conf, DataType networkDataType) {
     return new GemPoolingLayerImpl(conf, networkDataType);
   }
 
@@ -91,7 +92,10 @@ public class GemPoolingLayer extends DescriptorPoolingLayer {
     }
   }
 
-  /** The single parameter p, as a one-element view; regularised as a bias (not decayed by weight decay on weights). */
+  /**
+   * The single parameter p, as a one-element view; regularised as a bias (not decayed by weight
+   * decay on weights).
+   */
   static final class Params implements ParamInitializer {
     static final Params INSTANCE = new Params();
 
@@ -131,7 +135,8 @@ public class GemPoolingLayer extends DescriptorPoolingLayer {
     }
 
     @Override
-    public Map<String, INDArray> init(NeuralNetConfiguration conf, INDArray paramsView, boolean initializeParams) {
+    public Map<String, INDArray> init(
+        NeuralNetConfiguration conf, INDArray paramsView, boolean initializeParams) {
       INDArray p = paramsView.reshape(1);
       if (initializeParams) {
         p.assign(((GemPoolingLayer) conf.getLayer()).getInitialPower());
@@ -143,7 +148,8 @@ public class GemPoolingLayer extends DescriptorPoolingLayer {
     }
 
     @Override
-    public Map<String, INDArray> getGradientsFromFlattened(NeuralNetConfiguration conf, INDArray gradientView) {
+    public Map<String, INDArray> getGradientsFromFlattened(
+        NeuralNetConfiguration conf, INDArray gradientView) {
       Map<String, INDArray> out = new LinkedHashMap<>();
       out.put(POWER, gradientView.reshape(1));
       return out;

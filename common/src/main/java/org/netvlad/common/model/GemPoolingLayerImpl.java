@@ -40,12 +40,15 @@ public class GemPoolingLayerImpl extends BaseLayer<GemPoolingLayer> {
   }
 
   @Override
-  public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+  public Pair<Gradient, INDArray> backpropGradient(
+      INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
     assertInputSet(true);
     INDArray[] grads = PoolingMath.gemBackward(input, power(), epsilon);
     Gradient gradient = new DefaultGradient();
-    gradient.setGradientFor(GemPoolingLayer.POWER, gradientViews.get(GemPoolingLayer.POWER).assign(grads[1]));
-    INDArray dInput = backpropDropOutIfPresent(workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, grads[0]));
+    gradient.setGradientFor(
+        GemPoolingLayer.POWER, gradientViews.get(GemPoolingLayer.POWER).assign(grads[1]));
+    INDArray dInput =
+        backpropDropOutIfPresent(workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, grads[0]));
     return new Pair<>(gradient, dInput);
   }
 }

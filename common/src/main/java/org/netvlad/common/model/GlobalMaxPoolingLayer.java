@@ -13,8 +13,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.netvlad.common.model.dl4j.OneDnn;
 
 /**
- * The paper's f_max: global max pooling of conv features, then L2 normalisation. Input
- * {@code [batch, D, H, W]}, output {@code [batch, D]}, no parameters.
+ * The paper's f_max: global max pooling of conv features, then L2 normalisation. Input {@code
+ * [batch, D, H, W]}, output {@code [batch, D]}, no parameters.
  */
 public class GlobalMaxPoolingLayer extends NoParamLayer {
   static {
@@ -27,15 +27,28 @@ public class GlobalMaxPoolingLayer extends NoParamLayer {
   public GlobalMaxPoolingLayer() {}
 
   @Override
-  public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
-      int layerIndex, INDArray paramsView, boolean initializeParams, DataType networkDataType) {
-    return DescriptorPoolingLayer.wire(new GlobalMaxPoolingLayerImpl(conf, networkDataType), initializer(), conf, listeners, layerIndex,
-        paramsView, initializeParams);
+  public org.deeplearning4j.nn.api.Layer instantiate(
+      NeuralNetConfiguration conf,
+      Collection<TrainingListener> listeners,
+      int layerIndex,
+      INDArray paramsView,
+      boolean initializeParams,
+      DataType networkDataType) {
+    return DescriptorPoolingLayer.wire(
+        new GlobalMaxPoolingLayerImpl(conf, networkDataType),
+        initializer(),
+        conf,
+        listeners,
+        layerIndex,
+        paramsView,
+        initializeParams);
   }
 
   @Override
   public InputType getOutputType(int layerIndex, InputType inputType) {
-    return InputType.feedForward(DescriptorPoolingLayer.convolutional(inputType, "max pooling layer", getLayerName()).getChannels());
+    return InputType.feedForward(
+        DescriptorPoolingLayer.convolutional(inputType, "max pooling layer", getLayerName())
+            .getChannels());
   }
 
   @Override
@@ -45,7 +58,8 @@ public class GlobalMaxPoolingLayer extends NoParamLayer {
 
   @Override
   public LayerMemoryReport getMemoryReport(InputType inputType) {
-    return new LayerMemoryReport.Builder(layerName, GlobalMaxPoolingLayer.class, inputType, getOutputType(-1, inputType))
+    return new LayerMemoryReport.Builder(
+            layerName, GlobalMaxPoolingLayer.class, inputType, getOutputType(-1, inputType))
         .standardMemory(0, 0)
         .workingMemory(0, 0, 0, inputType.arrayElementsPerExample())
         .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS)

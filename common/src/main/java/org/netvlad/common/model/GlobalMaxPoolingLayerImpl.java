@@ -38,9 +38,11 @@ public class GlobalMaxPoolingLayerImpl extends AbstractLayer<GlobalMaxPoolingLay
   }
 
   @Override
-  public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+  public Pair<Gradient, INDArray> backpropGradient(
+      INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
     assertInputSet(true);
     INDArray dInput = PoolingMath.maxBackward(input, epsilon);
-    return new Pair<>(new DefaultGradient(), workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, dInput));
+    return new Pair<>(
+        new DefaultGradient(), workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, dInput));
   }
 }

@@ -6,9 +6,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Lloyd's k-means with greedy k-means++ seeding, distances by one GEMM per iteration
- * ({@code ||x||² - 2 x·c + ||c||²}). Deterministic for a seed. A cluster that empties is re-seeded
- * with the point farthest from its centre.
+ * Lloyd's k-means with greedy k-means++ seeding, distances by one GEMM per iteration ({@code ||x||²
+ * - 2 x·c + ||c||²}). Deterministic for a seed. A cluster that empties is re-seeded with the point
+ * farthest from its centre.
  */
 public final class KMeans {
   private KMeans() {}
@@ -19,8 +19,12 @@ public final class KMeans {
   public static Result fit(INDArray points, int clusters, int maxIterations, long seed) {
     long n = points.size(0);
     if (n < clusters) {
-      throw new IllegalArgumentException("k-means needs at least as many points as clusters: " + n + " points for " + clusters
-          + " clusters (sample more features or use fewer clusters)");
+      throw new IllegalArgumentException(
+          "k-means needs at least as many points as clusters: "
+              + n
+              + " points for "
+              + clusters
+              + " clusters (sample more features or use fewer clusters)");
     }
     INDArray x = points.castTo(DataType.DOUBLE);
     INDArray pointNorms = x.mul(x).sum(1).reshape(n, 1);
@@ -90,7 +94,10 @@ public final class KMeans {
     }
   }
 
-  /** The {@link Partial} of {@code points} ({@code [n, D]}) against {@code centres} ({@code [K, D]}). */
+  /**
+   * The {@link Partial} of {@code points} ({@code [n, D]}) against {@code centres} ({@code [K,
+   * D]}).
+   */
   public static Partial partial(INDArray points, INDArray centres) {
     INDArray x = points.castTo(DataType.DOUBLE);
     INDArray c = centres.castTo(DataType.DOUBLE);
@@ -111,7 +118,11 @@ public final class KMeans {
 
   static double[][] squaredDistances(INDArray x, INDArray pointNorms, INDArray centres) {
     INDArray centreNorms = centres.mul(centres).sum(1).reshape(1, centres.size(0));
-    INDArray d = x.mmul(centres.transpose()).muli(-2).addiColumnVector(pointNorms).addiRowVector(centreNorms);
+    INDArray d =
+        x.mmul(centres.transpose())
+            .muli(-2)
+            .addiColumnVector(pointNorms)
+            .addiRowVector(centreNorms);
     return Matrices.doubleRows(d);
   }
 
@@ -127,15 +138,17 @@ public final class KMeans {
 
   /**
    * Greedy k-means++ (as scikit-learn's): each new centre is the best of {@code 2 + ln K}
-   * candidates drawn with probability proportional to the squared distance to the nearest centre
-   * so far, "best" meaning the lowest total squared distance afterwards.
+   * candidates drawn with probability proportional to the squared distance to the nearest centre so
+   * far, "best" meaning the lowest total squared distance afterwards.
    */
-  private static INDArray seedPlusPlus(INDArray x, INDArray pointNorms, int clusters, Random random) {
+  private static INDArray seedPlusPlus(
+      INDArray x, INDArray pointNorms, int clusters, Random random) {
     int n = (int) x.size(0);
     int candidates = 2 + (int) Math.log(clusters);
     INDArray centres = Nd4j.zeros(DataType.DOUBLE, clusters, x.size(1));
     centres.putRow(0, x.getRow(random.nextInt(n)));
-    double[] nearest = column(squaredDistances(x, pointNorms, centres.getRow(0).reshape(1, x.size(1))), 0);
+    double[] nearest =
+        column(squaredDistances(x, pointNorms, centres.getRow(0).reshape(1, x.size(1))), 0);
     for (int k = 1; k < clusters; k++) {
       double total = 0;
       for (double d : nearest) {
@@ -212,7 +225,8 @@ public final class KMeans {
     return Nd4j.create(sums);
   }
 
-  private static int farthestFromItsCentre(int[] assignment, double[][] distances, boolean[] taken) {
+  private static int farthestFromItsCentre(
+      int[] assignment, double[][] distances, boolean[] taken) {
     int far = -1;
     for (int i = 0; i < assignment.length; i++) {
       if (!taken[i] && (far < 0 || distances[i][assignment[i]] > distances[far][assignment[far]])) {

@@ -24,8 +24,8 @@ final class L2Normalisation {
   private L2Normalisation() {}
 
   /**
-   * The norms of {@code v} along its last axis, kept as a trailing axis of length 1 ({@code
-   * [..., 1]}), clamped below at {@code eps}.
+   * The norms of {@code v} along its last axis, kept as a trailing axis of length 1 ({@code [...,
+   * 1]}), clamped below at {@code eps}.
    */
   static Norms norms(INDArray v, double eps) {
     int last = v.rank() - 1;

@@ -5,8 +5,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * An ND4J matrix's rows as Java arrays, copied in one bulk read: ND4J's own
- * {@code toDoubleMatrix()} reads row by row, far slower (docs/benchmarks.md).
+ * An ND4J matrix's rows as Java arrays, copied in one bulk read: ND4J's own {@code
+ * toDoubleMatrix()} reads row by row, far slower (docs/benchmarks.md).
  */
 public final class Matrices {
   private Matrices() {}

@@ -12,33 +12,67 @@ package org.netvlad.common.model;
  * @param intraNormEps the clamp of NetVLAD's intra-normalisation (and VLAD's)
  */
 public record ModelSpec(
-    Backbone backbone, Pooling pooling, int clusters, int heightPx, int widthPx, double margin, String trainFrom, double intraNormEps) {
+    Backbone backbone,
+    Pooling pooling,
+    int clusters,
+    int heightPx,
+    int widthPx,
+    double margin,
+    String trainFrom,
+    double intraNormEps) {
   /** With pytorch-NetVlad's intra-normalisation clamp. */
-  public ModelSpec(Backbone backbone, Pooling pooling, int clusters, int heightPx, int widthPx, double margin, String trainFrom) {
+  public ModelSpec(
+      Backbone backbone,
+      Pooling pooling,
+      int clusters,
+      int heightPx,
+      int widthPx,
+      double margin,
+      String trainFrom) {
     this(backbone, pooling, clusters, heightPx, widthPx, margin, trainFrom, NetVladMath.EPS);
   }
 
   public ModelSpec {
     if (!(intraNormEps >= NetVladMath.EPS)) {
-      throw new IllegalArgumentException("the intra-normalisation clamp must be at least " + NetVladMath.EPS + ", got " + intraNormEps);
+      throw new IllegalArgumentException(
+          "the intra-normalisation clamp must be at least "
+              + NetVladMath.EPS
+              + ", got "
+              + intraNormEps);
     }
     if (clusters < 1) {
       throw new IllegalArgumentException("cluster count must be at least 1, got " + clusters);
     }
     int minSide = 1 << backbone.poolings();
     if (heightPx < minSide || widthPx < minSide) {
-      throw new IllegalArgumentException("images of " + widthPx + "x" + heightPx + " px are too small for the " + backbone.text
-          + " backbone: it halves them " + backbone.poolings() + " times (at least " + minSide + " px a side)");
+      throw new IllegalArgumentException(
+          "images of "
+              + widthPx
+              + "x"
+              + heightPx
+              + " px are too small for the "
+              + backbone.text
+              + " backbone: it halves them "
+              + backbone.poolings()
+              + " times (at least "
+              + minSide
+              + " px a side)");
     }
     if (!trainFrom.isEmpty() && !backbone.convolutionNames().contains(trainFrom)) {
-      throw new IllegalArgumentException("train-from layer \"" + trainFrom + "\" is not a convolution of the " + backbone.text
-          + " backbone; expected one of " + backbone.convolutionNames());
+      throw new IllegalArgumentException(
+          "train-from layer \""
+              + trainFrom
+              + "\" is not a convolution of the "
+              + backbone.text
+              + " backbone; expected one of "
+              + backbone.convolutionNames());
     }
   }
 
   /** The default: small backbone, NetVLAD K=64, 160x120 images, m = 0.1, everything trains. */
   public static ModelSpec defaults() {
-    return new ModelSpec(Backbone.SMALL, Pooling.NETVLAD, 64, 120, 160, TripletRankingLoss.DEFAULT_MARGIN, "");
+    return new ModelSpec(
+        Backbone.SMALL, Pooling.NETVLAD, 64, 120, 160, TripletRankingLoss.DEFAULT_MARGIN, "");
   }
 
   public ModelSpec withPooling(Pooling p) {
@@ -50,7 +84,8 @@ public record ModelSpec(
   }
 
   public ModelSpec withImageSize(int height, int width) {
-    return new ModelSpec(backbone, pooling, clusters, height, width, margin, trainFrom, intraNormEps);
+    return new ModelSpec(
+        backbone, pooling, clusters, height, width, margin, trainFrom, intraNormEps);
   }
 
   public ModelSpec withIntraNormEps(double eps) {

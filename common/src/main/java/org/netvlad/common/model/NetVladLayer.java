@@ -73,7 +73,8 @@ public class NetVladLayer extends DescriptorPoolingLayer {
   }
 
   @Override
-  protected org.deeplearning4j.nn.layers.AbstractLayer<?> newImplementation(NeuralNetConfiguration conf, DataType networkDataType) {
+  protected org.deeplearning4j.nn.layers.AbstractLayer<?> newImplementation(
+      NeuralNetConfiguration conf, DataType networkDataType) {
     return new NetVladLayerImpl(conf, networkDataType);
   }
 
@@ -103,13 +104,18 @@ public class NetVladLayer extends DescriptorPoolingLayer {
   // DL4J's (Lombok) equality of BaseLayer does not see this layer's own settings.
   @Override
   public boolean equals(Object other) {
-    return other instanceof NetVladLayer o && super.equals(o) && clusterCount == o.clusterCount && featureDepth == o.featureDepth
-        && hardAssignment == o.hardAssignment && intraNormEps == o.intraNormEps;
+    return other instanceof NetVladLayer o
+        && super.equals(o)
+        && clusterCount == o.clusterCount
+        && featureDepth == o.featureDepth
+        && hardAssignment == o.hardAssignment
+        && intraNormEps == o.intraNormEps;
   }
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(super.hashCode(), clusterCount, featureDepth, hardAssignment, intraNormEps);
+    return java.util.Objects.hash(
+        super.hashCode(), clusterCount, featureDepth, hardAssignment, intraNormEps);
   }
 
   /** Builds a {@link NetVladLayer}. */
@@ -122,7 +128,8 @@ public class NetVladLayer extends DescriptorPoolingLayer {
     /** K, the number of clusters (default 64). */
     public Builder clusterCount(int clusters) {
       if (clusters < 1) {
-        throw new IllegalArgumentException("NetVLAD cluster count must be at least 1, got " + clusters);
+        throw new IllegalArgumentException(
+            "NetVLAD cluster count must be at least 1, got " + clusters);
       }
       this.clusterCount = clusters;
       return this;
@@ -143,7 +150,11 @@ public class NetVladLayer extends DescriptorPoolingLayer {
     /** The intra-normalisation clamp (default pytorch-NetVlad's 1e-12). */
     public Builder intraNormEps(double eps) {
       if (!(eps >= NetVladMath.EPS)) {
-        throw new IllegalArgumentException("NetVLAD intra-normalisation clamp must be at least " + NetVladMath.EPS + ", got " + eps);
+        throw new IllegalArgumentException(
+            "NetVLAD intra-normalisation clamp must be at least "
+                + NetVladMath.EPS
+                + ", got "
+                + eps);
       }
       this.intraNormEps = eps;
       return this;

@@ -23,9 +23,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public class NetVladLayerImpl extends BaseLayer<NetVladLayer> {
   private static final long serialVersionUID = 1L;
 
-  /** The last training forward pass, kept in the forward-cache workspace, and the input it ran on. */
+  /**
+   * The last training forward pass, kept in the forward-cache workspace, and the input it ran on.
+   */
   private transient NetVladMath.Forward kept;
+
   private transient INDArray keptInput;
+
   /** Whether the last backward pass read a kept forward pass (for tests). */
   private transient boolean lastBackwardReusedForward;
 
@@ -69,30 +73,46 @@ public class NetVladLayerImpl extends BaseLayer<NetVladLayer> {
   }
 
   private boolean canKeep(LayerWorkspaceMgr workspaceMgr) {
-    return cacheMode != null && cacheMode != CacheMode.NONE && workspaceMgr.hasConfiguration(ArrayType.FF_CACHE)
+    return cacheMode != null
+        && cacheMode != CacheMode.NONE
+        && workspaceMgr.hasConfiguration(ArrayType.FF_CACHE)
         && workspaceMgr.isWorkspaceOpen(ArrayType.FF_CACHE);
   }
 
   private NetVladMath.Forward forward() {
-    return NetVladMath.forward(input, param(NetVladParams.ASSIGN_WEIGHTS), param(NetVladParams.ASSIGN_BIAS),
-        param(NetVladParams.CENTRES), hard(), layerConf().getIntraNormEps());
+    return NetVladMath.forward(
+        input,
+        param(NetVladParams.ASSIGN_WEIGHTS),
+        param(NetVladParams.ASSIGN_BIAS),
+        param(NetVladParams.CENTRES),
+        hard(),
+        layerConf().getIntraNormEps());
   }
 
   @Override
-  public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+  public Pair<Gradient, INDArray> backpropGradient(
+      INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
     assertInputSet(true);
     lastBackwardReusedForward = kept != null && keptInput == input;
     NetVladMath.Forward f = lastBackwardReusedForward ? kept : forward();
     kept = null;
     keptInput = null;
-    NetVladMath.Backward grads = NetVladMath.backward(f, param(NetVladParams.ASSIGN_WEIGHTS), param(NetVladParams.CENTRES), hard(), epsilon);
+    NetVladMath.Backward grads =
+        NetVladMath.backward(
+            f, param(NetVladParams.ASSIGN_WEIGHTS), param(NetVladParams.CENTRES), hard(), epsilon);
     Gradient gradient = new DefaultGradient();
     if (!hard()) {
-      gradient.setGradientFor(NetVladParams.ASSIGN_WEIGHTS, gradientViews.get(NetVladParams.ASSIGN_WEIGHTS).assign(grads.w()));
-      gradient.setGradientFor(NetVladParams.ASSIGN_BIAS, gradientViews.get(NetVladParams.ASSIGN_BIAS).assign(grads.b()));
+      gradient.setGradientFor(
+          NetVladParams.ASSIGN_WEIGHTS,
+          gradientViews.get(NetVladParams.ASSIGN_WEIGHTS).assign(grads.w()));
+      gradient.setGradientFor(
+          NetVladParams.ASSIGN_BIAS,
+          gradientViews.get(NetVladParams.ASSIGN_BIAS).assign(grads.b()));
     }
-    gradient.setGradientFor(NetVladParams.CENTRES, gradientViews.get(NetVladParams.CENTRES).assign(grads.c()));
-    INDArray dInput = backpropDropOutIfPresent(workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, grads.input()));
+    gradient.setGradientFor(
+        NetVladParams.CENTRES, gradientViews.get(NetVladParams.CENTRES).assign(grads.c()));
+    INDArray dInput =
+        backpropDropOutIfPresent(workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, grads.input()));
     return new Pair<>(gradient, dInput);
   }
 
@@ -109,8 +129,13 @@ public class NetVladLayerImpl extends BaseLayer<NetVladLayer> {
 
   private void checkInput() {
     if (input.rank() != 4 || input.size(1) != layerConf().getFeatureDepth()) {
-      throw new IllegalStateException("NetVLAD layer " + layerId() + " expects input [batch, " + layerConf().getFeatureDepth()
-          + ", height, width], got " + java.util.Arrays.toString(input.shape()));
+      throw new IllegalStateException(
+          "NetVLAD layer "
+              + layerId()
+              + " expects input [batch, "
+              + layerConf().getFeatureDepth()
+              + ", height, width], got "
+              + java.util.Arrays.toString(input.shape()));
     }
   }
 }

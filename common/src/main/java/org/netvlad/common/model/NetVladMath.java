@@ -5,8 +5,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * The NetVLAD pooling (Arandjelović et al., CVPR 2016) forward and backward passes in ND4J,
- * without any DL4J layer plumbing, so that they can be tested directly.
+ * The NetVLAD pooling (Arandjelović et al., CVPR 2016) forward and backward passes in ND4J, without
+ * any DL4J layer plumbing, so that they can be tested directly.
  *
  * <p>Shapes: input conv features {@code x} are {@code [batch, D, H, W]}; with {@code N = H*W}
  * locations, internally each location is a row of {@code [batch*N, D]}. Parameters: {@code w}
@@ -22,12 +22,12 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  *   <li>{@code y = u / ||u||} over the flattened K*D vector.
  * </ol>
  *
- * Every normalisation divides by {@code max(norm, eps)}, as PyTorch's {@code F.normalize}, and
- * its backward pass is the exact derivative of that in both regimes ({@link L2Normalisation}): a
+ * Every normalisation divides by {@code max(norm, eps)}, as PyTorch's {@code F.normalize}, and its
+ * backward pass is the exact derivative of that in both regimes ({@link L2Normalisation}): a
  * cluster that no location is assigned to has a residual norm below the clamp.
  *
- * <p>Products with a transposed operand go through {@code Nd4j.gemm} with transpose flags:
- * {@code a.mmul(b.transpose())} copies the transposed operand first (figures: docs/benchmarks.md).
+ * <p>Products with a transposed operand go through {@code Nd4j.gemm} with transpose flags: {@code
+ * a.mmul(b.transpose())} copies the transposed operand first (figures: docs/benchmarks.md).
  */
 public final class NetVladMath {
   /** Smallest norm divided by: an all-zero location or cluster stays zero instead of NaN. */
@@ -43,23 +43,40 @@ public final class NetVladMath {
     final long locations;
     final long depth;
     final long clusters;
+
     /** {@code [batch*N, 1]} norms of the input locations. */
     final L2Normalisation.Norms inputNorms;
+
     /** {@code [batch, N, D]} normalised locations. */
     final INDArray xn;
+
     /** {@code [batch, N, K]} assignments. */
     final INDArray assign;
+
     /** {@code [batch, K, 1]} norms of the residual sums. */
     final L2Normalisation.Norms clusterNorms;
+
     /** {@code [batch, K, D]} intra-normalised residual sums. */
     final INDArray intra;
+
     /** {@code [batch, 1]} norm of the flattened intra-normalised vector. */
     final L2Normalisation.Norms totalNorm;
+
     /** {@code [batch, K*D]} output descriptors. */
     public final INDArray output;
 
-    private Forward(long batch, long height, long width, long depth, long clusters, L2Normalisation.Norms inputNorms,
-        INDArray xn, INDArray assign, L2Normalisation.Norms clusterNorms, INDArray intra, L2Normalisation.Norms totalNorm,
+    private Forward(
+        long batch,
+        long height,
+        long width,
+        long depth,
+        long clusters,
+        L2Normalisation.Norms inputNorms,
+        INDArray xn,
+        INDArray assign,
+        L2Normalisation.Norms clusterNorms,
+        INDArray intra,
+        L2Normalisation.Norms totalNorm,
         INDArray output) {
       this.batch = batch;
       this.height = height;
@@ -85,12 +102,19 @@ public final class NetVladMath {
     long batch = x.size(0);
     long depth = x.size(1);
     long locations = x.size(2) * x.size(3);
-    return x.reshape('c', batch, depth, locations).permute(0, 2, 1).dup('c').reshape('c', batch * locations, depth);
+    return x.reshape('c', batch, depth, locations)
+        .permute(0, 2, 1)
+        .dup('c')
+        .reshape('c', batch * locations, depth);
   }
 
   /** Rows back to feature maps: {@code [batch*N, D]} to {@code [batch, D, H, W]} (a copy). */
-  static INDArray rowsAsFeatureMaps(INDArray rows, long batch, long depth, long height, long width) {
-    return rows.reshape('c', batch, height * width, depth).permute(0, 2, 1).dup('c').reshape('c', batch, depth, height, width);
+  static INDArray rowsAsFeatureMaps(
+      INDArray rows, long batch, long depth, long height, long width) {
+    return rows.reshape('c', batch, height * width, depth)
+        .permute(0, 2, 1)
+        .dup('c')
+        .reshape('c', batch, depth, height, width);
   }
 
   /** The L2 norm of each row, clamped below at {@link #EPS}, as a {@code [rows, 1]} column. */
@@ -98,12 +122,14 @@ public final class NetVladMath {
     return L2Normalisation.norms(rows, EPS).clamped();
   }
 
-  public static Forward forward(INDArray x, INDArray w, INDArray b, INDArray c, boolean hardAssignment) {
+  public static Forward forward(
+      INDArray x, INDArray w, INDArray b, INDArray c, boolean hardAssignment) {
     return forward(x, w, b, c, hardAssignment, EPS);
   }
 
   /** The forward pass with another clamp for the intra-normalisation than {@link #EPS}. */
-  public static Forward forward(INDArray x, INDArray w, INDArray b, INDArray c, boolean hardAssignment, double intraNormEps) {
+  public static Forward forward(
+      INDArray x, INDArray w, INDArray b, INDArray c, boolean hardAssignment, double intraNormEps) {
     long batch = x.size(0);
     long depth = x.size(1);
     long locations = x.size(2) * x.size(3);
@@ -126,7 +152,19 @@ public final class NetVladMath {
     INDArray flat = intra.reshape('c', batch, clusters * depth);
     L2Normalisation.Norms totalNorm = L2Normalisation.norms(flat, EPS);
     INDArray output = flat.div(totalNorm.clamped());
-    return new Forward(batch, x.size(2), x.size(3), depth, clusters, inputNorms, xn, assign, clusterNorms, intra, totalNorm, output);
+    return new Forward(
+        batch,
+        x.size(2),
+        x.size(3),
+        depth,
+        clusters,
+        inputNorms,
+        xn,
+        assign,
+        clusterNorms,
+        intra,
+        totalNorm,
+        output);
   }
 
   /** Soft assignment rows {@code [rows, K]}: softmax over clusters of {@code xn w^T + b}. */
@@ -140,7 +178,10 @@ public final class NetVladMath {
    * {@code 2 c_k.x - ||c_k||^2}; ties go to the lowest cluster index.
    */
   static INDArray nearestCentre(INDArray xnRows, INDArray c) {
-    INDArray score = Nd4j.gemm(xnRows, c, false, true).muli(2).subiRowVector(c.mul(c).sum(1).reshape(1, c.size(0)));
+    INDArray score =
+        Nd4j.gemm(xnRows, c, false, true)
+            .muli(2)
+            .subiRowVector(c.mul(c).sum(1).reshape(1, c.size(0)));
     INDArray best = score.argMax(1);
     INDArray oneHot = Nd4j.zeros(xnRows.dataType(), xnRows.size(0), c.size(0));
     for (long r = 0; r < xnRows.size(0); r++) {
@@ -150,15 +191,20 @@ public final class NetVladMath {
   }
 
   /**
-   * Gradients of a scalar loss with respect to input and parameters, given {@code dOut} = dL/dy
-   * of shape {@code [batch, K*D]}, running the forward pass on {@code x} first.
+   * Gradients of a scalar loss with respect to input and parameters, given {@code dOut} = dL/dy of
+   * shape {@code [batch, K*D]}, running the forward pass on {@code x} first.
    */
-  public static Backward backward(INDArray x, INDArray w, INDArray b, INDArray c, boolean hardAssignment, INDArray dOut) {
+  public static Backward backward(
+      INDArray x, INDArray w, INDArray b, INDArray c, boolean hardAssignment, INDArray dOut) {
     return backward(forward(x, w, b, c, hardAssignment), w, c, hardAssignment, dOut);
   }
 
-  /** As {@link #backward(INDArray, INDArray, INDArray, INDArray, boolean, INDArray)}, from a forward pass already run. */
-  public static Backward backward(Forward f, INDArray w, INDArray c, boolean hardAssignment, INDArray dOut) {
+  /**
+   * As {@link #backward(INDArray, INDArray, INDArray, INDArray, boolean, INDArray)}, from a forward
+   * pass already run.
+   */
+  public static Backward backward(
+      Forward f, INDArray w, INDArray c, boolean hardAssignment, INDArray dOut) {
     long batch = f.batch;
     long clusters = f.clusters;
     long depth = f.depth;
@@ -181,12 +227,14 @@ public final class NetVladMath {
     INDArray dB = null;
     if (!hardAssignment) {
       // da[i, k] = xn_i . dV_k - c_k . dV_k
-      INDArray perCluster = dVlad.mul(c.reshape(1, clusters, depth)).sum(2).reshape(batch, 1, clusters);
+      INDArray perCluster =
+          dVlad.mul(c.reshape(1, clusters, depth)).sum(2).reshape(batch, 1, clusters);
       INDArray dAssign = Nd4j.matmul(f.xn, dVlad, false, true, false).subi(perCluster);
       INDArray aRows = f.assign.reshape('c', batch * locations, clusters);
       INDArray daRows = dAssign.reshape('c', batch * locations, clusters);
       // softmax: dz = a * (da - sum_k a da)
-      INDArray dLogits = daRows.sub(aRows.mul(daRows).sum(1).reshape(batch * locations, 1)).muli(aRows);
+      INDArray dLogits =
+          daRows.sub(aRows.mul(daRows).sum(1).reshape(batch * locations, 1)).muli(aRows);
       dW = Nd4j.gemm(dLogits, xnRows, true, false);
       dB = dLogits.sum(0);
       Nd4j.gemm(dLogits, w, dXnRows, false, false, 1.0, 1.0); // dXnRows += dLogits w

@@ -12,9 +12,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Lays out the NetVLAD parameters in the network's flat parameter vector: {@code w} (K*D),
- * {@code b} (K), {@code c} (K*D), each a c-order view. Hard assignment keeps only {@code c}.
- * Fresh parameters are placeholders (weight init for w and c, zero b): a NetVLAD layer must be
+ * Lays out the NetVLAD parameters in the network's flat parameter vector: {@code w} (K*D), {@code
+ * b} (K), {@code c} (K*D), each a c-order view. Hard assignment keeps only {@code c}. Fresh
+ * parameters are placeholders (weight init for w and c, zero b): a NetVLAD layer must be
  * initialised from k-means centres before training ({@link ClusterInit}).
  */
 public final class NetVladParams implements ParamInitializer {
@@ -43,7 +43,9 @@ public final class NetVladParams implements ParamInitializer {
 
   @Override
   public List<String> paramKeys(Layer layer) {
-    return conf(layer).isHardAssignment() ? List.of(CENTRES) : List.of(ASSIGN_WEIGHTS, ASSIGN_BIAS, CENTRES);
+    return conf(layer).isHardAssignment()
+        ? List.of(CENTRES)
+        : List.of(ASSIGN_WEIGHTS, ASSIGN_BIAS, CENTRES);
   }
 
   @Override
@@ -67,7 +69,8 @@ public final class NetVladParams implements ParamInitializer {
   }
 
   @Override
-  public Map<String, INDArray> init(NeuralNetConfiguration conf, INDArray paramsView, boolean initializeParams) {
+  public Map<String, INDArray> init(
+      NeuralNetConfiguration conf, INDArray paramsView, boolean initializeParams) {
     NetVladLayer layer = conf(conf.getLayer());
     Map<String, INDArray> views = views(layer, paramsView);
     long k = layer.getClusterCount();
@@ -77,7 +80,9 @@ public final class NetVladParams implements ParamInitializer {
         if (e.getKey().equals(ASSIGN_BIAS)) {
           e.getValue().assign(0);
         } else {
-          layer.getWeightInitFn().init(d, k, new long[] {k, d}, IWeightInit.DEFAULT_WEIGHT_INIT_ORDER, e.getValue());
+          layer
+              .getWeightInitFn()
+              .init(d, k, new long[] {k, d}, IWeightInit.DEFAULT_WEIGHT_INIT_ORDER, e.getValue());
         }
       }
     }
@@ -88,7 +93,8 @@ public final class NetVladParams implements ParamInitializer {
   }
 
   @Override
-  public Map<String, INDArray> getGradientsFromFlattened(NeuralNetConfiguration conf, INDArray gradientView) {
+  public Map<String, INDArray> getGradientsFromFlattened(
+      NeuralNetConfiguration conf, INDArray gradientView) {
     return views(conf(conf.getLayer()), gradientView);
   }
 
@@ -96,7 +102,11 @@ public final class NetVladParams implements ParamInitializer {
     long k = layer.getClusterCount();
     long d = layer.getFeatureDepth();
     if (flat.length() != numParams(layer)) {
-      throw new IllegalStateException("NetVLAD layer expects " + numParams(layer) + " parameters, got a view of " + flat.length());
+      throw new IllegalStateException(
+          "NetVLAD layer expects "
+              + numParams(layer)
+              + " parameters, got a view of "
+              + flat.length());
     }
     INDArray vector = flat.reshape(flat.length());
     Map<String, INDArray> out = new LinkedHashMap<>();

@@ -18,9 +18,9 @@ import org.netvlad.common.model.dl4j.OneDnn;
 
 /**
  * Builds the NetVLAD network as one DL4J {@link MultiLayerNetwork}: backbone convolutions, the
- * pooling layer named {@value Pooling#DESCRIPTOR_LAYER}, then a loss layer with the
- * {@link TripletRankingLoss} over minibatches laid out as {@link TupleBatch} says. Input images are
- * {@code [batch, 3, height, width]}; the descriptors are the pooling layer's output (equal to the
+ * pooling layer named {@value Pooling#DESCRIPTOR_LAYER}, then a loss layer with the {@link
+ * TripletRankingLoss} over minibatches laid out as {@link TupleBatch} says. Input images are {@code
+ * [batch, 3, height, width]}; the descriptors are the pooling layer's output (equal to the
  * network's output: the loss layer passes its input through).
  */
 public final class Networks {
@@ -33,7 +33,8 @@ public final class Networks {
   /** How the network learns; the updater's learning rate schedule lives in the updater. */
   public record Training(IUpdater updater, double weightDecay, long seed) {}
 
-  public static MultiLayerConfiguration configuration(ModelSpec spec, Training training, DataType dataType) {
+  public static MultiLayerConfiguration configuration(
+      ModelSpec spec, Training training, DataType dataType) {
     NeuralNetConfiguration.ListBuilder list =
         new NeuralNetConfiguration.Builder()
             .seed(training.seed())
@@ -57,7 +58,11 @@ public final class Networks {
       list.layer(frozen ? new FrozenLayer(layer) : layer);
     }
     list.layer(spec.pooling().layer(spec.clusters(), spec.intraNormEps()));
-    list.layer(new LossLayer.Builder(new TripletRankingLoss(spec.margin())).name("loss").activation(Activation.IDENTITY).build());
+    list.layer(
+        new LossLayer.Builder(new TripletRankingLoss(spec.margin()))
+            .name("loss")
+            .activation(Activation.IDENTITY)
+            .build());
     list.setInputType(InputType.convolutional(spec.heightPx(), spec.widthPx(), 3));
     return list.build();
   }

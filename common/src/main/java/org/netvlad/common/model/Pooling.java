@@ -28,7 +28,8 @@ public enum Pooling {
         return p;
       }
     }
-    throw new IllegalArgumentException("unknown pooling \"" + text + "\"; expected netvlad, vlad, max or gem");
+    throw new IllegalArgumentException(
+        "unknown pooling \"" + text + "\"; expected netvlad, vlad, max or gem");
   }
 
   /** True when the layer has cluster centres that k-means must initialise. */
@@ -42,9 +43,19 @@ public enum Pooling {
 
   Layer layer(int clusters, double intraNormEps) {
     return switch (this) {
-      case NETVLAD -> new NetVladLayer.Builder().name(DESCRIPTOR_LAYER).clusterCount(clusters).intraNormEps(intraNormEps).build();
+      case NETVLAD ->
+          new NetVladLayer.Builder()
+              .name(DESCRIPTOR_LAYER)
+              .clusterCount(clusters)
+              .intraNormEps(intraNormEps)
+              .build();
       case VLAD ->
-          new NetVladLayer.Builder().name(DESCRIPTOR_LAYER).clusterCount(clusters).hardAssignment(true).intraNormEps(intraNormEps).build();
+          new NetVladLayer.Builder()
+              .name(DESCRIPTOR_LAYER)
+              .clusterCount(clusters)
+              .hardAssignment(true)
+              .intraNormEps(intraNormEps)
+              .build();
       case MAX -> {
         GlobalMaxPoolingLayer max = new GlobalMaxPoolingLayer();
         max.setLayerName(DESCRIPTOR_LAYER);

@@ -5,9 +5,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * The paper's comparison poolings over conv features {@code [batch, D, H, W]}, each followed by
- * L2 normalisation to a {@code [batch, D]} descriptor: max pooling (f_max) and generalised mean
- * (GeM, Radenović et al.) with a learnable power p.
+ * The paper's comparison poolings over conv features {@code [batch, D, H, W]}, each followed by L2
+ * normalisation to a {@code [batch, D]} descriptor: max pooling (f_max) and generalised mean (GeM,
+ * Radenović et al.) with a learnable power p.
  */
 public final class PoolingMath {
   /** GeM clamps features below this before raising them to p (as the GeM reference). */
@@ -48,7 +48,9 @@ public final class PoolingMath {
     return dx.reshape('c', x.shape());
   }
 
-  /** The GeM values before normalisation, {@code f = (mean_i max(x_i, eps)^p)^(1/p)}, and helpers. */
+  /**
+   * The GeM values before normalisation, {@code f = (mean_i max(x_i, eps)^p)^(1/p)}, and helpers.
+   */
   private record Gem(INDArray clamped, INDArray powered, INDArray mean, INDArray pooled) {}
 
   private static Gem gem(INDArray x, double p) {
@@ -70,13 +72,19 @@ public final class PoolingMath {
     long locations = x.size(2) * x.size(3);
     INDArray df = l2NormaliseBackward(g.pooled, dOut); // [batch, D]
     // df/dx_i = m^(1/p - 1) x_i^(p-1) / N where x_i > eps, else 0
-    INDArray scale = Transforms.pow(g.mean, 1.0 / p - 1, true).muli(df).divi(locations).reshape(batch, depth, 1);
+    INDArray scale =
+        Transforms.pow(g.mean, 1.0 / p - 1, true).muli(df).divi(locations).reshape(batch, depth, 1);
     INDArray dx = Transforms.pow(g.clamped, p - 1, true).muli(scale);
     INDArray above = flatLocations(x).gt(GEM_CLAMP).castTo(x.dataType());
     dx.muli(above);
     // df/dp = f (-ln m / p^2 + mean_i(x_i^p ln x_i) / (p m))
     INDArray weightedLog = g.powered.mul(Transforms.log(g.clamped, true)).mean(2);
-    INDArray dfdp = weightedLog.div(g.mean).divi(p).subi(Transforms.log(g.mean, true).divi(p * p)).muli(g.pooled);
+    INDArray dfdp =
+        weightedLog
+            .div(g.mean)
+            .divi(p)
+            .subi(Transforms.log(g.mean, true).divi(p * p))
+            .muli(g.pooled);
     INDArray dp = Nd4j.scalar(x.dataType(), dfdp.mul(df).sumNumber().doubleValue()).reshape(1);
     return new INDArray[] {dx.reshape('c', x.shape()), dp};
   }

@@ -20,14 +20,14 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  * <p><b>Minibatch layout.</b> Rows are descriptors; the labels are {@code [rows, 2]}: column 0 the
  * tuple index (any integer; rows of one tuple share it), column 1 the {@link TupleRole} code (0
  * query, 1 positive, 2 negative). Each tuple has exactly one query and at least one positive; a
- * tuple with no negative contributes 0. {@link TupleBatch} lays out the usual case of T tuples of
- * 1 query + P positives + N negatives as consecutive blocks {@code [q, p_1..p_P, n_1..n_N]}.
+ * tuple with no negative contributes 0. {@link TupleBatch} lays out the usual case of T tuples of 1
+ * query + P positives + N negatives as consecutive blocks {@code [q, p_1..p_P, n_1..n_N]}.
  *
  * <p>Score: DL4J sums {@link #computeScoreArray} (each tuple's loss on its query row) and divides
- * by the number of rows, so the reported score is the mean loss per row, not per tuple.
- * Gradient of a tuple with best positive p* and violating negatives V (hinge strictly positive):
- * dL/dq = sum_{j in V} 2(n_j - p*), dL/dp* = |V| 2(p* - q), dL/dn_j = 2(q - n_j). Ties among
- * positives go to the first row.
+ * by the number of rows, so the reported score is the mean loss per row, not per tuple. Gradient of
+ * a tuple with best positive p* and violating negatives V (hinge strictly positive): dL/dq = sum_{j
+ * in V} 2(n_j - p*), dL/dp* = |V| 2(p* - q), dL/dn_j = 2(q - n_j). Ties among positives go to the
+ * first row.
  */
 public class TripletRankingLoss implements ILossFunction {
   private static final long serialVersionUID = 1L;
@@ -40,7 +40,8 @@ public class TripletRankingLoss implements ILossFunction {
 
   public TripletRankingLoss(double margin) {
     if (!(margin >= 0) || Double.isInfinite(margin)) {
-      throw new IllegalArgumentException("triplet margin must be a finite number >= 0, got " + margin);
+      throw new IllegalArgumentException(
+          "triplet margin must be a finite number >= 0, got " + margin);
     }
     this.margin = margin;
   }
@@ -61,8 +62,12 @@ public class TripletRankingLoss implements ILossFunction {
 
   private Evaluation evaluate(INDArray labels, INDArray descriptors, boolean withGradient) {
     if (labels.size(0) != descriptors.size(0)) {
-      throw new IllegalArgumentException("triplet ranking loss got " + descriptors.size(0) + " descriptor rows but "
-          + labels.size(0) + " label rows");
+      throw new IllegalArgumentException(
+          "triplet ranking loss got "
+              + descriptors.size(0)
+              + " descriptor rows but "
+              + labels.size(0)
+              + " label rows");
     }
     double[][] x = Matrices.doubleRows(descriptors);
     int rows = x.length;
@@ -109,8 +114,9 @@ public class TripletRankingLoss implements ILossFunction {
 
   private static List<Tuple> tuples(INDArray labels) {
     if (labels.rank() != 2 || labels.size(1) != 2) {
-      throw new IllegalArgumentException("triplet ranking loss needs labels [rows, 2] = (tuple index, role code), got shape "
-          + java.util.Arrays.toString(labels.shape()));
+      throw new IllegalArgumentException(
+          "triplet ranking loss needs labels [rows, 2] = (tuple index, role code), got shape "
+              + java.util.Arrays.toString(labels.shape()));
     }
     double[][] l = Matrices.doubleRows(labels);
     Map<Long, int[]> queries = new LinkedHashMap<>();
@@ -121,7 +127,8 @@ public class TripletRankingLoss implements ILossFunction {
       switch (TupleRole.ofCode(l[row][1], row)) {
         case QUERY -> {
           if (queries.put(tuple, new int[] {row}) != null) {
-            throw new IllegalArgumentException("tuple " + tuple + " has more than one query row (second at row " + row + ")");
+            throw new IllegalArgumentException(
+                "tuple " + tuple + " has more than one query row (second at row " + row + ")");
           }
         }
         case POSITIVE -> positives.computeIfAbsent(tuple, k -> new ArrayList<>()).add(row);
@@ -151,7 +158,8 @@ public class TripletRankingLoss implements ILossFunction {
 
   private static void refuseMask(INDArray mask) {
     if (mask != null) {
-      throw new UnsupportedOperationException("triplet ranking loss does not take a mask: leave a tuple out of the minibatch instead");
+      throw new UnsupportedOperationException(
+          "triplet ranking loss does not take a mask: leave a tuple out of the minibatch instead");
     }
   }
 
@@ -160,20 +168,27 @@ public class TripletRankingLoss implements ILossFunction {
   }
 
   @Override
-  public double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask, boolean average) {
+  public double computeScore(
+      INDArray labels,
+      INDArray preOutput,
+      IActivation activationFn,
+      INDArray mask,
+      boolean average) {
     double sum = computeScoreArray(labels, preOutput, activationFn, mask).sumNumber().doubleValue();
     return average ? sum / preOutput.size(0) : sum;
   }
 
   @Override
-  public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
+  public INDArray computeScoreArray(
+      INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
     refuseMask(mask);
     double[] loss = evaluate(labels, activate(activationFn, preOutput), false).rowLoss();
     return Nd4j.create(loss, new long[] {loss.length, 1}, preOutput.dataType());
   }
 
   @Override
-  public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
+  public INDArray computeGradient(
+      INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
     refuseMask(mask);
     double[][] grad = evaluate(labels, activate(activationFn, preOutput), true).gradient();
     INDArray dLdOut = Nd4j.create(grad).castTo(preOutput.dataType());
@@ -181,9 +196,14 @@ public class TripletRankingLoss implements ILossFunction {
   }
 
   @Override
-  public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput, IActivation activationFn,
-      INDArray mask, boolean average) {
-    return new Pair<>(computeScore(labels, preOutput, activationFn, mask, average),
+  public Pair<Double, INDArray> computeGradientAndScore(
+      INDArray labels,
+      INDArray preOutput,
+      IActivation activationFn,
+      INDArray mask,
+      boolean average) {
+    return new Pair<>(
+        computeScore(labels, preOutput, activationFn, mask, average),
         computeGradient(labels, preOutput, activationFn, mask));
   }
 

@@ -18,14 +18,21 @@ public final class TupleBatch {
 
   public static INDArray labels(int tuples, int positives, int negatives, DataType type) {
     if (tuples < 1 || positives < 1 || negatives < 0) {
-      throw new IllegalArgumentException("a tuple batch needs at least one tuple and one positive per tuple, got "
-          + tuples + " tuples, " + positives + " positives, " + negatives + " negatives");
+      throw new IllegalArgumentException(
+          "a tuple batch needs at least one tuple and one positive per tuple, got "
+              + tuples
+              + " tuples, "
+              + positives
+              + " positives, "
+              + negatives
+              + " negatives");
     }
     int per = rowsPerTuple(positives, negatives);
     INDArray labels = Nd4j.zeros(type, (long) tuples * per, 2);
     for (int t = 0; t < tuples; t++) {
       for (int i = 0; i < per; i++) {
-        TupleRole role = i == 0 ? TupleRole.QUERY : i <= positives ? TupleRole.POSITIVE : TupleRole.NEGATIVE;
+        TupleRole role =
+            i == 0 ? TupleRole.QUERY : i <= positives ? TupleRole.POSITIVE : TupleRole.NEGATIVE;
         labels.putScalar(new long[] {(long) t * per + i, 0}, t);
         labels.putScalar(new long[] {(long) t * per + i, 1}, role.code);
       }

@@ -21,6 +21,11 @@ public enum TupleRole {
         return r;
       }
     }
-    throw new IllegalArgumentException("minibatch row " + row + " has role code " + code + "; expected 0 (query), 1 (positive) or 2 (negative)");
+    throw new IllegalArgumentException(
+        "minibatch row "
+            + row
+            + " has role code "
+            + code
+            + "; expected 0 (query), 1 (positive) or 2 (negative)");
   }
 }

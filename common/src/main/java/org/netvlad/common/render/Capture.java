@@ -30,6 +30,9 @@ public record Capture(
     int height)
     implements Serializable {
 
-  /** Horizontal field of view of every capture, degrees (as a Pittsburgh crop: 12 per 360°, overlapping). */
+  /**
+   * Horizontal field of view of every capture, degrees (as a Pittsburgh crop: 12 per 360°,
+   * overlapping).
+   */
   public static final double HORIZONTAL_FOV_DEG = 60;
 }

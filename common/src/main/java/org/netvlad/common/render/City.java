@@ -4,8 +4,8 @@ import org.netvlad.common.hash.Hash;
 
 /**
  * A procedural city without end: square blocks of side {@code blockM} between streets centred on
- * the lines x = k·blockM and y = k·blockM (metres in the city frame). Each block is a park or a grid
- * of buildings (lots) set back from the street; every lot's height and every facade's look are
+ * the lines x = k·blockM and y = k·blockM (metres in the city frame). Each block is a park or a
+ * grid of buildings (lots) set back from the street; every lot's height and every facade's look are
  * deterministic functions of the seed and the lot's position.
  *
  * @param seed the city's seed
@@ -46,7 +46,9 @@ public record City(long seed, double blockM, double streetWidthM) implements jav
   /** The buildable square of a block: {x0, y0, x1, y1}. */
   double[] buildable(long bx, long by) {
     double inset = streetWidthM / 2;
-    return new double[] {bx * blockM + inset, by * blockM + inset, (bx + 1) * blockM - inset, (by + 1) * blockM - inset};
+    return new double[] {
+      bx * blockM + inset, by * blockM + inset, (bx + 1) * blockM - inset, (by + 1) * blockM - inset
+    };
   }
 
   /** A stable id for a facade: block, lot and side (0 south, 1 east, 2 north, 3 west). */

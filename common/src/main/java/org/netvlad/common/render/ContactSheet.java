@@ -10,8 +10,8 @@ import java.time.LocalDate;
 import javax.imageio.ImageIO;
 
 /**
- * Writes a contact sheet of the synthetic city: the top row is one place on four capture dates,
- * the bottom row the same view from 12 m, 24 m, 48 m and 100 m further along the street.
+ * Writes a contact sheet of the synthetic city: the top row is one place on four capture dates, the
+ * bottom row the same view from 12 m, 24 m, 48 m and 100 m further along the street.
  *
  * <p>Usage: {@code ContactSheet OUT.png} (the repository keeps one in {@code docs/}).
  */
@@ -23,7 +23,12 @@ public final class ContactSheet {
     int h = 240;
     City city = new City(1, 100, 20);
     Renderer renderer = new Renderer(city);
-    LocalDate[] dates = {LocalDate.of(2009, 7, 14), LocalDate.of(2010, 10, 20), LocalDate.of(2012, 1, 30), LocalDate.of(2013, 4, 22)};
+    LocalDate[] dates = {
+      LocalDate.of(2009, 7, 14),
+      LocalDate.of(2010, 10, 20),
+      LocalDate.of(2012, 1, 30),
+      LocalDate.of(2013, 4, 22)
+    };
     double[] gapsM = {12, 24, 48, 100};
     BufferedImage sheet = new BufferedImage(4 * w, 2 * h + 40, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = sheet.createGraphics();

@@ -4,10 +4,10 @@ import java.time.LocalDate;
 import org.netvlad.common.hash.Hash;
 
 /**
- * The appearance of one facade: base colour and material, window grid, door, shop sign and
- * cornice, as a deterministic function of the facade and the city seed. A third of facades follow
- * one of a few shared templates (repeated architecture, which makes place recognition hard); some
- * are repainted, with a new sign, from a date on.
+ * The appearance of one facade: base colour and material, window grid, door, shop sign and cornice,
+ * as a deterministic function of the facade and the city seed. A third of facades follow one of a
+ * few shared templates (repeated architecture, which makes place recognition hard); some are
+ * repainted, with a new sign, from a date on.
  */
 final class FacadeLook {
   private static final int TEMPLATES = 10;
@@ -32,13 +32,21 @@ final class FacadeLook {
 
   FacadeLook(long citySeed, long facadeId, LocalDate date) {
     boolean shared = Hash.unit(Hash.of(facadeId, 1)) < 0.33;
-    long style = shared ? Hash.of(citySeed, 77, (long) (Hash.unit(Hash.of(facadeId, 2)) * TEMPLATES)) : facadeId;
+    long style =
+        shared
+            ? Hash.of(citySeed, 77, (long) (Hash.unit(Hash.of(facadeId, 2)) * TEMPLATES))
+            : facadeId;
     long renovation = Hash.of(facadeId, 3);
     boolean renovated =
         Hash.unit(renovation) < 0.25
-            && date.toEpochDay() >= LocalDate.of(2009, 1, 1).toEpochDay() + (long) (Hash.unit(Hash.of(renovation, 1)) * 2200);
+            && date.toEpochDay()
+                >= LocalDate.of(2009, 1, 1).toEpochDay()
+                    + (long) (Hash.unit(Hash.of(renovation, 1)) * 2200);
     long paint = renovated ? Hash.of(renovation, 2) : style;
-    set(base, PALETTE[(int) (Hash.unit(Hash.of(paint, 4)) * PALETTE.length)], 0.85 + 0.3 * Hash.unit(Hash.of(paint, 5)));
+    set(
+        base,
+        PALETTE[(int) (Hash.unit(Hash.of(paint, 4)) * PALETTE.length)],
+        0.85 + 0.3 * Hash.unit(Hash.of(paint, 5)));
     float glass = (float) (0.15 + 0.25 * Hash.unit(Hash.of(style, 6)));
     window[0] = glass;
     window[1] = glass + 0.05f;
@@ -101,7 +109,9 @@ final class FacadeLook {
       set(out, window, 1);
       return 0;
     }
-    double grain = (Hash.unit(Hash.of(windowSeed, (long) Math.floor(uM * 4), (long) Math.floor(zM * 4))) - 0.5) * texture;
+    double grain =
+        (Hash.unit(Hash.of(windowSeed, (long) Math.floor(uM * 4), (long) Math.floor(zM * 4))) - 0.5)
+            * texture;
     set(out, base, 1 + grain);
     return 0;
   }

@@ -110,7 +110,8 @@ public final class Renderer {
     return out.toByteArray();
   }
 
-  private void shadePixel(Capture c, Lighting light, long litSeed, double dx, double dy, double tanE, float[] rgb) {
+  private void shadePixel(
+      Capture c, Lighting light, long litSeed, double dx, double dy, double tanE, float[] rgb) {
     double camH = c.heightM();
     double groundT = tanE < 0 ? camH / -tanE : Double.POSITIVE_INFINITY;
     for (int i = 0; i < layers; i++) {
@@ -126,7 +127,8 @@ public final class Renderer {
         continue;
       }
       if (z <= layerTop[i]) {
-        FacadeLook look = looks.computeIfAbsent(layerId[i], id -> new FacadeLook(city.seed(), id, c.date()));
+        FacadeLook look =
+            looks.computeIfAbsent(layerId[i], id -> new FacadeLook(city.seed(), id, c.date()));
         int emitted = look.colour(layerU[i], z, layerTop[i], light.night, litSeed, rgb);
         if (emitted == 0) {
           scale(rgb, light.shade(layerNx[i], layerNy[i]));
@@ -164,10 +166,15 @@ public final class Renderer {
     if (q < -1 || q > 1 || Math.abs(u) > TREE_RADIUS_M * Math.sqrt(1 - q * q)) {
       return false;
     }
-    if (Hash.unit(Hash.of(layerId[i], (long) Math.floor(u * 3), (long) Math.floor(z * 3))) < light.foliageHoles) {
+    if (Hash.unit(Hash.of(layerId[i], (long) Math.floor(u * 3), (long) Math.floor(z * 3)))
+        < light.foliageHoles) {
       return false;
     }
-    double shade = 0.75 + 0.5 * Hash.unit(Hash.of(layerId[i], (long) Math.floor(u * 5), (long) Math.floor(z * 5), 7));
+    double shade =
+        0.75
+            + 0.5
+                * Hash.unit(
+                    Hash.of(layerId[i], (long) Math.floor(u * 5), (long) Math.floor(z * 5), 7));
     rgb[0] = light.vegetation[0];
     rgb[1] = light.vegetation[1];
     rgb[2] = light.vegetation[2];
@@ -196,12 +203,19 @@ public final class Renderer {
       rgb[1] = light.vegetation[1] * 0.8f + 0.05f;
       rgb[2] = light.vegetation[2] * 0.8f;
     } else {
-      float tile = Math.floorMod((long) Math.floor(x * 2) + (long) Math.floor(y * 2), 2) == 0 ? 0.62f : 0.58f;
+      float tile =
+          Math.floorMod((long) Math.floor(x * 2) + (long) Math.floor(y * 2), 2) == 0
+              ? 0.62f
+              : 0.58f;
       rgb[0] = tile;
       rgb[1] = tile;
       rgb[2] = tile - 0.02f;
     }
-    scale(rgb, light.ambient + light.sunStrength * Math.max(0, Math.sin(Math.toRadians(light.sunElevationDeg))) + 0.1);
+    scale(
+        rgb,
+        light.ambient
+            + light.sunStrength * Math.max(0, Math.sin(Math.toRadians(light.sunElevationDeg)))
+            + 0.1);
   }
 
   /** Walks the block grid along a horizontal ray and fills the column's layers. */
@@ -260,7 +274,14 @@ public final class Renderer {
         for (double ty = area[1] + 4; ty < area[3] - 2; ty += 12) {
           long id = Hash.of(city.seed(), Double.doubleToLongBits(tx), Double.doubleToLongBits(ty));
           if (Hash.unit(id) < 0.6) {
-            tree(id, tx + 3 * (Hash.unit(Hash.of(id, 1)) - 0.5), ty + 3 * (Hash.unit(Hash.of(id, 2)) - 0.5), x, y, dx, dy);
+            tree(
+                id,
+                tx + 3 * (Hash.unit(Hash.of(id, 1)) - 0.5),
+                ty + 3 * (Hash.unit(Hash.of(id, 2)) - 0.5),
+                x,
+                y,
+                dx,
+                dy);
           }
         }
       }
@@ -289,15 +310,28 @@ public final class Renderer {
           continue;
         }
         double along = area[side % 2 == 0 ? 0 : 1] + 4.5 + 9 * k;
-        double tx = side == 0 || side == 2 ? along : side == 1 ? (bx + 1) * b - inset : bx * b + inset;
-        double ty = side == 1 || side == 3 ? along : side == 0 ? by * b + inset : (by + 1) * b - inset;
+        double tx =
+            side == 0 || side == 2 ? along : side == 1 ? (bx + 1) * b - inset : bx * b + inset;
+        double ty =
+            side == 1 || side == 3 ? along : side == 0 ? by * b + inset : (by + 1) * b - inset;
         tree(id, tx, ty, x, y, dx, dy);
       }
     }
   }
 
-  private void lot(long bx, long by, int lx, int ly, double x0, double y0, double x1, double y1,
-      double x, double y, double dx, double dy) {
+  private void lot(
+      long bx,
+      long by,
+      int lx,
+      int ly,
+      double x0,
+      double y0,
+      double x1,
+      double y1,
+      double x,
+      double y,
+      double dx,
+      double dy) {
     if (x >= x0 && x <= x1 && y >= y0 && y <= y1) {
       return; // the camera stands in this lot: treat it as open ground
     }
@@ -379,8 +413,15 @@ public final class Renderer {
   }
 
   /** Cars and people of this capture, drawn in front of whatever is farther. */
-  private void drawTransients(Capture c, Lighting light, int[] pixels, double[] firstT, double tanH, double tanV,
-      double sinP, double cosP) {
+  private void drawTransients(
+      Capture c,
+      Lighting light,
+      int[] pixels,
+      double[] firstT,
+      double tanH,
+      double tanV,
+      double sinP,
+      double cosP) {
     long seed = Hash.of(c.imageSeed(), 99);
     int count = (int) (Hash.unit(seed) * 6);
     for (int k = 0; k < count; k++) {
@@ -390,7 +431,11 @@ public final class Renderer {
       double lateral = (Hash.unit(Hash.of(s, 3)) - 0.5) * 2 * distance * tanH;
       double widthM = car ? 3.5 + 1.5 * Hash.unit(Hash.of(s, 4)) : 0.55;
       double heightM = car ? 1.45 : 1.6 + 0.25 * Hash.unit(Hash.of(s, 4));
-      float[] colour = {(float) Hash.unit(Hash.of(s, 5)), (float) Hash.unit(Hash.of(s, 6)), (float) Hash.unit(Hash.of(s, 7))};
+      float[] colour = {
+        (float) Hash.unit(Hash.of(s, 5)),
+        (float) Hash.unit(Hash.of(s, 6)),
+        (float) Hash.unit(Hash.of(s, 7))
+      };
       double shade = light.night ? 0.12 : light.ambient + light.sunStrength * 0.6;
       int w = c.width();
       int h = c.height();
@@ -405,7 +450,9 @@ public final class Renderer {
         for (int row = Math.max(0, rowTop); row < Math.min(h, rowBottom); row++) {
           double f = (double) (row - rowTop) / Math.max(1, rowBottom - rowTop);
           double band = car && f > 0.15 && f < 0.45 ? 0.35 : 1; // car windows
-          float[] rgb = {(float) (colour[0] * band), (float) (colour[1] * band), (float) (colour[2] * band)};
+          float[] rgb = {
+            (float) (colour[0] * band), (float) (colour[1] * band), (float) (colour[2] * band)
+          };
           scale(rgb, shade);
           pixels[row * w + col] = pack(rgb);
         }

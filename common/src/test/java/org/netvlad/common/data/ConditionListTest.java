@@ -25,10 +25,18 @@ class ConditionListTest {
 
   @Test
   void labelsTheRowsItListsByPathAndWinsOverTheirOwn() {
-    ConditionList list = parse("\uFEFFPath,Condition\r\nqueries/00001.jpg,day\r\n\r\n\"queries/00002,b.jpg\",sunset\r\n");
-    assertEquals(Map.of("queries/00001.jpg", "day", "queries/00002,b.jpg", "sunset"), list.conditions());
-    assertEquals("day", list.labelled(row("query/00001.jpg", "queries/00001.jpg", null)).field("condition"));
-    assertEquals("sunset", list.labelled(row("query/00002,b.jpg", "queries/00002,b.jpg", "night")).field("condition"));
+    ConditionList list =
+        parse(
+            "\uFEFFPath,Condition\r\n"
+                + "queries/00001.jpg,day\r\n\r\n"
+                + "\"queries/00002,b.jpg\",sunset\r\n");
+    assertEquals(
+        Map.of("queries/00001.jpg", "day", "queries/00002,b.jpg", "sunset"), list.conditions());
+    assertEquals(
+        "day", list.labelled(row("query/00001.jpg", "queries/00001.jpg", null)).field("condition"));
+    assertEquals(
+        "sunset",
+        list.labelled(row("query/00002,b.jpg", "queries/00002,b.jpg", "night")).field("condition"));
     RawRow unlisted = row("query/00003.jpg", "queries/00003.jpg", "night");
     assertSame(unlisted, list.labelled(unlisted));
     assertNull(list.listedImage(unlisted));
@@ -38,7 +46,9 @@ class ConditionListTest {
   void labelsByImageIdWhenTheHeaderSaysSo() {
     ConditionList list = parse("condition,image_id\nnight,query/00001.jpg\n");
     assertEquals("image_id", list.key());
-    assertEquals("night", list.labelled(row("query/00001.jpg", "queries/00001.jpg", null)).field("condition"));
+    assertEquals(
+        "night",
+        list.labelled(row("query/00001.jpg", "queries/00001.jpg", null)).field("condition"));
     assertNull(list.listedImage(row("queries/00001.jpg", "query/00001.jpg", null)));
   }
 
@@ -53,16 +63,27 @@ class ConditionListTest {
   @Test
   void badListsAreRefusedNamingTheLine() {
     assertMessage("conditions.csv: empty file", "");
-    assertMessage("needs a path (or image_id) column and a condition column", "file,condition\na.jpg,day\n");
-    assertMessage("needs a path (or image_id) column and a condition column", "path,when\na.jpg,day\n");
-    assertMessage("conditions.csv:3: path a.jpg is listed twice (day, night)", "path,condition\na.jpg,day\na.jpg,night\n");
-    assertMessage("conditions.csv:2: line has 3 fields, the header has 2", "path,condition\na.jpg,day,x\n");
-    assertMessage("conditions.csv:2: condition '<b>day</b>' is not a short label", "path,condition\na.jpg,<b>day</b>\n");
+    assertMessage(
+        "needs a path (or image_id) column and a condition column", "file,condition\na.jpg,day\n");
+    assertMessage(
+        "needs a path (or image_id) column and a condition column", "path,when\na.jpg,day\n");
+    assertMessage(
+        "conditions.csv:3: path a.jpg is listed twice (day, night)",
+        "path,condition\na.jpg,day\na.jpg,night\n");
+    assertMessage(
+        "conditions.csv:2: line has 3 fields, the header has 2", "path,condition\na.jpg,day,x\n");
+    assertMessage(
+        "conditions.csv:2: condition '<b>day</b>' is not a short label",
+        "path,condition\na.jpg,<b>day</b>\n");
     assertMessage("conditions.csv:2: empty condition", "path,condition\na.jpg, \n");
     assertMessage("conditions.csv:3: empty path", "path,condition\na.jpg,day\n,day\n");
-    assertMessage("conditions.csv:2: not CSV: unterminated quoted field", "path,condition\n\"a.jpg,day\n");
+    assertMessage(
+        "conditions.csv:2: not CSV: unterminated quoted field", "path,condition\n\"a.jpg,day\n");
     ManifestFormatException notUtf8 =
-        assertThrows(ManifestFormatException.class, () -> ConditionList.parse("c.csv", new byte[] {'p', ',', '\n', 'a', (byte) 0xC3, '\n'}));
+        assertThrows(
+            ManifestFormatException.class,
+            () ->
+                ConditionList.parse("c.csv", new byte[] {'p', ',', '\n', 'a', (byte) 0xC3, '\n'}));
     assertEquals("c.csv:2: not UTF-8: byte 0xC3 at byte 2 of the line", notUtf8.getMessage());
   }
 

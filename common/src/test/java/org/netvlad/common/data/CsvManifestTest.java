@@ -13,7 +13,8 @@ class CsvManifestTest {
 
   @Test
   void readsQuotedFieldsWithCommasAndQuotes() {
-    assertEquals(List.of("a", "b,c", "say \"hi\"", ""), CsvManifest.split("a,\"b,c\",\"say \"\"hi\"\"\","));
+    assertEquals(
+        List.of("a", "b,c", "say \"hi\"", ""), CsvManifest.split("a,\"b,c\",\"say \"\"hi\"\"\","));
     RawRow row = csv.parse(7, "img-1,\"dir, with comma/x.jpg\",40.1,-79.9");
     assertNull(row.malformed());
     assertEquals("img-1", row.field("image_id"));
@@ -33,19 +34,30 @@ class CsvManifestTest {
   @Test
   void headerWithoutIdentityOrCoordinatesIsAFileError() {
     ManifestFormatException e =
-        assertThrows(ManifestFormatException.class, () -> CsvManifest.fromHeader("x.csv", "path,lat,lon"));
+        assertThrows(
+            ManifestFormatException.class, () -> CsvManifest.fromHeader("x.csv", "path,lat,lon"));
     assertTrue(e.getMessage().contains("x.csv") && e.getMessage().contains("image_id"));
-    e = assertThrows(ManifestFormatException.class, () -> CsvManifest.fromHeader("y.csv", "image_id,path,lat"));
+    e =
+        assertThrows(
+            ManifestFormatException.class,
+            () -> CsvManifest.fromHeader("y.csv", "image_id,path,lat"));
     assertTrue(e.getMessage().contains("coordinate"));
   }
 
   @Test
   void jsonLinesRowsAndMalformedOnes() {
-    RawRow ok = JsonLinesManifest.parse("m.jsonl", 2, "{\"image_id\":\"a\",\"LAT\":40.5,\"lon\":-80,\"path\":null}");
+    RawRow ok =
+        JsonLinesManifest.parse(
+            "m.jsonl", 2, "{\"image_id\":\"a\",\"LAT\":40.5,\"lon\":-80,\"path\":null}");
     assertEquals("40.5", ok.field("lat"));
     assertNull(ok.field("path"));
-    assertTrue(JsonLinesManifest.parse("m.jsonl", 3, "{\"image_id\":").malformed().startsWith("not JSON"));
-    assertTrue(JsonLinesManifest.parse("m.jsonl", 4, "[1,2]").malformed().contains("not a JSON object"));
-    assertTrue(JsonLinesManifest.parse("m.jsonl", 5, "{\"lat\":[1]}").malformed().contains("not a scalar"));
+    assertTrue(
+        JsonLinesManifest.parse("m.jsonl", 3, "{\"image_id\":").malformed().startsWith("not JSON"));
+    assertTrue(
+        JsonLinesManifest.parse("m.jsonl", 4, "[1,2]").malformed().contains("not a JSON object"));
+    assertTrue(
+        JsonLinesManifest.parse("m.jsonl", 5, "{\"lat\":[1]}")
+            .malformed()
+            .contains("not a scalar"));
   }
 }

@@ -56,7 +56,10 @@ class DbStructTest {
     for (int length : new int[] {0, 100, 128, 2_000, real.length / 2, real.length - 10}) {
       byte[] cut = Arrays.copyOf(real, length);
       ManifestFormatException e =
-          assertThrows(ManifestFormatException.class, () -> DbStruct.read("cut.mat", cut), "length " + length);
+          assertThrows(
+              ManifestFormatException.class,
+              () -> DbStruct.read("cut.mat", cut),
+              "length " + length);
       assertTrue(e.getMessage().startsWith("cut.mat: "), e.getMessage());
     }
     MatFile other = Mat5.newMatFile().addArray("weights", Mat5.newScalar(3));
@@ -65,7 +68,9 @@ class DbStructTest {
     byte[] otherBytes = Arrays.copyOf(buffer.array(), buffer.position());
     ManifestFormatException e =
         assertThrows(ManifestFormatException.class, () -> DbStruct.read("net.mat", otherBytes));
-    assertTrue(e.getMessage().contains("no struct variable 'dbStruct'") && e.getMessage().contains("weights"));
+    assertTrue(
+        e.getMessage().contains("no struct variable 'dbStruct'")
+            && e.getMessage().contains("weights"));
     byte[] text = "image_id,path,lat,lon\n".repeat(20).getBytes();
     assertThrows(ManifestFormatException.class, () -> DbStruct.read("renamed.mat", text));
   }
@@ -80,14 +85,21 @@ class DbStructTest {
     assertTrue(Arrays.deepEquals(real.qUtm(), again.qUtm()));
 
     DbStruct tm =
-        new DbStruct("train", List.of("a.jpg", "b.jpg"), new double[][] {{381000, 3950000}, {381010, 3950000}},
-            List.of(LocalDate.of(2008, 3, 1), LocalDate.of(2009, 12, 31)), List.of("q.jpg"),
-            new double[][] {{381005, 3950000}}, List.of(LocalDate.of(2012, 5, 11)));
+        new DbStruct(
+            "train",
+            List.of("a.jpg", "b.jpg"),
+            new double[][] {{381000, 3950000}, {381010, 3950000}},
+            List.of(LocalDate.of(2008, 3, 1), LocalDate.of(2009, 12, 31)),
+            List.of("q.jpg"),
+            new double[][] {{381005, 3950000}},
+            List.of(LocalDate.of(2012, 5, 11)));
     DbStruct read = DbStruct.read("tokyoTM_train.mat", tm.toMatBytes());
     assertEquals(tm.dbTimeStamps(), read.dbTimeStamps());
     assertEquals(tm.qTimeStamps(), read.qTimeStamps());
     assertEquals("54S", DbStruct.knownZone("tokyoTM_train.mat"));
-    List<RawRow> tmRows = read.toRawRows("t.mat", "54S", "images/", DbStruct.referenceQueryFolder("tokyoTM_train.mat"));
+    List<RawRow> tmRows =
+        read.toRawRows(
+            "t.mat", "54S", "images/", DbStruct.referenceQueryFolder("tokyoTM_train.mat"));
     assertEquals("2008-03-01", tmRows.get(0).field("captured_at"));
     assertEquals("images/q.jpg", tmRows.get(2).field("path"));
     assertEquals("queries/", DbStruct.referenceQueryFolder("/data/pitts250k_test.mat"));
@@ -97,7 +109,9 @@ class DbStructTest {
   void timeStampsInEachFormTheDatasetsUse() {
     assertEquals(LocalDate.of(2008, 3, 1), DbStruct.timeStampToDate(200803));
     assertEquals(LocalDate.of(2009, 12, 31), DbStruct.timeStampToDate(20091231));
-    assertEquals(LocalDate.of(1970, 1, 1), DbStruct.timeStampToDate(719529)); // MATLAB datenum of the POSIX epoch
+    assertEquals(
+        LocalDate.of(1970, 1, 1),
+        DbStruct.timeStampToDate(719529)); // MATLAB datenum of the POSIX epoch
     assertEquals(null, DbStruct.timeStampToDate(0));
     assertEquals(null, DbStruct.timeStampToDate(Double.NaN));
   }
@@ -105,9 +119,19 @@ class DbStructTest {
   @Test
   void refusesPositionsThatDoNotMatchTheFileNames() {
     DbStruct bad =
-        new DbStruct("train", List.of("a.jpg"), new double[][] {{1, 2}}, null, List.of("q.jpg"),
-            new double[][] {{1, 2}, {3, 4}}, null);
-    ManifestFormatException e = assertThrows(ManifestFormatException.class, () -> DbStruct.read("bad.mat", bad.toMatBytes()));
-    assertTrue(e.getMessage().contains("utmQ holds 2 positions but there are 1 file names"), e.getMessage());
+        new DbStruct(
+            "train",
+            List.of("a.jpg"),
+            new double[][] {{1, 2}},
+            null,
+            List.of("q.jpg"),
+            new double[][] {{1, 2}, {3, 4}},
+            null);
+    ManifestFormatException e =
+        assertThrows(
+            ManifestFormatException.class, () -> DbStruct.read("bad.mat", bad.toMatBytes()));
+    assertTrue(
+        e.getMessage().contains("utmQ holds 2 positions but there are 1 file names"),
+        e.getMessage());
   }
 }

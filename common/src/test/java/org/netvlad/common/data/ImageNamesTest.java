@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class ImageNamesTest {
   /** The independent answer: the expression the names are read as, applied by java.util.regex. */
-  private static final Pattern PITTSBURGH = Pattern.compile("_pitch(\\d{1,3})_yaw(\\d{1,3})\\.[A-Za-z]+$");
+  private static final Pattern PITTSBURGH =
+      Pattern.compile("_pitch(\\d{1,3})_yaw(\\d{1,3})\\.[A-Za-z]+$");
 
   private static Double regexHeading(String path) {
     Matcher m = PITTSBURGH.matcher(path);
@@ -45,7 +46,10 @@ class ImageNamesTest {
   /** Random names built from the pattern's own pieces, against the regular expression. */
   @Test
   void agreesWithTheRegularExpressionOnRandomNames() {
-    String[] pieces = {"_pitch", "_yaw", "_pit", "yaw", "_", ".", "jpg", "J", "x", "/", "0", "1", "2", "12", "9", "007", "1234", "é", "٣"};
+    String[] pieces = {
+      "_pitch", "_yaw", "_pit", "yaw", "_", ".", "jpg", "J", "x", "/", "0", "1", "2", "12", "9",
+      "007", "1234", "é", "٣"
+    };
     Random random = new Random(20261207);
     int named = 0;
     for (int i = 0; i < 200_000; i++) {
@@ -53,8 +57,13 @@ class ImageNamesTest {
       for (int n = random.nextInt(9); n > 0; n--) {
         name.append(pieces[random.nextInt(pieces.length)]);
       }
-      if (random.nextBoolean()) { // most real names have the full pattern; vary its numbers and ending
-        name.append("_pitch").append(random.nextInt(1500)).append("_yaw").append(random.nextInt(1500)).append(random.nextBoolean() ? ".jpg" : "." + pieces[random.nextInt(pieces.length)]);
+      if (random
+          .nextBoolean()) { // most real names have the full pattern; vary its numbers and ending
+        name.append("_pitch")
+            .append(random.nextInt(1500))
+            .append("_yaw")
+            .append(random.nextInt(1500))
+            .append(random.nextBoolean() ? ".jpg" : "." + pieces[random.nextInt(pieces.length)]);
       }
       String path = name.toString();
       assertEquals(regexPitch(path), ImageNames.pitchIndex(path), path);

@@ -18,7 +18,9 @@ class BlockTopNTest {
       for (int i = 0; i < flat.length; i++) {
         flat[i] = (float) r.nextGaussian();
       }
-      float[] got = BlockTopN.squaredNorms(new BlockTopN.Block(flat, dims, new long[] {0, 1, 2}, new double[3], new double[3]));
+      float[] got =
+          BlockTopN.squaredNorms(
+              new BlockTopN.Block(flat, dims, new long[] {0, 1, 2}, new double[3], new double[3]));
       for (int i = 0; i < rows; i++) {
         double want = 0;
         for (int t = 0; t < dims; t++) {
@@ -34,23 +36,30 @@ class BlockTopNTest {
     float[][] db = {{0, 0}, {3, 4}, {1, 1}, {-2, 0}};
     double[] e = {0, 10, 20, 30};
     BlockTopN.Block block = new BlockTopN.Block(db, new long[] {7, 8, 9, 10}, e, new double[4]);
-    BlockTopN.Block query = new BlockTopN.Block(new float[][] {{1, 0}}, new long[] {0}, new double[] {0}, new double[] {0});
-    try (NativeRows rows = new NativeRows(4, 2); NativeRows q = NativeRows.of(query)) {
+    BlockTopN.Block query =
+        new BlockTopN.Block(
+            new float[][] {{1, 0}}, new long[] {0}, new double[] {0}, new double[] {0});
+    try (NativeRows rows = new NativeRows(4, 2);
+        NativeRows q = NativeRows.of(query)) {
       for (int j = 0; j < db.length; j++) {
         rows.add(7 + j, db[j], e[j], 0);
       }
       assertTrue(rows.isFull());
       TopList byRows = BlockTopN.search(q, rows, 3, 15)[0];
-      // squared distances from (1, 0): 1 (index 7, 0 m), 1 (index 9, 20 m), 9 (index 10); ties to the lower index
+      // squared distances from (1, 0): 1 (index 7, 0 m), 1 (index 9, 20 m), 9 (index 10); ties to
+      // the lower index
       assertArrayEquals(new long[] {7, 9, 10}, byRows.dbIndices());
       assertArrayEquals(new double[] {1, 1, 9}, byRows.squaredDistances(), 1e-6);
       assertEquals(1, byRows.firstCorrectRank());
       assertArrayEquals(byRows.dbIndices(), BlockTopN.search(query, block, 3, 15)[0].dbIndices());
-      IllegalStateException full = assertThrows(IllegalStateException.class, () -> rows.add(11, new float[] {0, 0}, 0, 0));
+      IllegalStateException full =
+          assertThrows(IllegalStateException.class, () -> rows.add(11, new float[] {0, 0}, 0, 0));
       assertEquals("all 4 rows are written", full.getMessage());
     }
     try (NativeRows rows = new NativeRows(2, 2)) {
-      IllegalArgumentException e2 = assertThrows(IllegalArgumentException.class, () -> rows.add(5, new float[] {1, 2, 3}, 0, 0));
+      IllegalArgumentException e2 =
+          assertThrows(
+              IllegalArgumentException.class, () -> rows.add(5, new float[] {1, 2, 3}, 0, 0));
       assertEquals("descriptor of item 5 has 3 values, others 2", e2.getMessage());
     }
   }

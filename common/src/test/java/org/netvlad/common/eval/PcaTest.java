@@ -11,7 +11,9 @@ import org.apache.commons.math3.linear.RealMatrix;
 import org.apache.commons.math3.linear.RealVector;
 import org.junit.jupiter.api.Test;
 
-/** PCA whitening against an independent eigendecomposition (Apache Commons Math) of the same sample. */
+/**
+ * PCA whitening against an independent eigendecomposition (Apache Commons Math) of the same sample.
+ */
 class PcaTest {
   /** Correlated samples with a spread-out spectrum: x = A z + mu, z standard normal. */
   private static float[][] sample(int n, int d, long seed) {
@@ -65,7 +67,8 @@ class PcaTest {
     float[][] x = sample(400, 12, 3);
     // the sums added in three uneven parts and merged, as partitions would
     Pca.Sums sums = new Pca.Sums(12).add(Arrays.copyOfRange(x, 0, 50));
-    sums.merge(new Pca.Sums(12).add(Arrays.copyOfRange(x, 50, 51))).merge(new Pca.Sums(12).add(Arrays.copyOfRange(x, 51, 400)));
+    sums.merge(new Pca.Sums(12).add(Arrays.copyOfRange(x, 50, 51)))
+        .merge(new Pca.Sums(12).add(Arrays.copyOfRange(x, 51, 400)));
     Pca pca = Pca.fit(sums, 5);
     assertEquals(5, pca.outputDims());
     assertEquals(400, pca.sampleCount());
@@ -84,7 +87,10 @@ class PcaTest {
     }
   }
 
-  /** Shrunk whitening: variance of direction k becomes lambda_k / (lambda_k + s mean(lambda)), from an independent decomposition. */
+  /**
+   * Shrunk whitening: variance of direction k becomes lambda_k / (lambda_k + s mean(lambda)), from
+   * an independent decomposition.
+   */
   @Test
   void shrinkageDividesByTheEigenvaluePlusAShareOfTheirMean() {
     float[][] x = sample(400, 10, 5);
@@ -164,7 +170,10 @@ class PcaTest {
     }
   }
 
-  /** The Gram route (descriptors longer than the sample) against the covariance route on the same data. */
+  /**
+   * The Gram route (descriptors longer than the sample) against the covariance route on the same
+   * data.
+   */
   @Test
   void gramRouteEqualsTheCovarianceRouteWhenDescriptorsAreLongerThanTheSample() {
     int n = 20;
@@ -192,12 +201,17 @@ class PcaTest {
     Pca viaGram = Pca.fromGram(mean, projected, eigen);
     assertEquals(8, viaGram.outputDims());
     for (int k = 0; k < 8; k++) {
-      assertEquals(viaCovariance.eigenvalues()[k], viaGram.eigenvalues()[k], 1e-6 * viaCovariance.eigenvalues()[0], "eigenvalue " + k);
+      assertEquals(
+          viaCovariance.eigenvalues()[k],
+          viaGram.eigenvalues()[k],
+          1e-6 * viaCovariance.eigenvalues()[0],
+          "eigenvalue " + k);
       float[] a = viaCovariance.whiteningRow(k);
       float[] b = viaGram.whiteningRow(k);
       double sign = Math.signum(a[0] * b[0]);
       for (int t = 0; t < d; t++) {
-        assertEquals(a[t], sign * b[t], 1e-3 * Math.abs(a[0]) + 1e-4, "whitening row " + k + " entry " + t);
+        assertEquals(
+            a[t], sign * b[t], 1e-3 * Math.abs(a[0]) + 1e-4, "whitening row " + k + " entry " + t);
       }
     }
   }
@@ -209,7 +223,10 @@ class PcaTest {
     assertEquals(512, Pca.outputDims(4096, 512, 10_000));
     float[][] x = sample(5, 10, 1);
     assertEquals(4, Pca.fit(new Pca.Sums(10).add(x), 4096).outputDims());
-    assertThrows(IllegalArgumentException.class, () -> Pca.fit(new Pca.Sums(10).add(new float[][] {x[0]}), 4));
-    assertThrows(IllegalArgumentException.class, () -> new Pca.Sums(10).add(new float[][] {new float[3]}));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Pca.fit(new Pca.Sums(10).add(new float[][] {x[0]}), 4));
+    assertThrows(
+        IllegalArgumentException.class, () -> new Pca.Sums(10).add(new float[][] {new float[3]}));
   }
 }

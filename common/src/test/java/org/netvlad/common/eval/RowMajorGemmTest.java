@@ -40,14 +40,20 @@ class RowMajorGemmTest {
       float[] a = random(r, aRows * dims);
       float[] b = random(r, bRows * dims);
       float[] got = new float[aRows * bRows];
-      try (FloatPointer pa = new FloatPointer(a); FloatPointer pb = new FloatPointer(b); FloatPointer out = new FloatPointer(got)) {
+      try (FloatPointer pa = new FloatPointer(a);
+          FloatPointer pb = new FloatPointer(b);
+          FloatPointer out = new FloatPointer(got)) {
         out.fill(0x7f); // garbage that the product must overwrite
         RowMajorGemm.timesTransposed(pa, aRows, pb, bRows, dims, out);
         out.get(got);
       }
       double[] want = bruteForce(a, aRows, b, bRows, dims);
       for (int i = 0; i < want.length; i++) {
-        assertEquals(want[i], got[i], 1e-5 * (1 + Math.sqrt(dims)), "shape " + java.util.Arrays.toString(shape) + " entry " + i);
+        assertEquals(
+            want[i],
+            got[i],
+            1e-5 * (1 + Math.sqrt(dims)),
+            "shape " + java.util.Arrays.toString(shape) + " entry " + i);
       }
     }
   }
@@ -58,11 +64,19 @@ class RowMajorGemmTest {
     float[] a = random(r, 2 + 4 * 6);
     float[] b = random(r, 3 + 5 * 6);
     float[] got = new float[1 + 4 * 5];
-    try (FloatPointer pa = new FloatPointer(a); FloatPointer pb = new FloatPointer(b); FloatPointer out = new FloatPointer(got)) {
+    try (FloatPointer pa = new FloatPointer(a);
+        FloatPointer pb = new FloatPointer(b);
+        FloatPointer out = new FloatPointer(got)) {
       RowMajorGemm.timesTransposed(pa.position(2), 4, pb.position(3), 5, 6, out.position(1));
       out.position(0).get(got);
     }
-    double[] want = bruteForce(java.util.Arrays.copyOfRange(a, 2, a.length), 4, java.util.Arrays.copyOfRange(b, 3, b.length), 5, 6);
+    double[] want =
+        bruteForce(
+            java.util.Arrays.copyOfRange(a, 2, a.length),
+            4,
+            java.util.Arrays.copyOfRange(b, 3, b.length),
+            5,
+            6);
     assertEquals(0f, got[0]);
     for (int i = 0; i < want.length; i++) {
       assertEquals(want[i], got[i + 1], 1e-5);
@@ -71,10 +85,17 @@ class RowMajorGemmTest {
 
   @Test
   void refusesBuffersTooSmallForTheProduct() {
-    try (FloatPointer a = new FloatPointer(6); FloatPointer b = new FloatPointer(6); FloatPointer out = new FloatPointer(3)) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RowMajorGemm.timesTransposed(a, 2, b, 2, 3, out));
+    try (FloatPointer a = new FloatPointer(6);
+        FloatPointer b = new FloatPointer(6);
+        FloatPointer out = new FloatPointer(3)) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> RowMajorGemm.timesTransposed(a, 2, b, 2, 3, out));
       assertEquals("out holds 3 floats, the product needs 4", e.getMessage());
-      assertThrows(IllegalArgumentException.class, () -> RowMajorGemm.timesTransposed(a, 3, b, 2, 3, new FloatPointer(9)));
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> RowMajorGemm.timesTransposed(a, 3, b, 2, 3, new FloatPointer(9)));
     }
   }
 }

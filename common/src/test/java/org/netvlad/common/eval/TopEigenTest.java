@@ -9,8 +9,8 @@ import org.apache.commons.math3.linear.EigenDecomposition;
 import org.junit.jupiter.api.Test;
 
 /**
- * The top eigenpairs against an independent decomposition (Apache Commons Math), and A v = lambda v,
- * at sizes where LAPACK's blocked back-transformation runs: with OpenBLAS 0.3.19's DTRMM on an
+ * The top eigenpairs against an independent decomposition (Apache Commons Math), and A v = lambda
+ * v, at sizes where LAPACK's blocked back-transformation runs: with OpenBLAS 0.3.19's DTRMM on an
  * AVX-512 processor, dsyev and dsyevr returned wrong eigenvectors from about 150 rows.
  */
 class TopEigenTest {
@@ -30,14 +30,22 @@ class TopEigenTest {
   private static void check(double[] a, int n, int k) {
     double[] before = a.clone();
     TopEigen.Pairs top = TopEigen.of(a, n, k);
-    assertEquals(java.util.Arrays.toString(before), java.util.Arrays.toString(a), "the input is left as it was");
+    assertEquals(
+        java.util.Arrays.toString(before),
+        java.util.Arrays.toString(a),
+        "the input is left as it was");
     double[][] rows = new double[n][];
     for (int i = 0; i < n; i++) {
       rows[i] = java.util.Arrays.copyOfRange(a, i * n, (i + 1) * n);
     }
-    double[] reference = new EigenDecomposition(new Array2DRowRealMatrix(rows)).getRealEigenvalues(); // descending
+    double[] reference =
+        new EigenDecomposition(new Array2DRowRealMatrix(rows)).getRealEigenvalues(); // descending
     for (int c = 0; c < k; c++) {
-      assertEquals(reference[c], top.values()[c], 1e-9 * Math.abs(reference[0]), n + " x " + n + ", eigenvalue " + c);
+      assertEquals(
+          reference[c],
+          top.values()[c],
+          1e-9 * Math.abs(reference[0]),
+          n + " x " + n + ", eigenvalue " + c);
       double[] v = top.vectors()[c];
       double norm = 0;
       for (int i = 0; i < n; i++) {
@@ -45,7 +53,11 @@ class TopEigenTest {
         for (int j = 0; j < n; j++) {
           av += a[i * n + j] * v[j];
         }
-        assertEquals(top.values()[c] * v[i], av, 1e-9 * Math.abs(reference[0]), "A v = lambda v, eigenvector " + c + " entry " + i);
+        assertEquals(
+            top.values()[c] * v[i],
+            av,
+            1e-9 * Math.abs(reference[0]),
+            "A v = lambda v, eigenvector " + c + " entry " + i);
         norm += v[i] * v[i];
       }
       assertEquals(1, norm, 1e-9, "unit eigenvector " + c);
@@ -62,7 +74,10 @@ class TopEigenTest {
     check(symmetric(700, 7), 700, 90);
   }
 
-  /** A rank-2 matrix: two eigenvalues and a zero one repeated n - 2 times, as a Gram matrix of fewer directions than samples. */
+  /**
+   * A rank-2 matrix: two eigenvalues and a zero one repeated n - 2 times, as a Gram matrix of fewer
+   * directions than samples.
+   */
   @Test
   void repeatedEigenvaluesStillGiveOrthonormalVectors() {
     int n = 12;

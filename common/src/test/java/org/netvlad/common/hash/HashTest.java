@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
-/** The hashes decide rendered cities, PCA samples, negatives and training order: pinned to their values. */
+/**
+ * The hashes decide rendered cities, PCA samples, negatives and training order: pinned to their
+ * values.
+ */
 class HashTest {
   @Test
   void valuesAreThoseTheRendererAndTrainingHaveAlwaysDrawn() {

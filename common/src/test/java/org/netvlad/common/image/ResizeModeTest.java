@@ -7,10 +7,15 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.netvlad.common.image.ResizeMode.Rect;
 
-/** The source rectangles of each mode, worked out by hand (rounding half up, the odd pixel of margin on the right or bottom). */
+/**
+ * The source rectangles of each mode, worked out by hand (rounding half up, the odd pixel of margin
+ * on the right or bottom).
+ */
 class ResizeModeTest {
-  private static Rect crop(int sourceWidthPx, int sourceHeightPx, int targetWidthPx, int targetHeightPx) {
-    return ResizeMode.CENTRAL_CROP.sourceRect(sourceWidthPx, sourceHeightPx, targetWidthPx, targetHeightPx);
+  private static Rect crop(
+      int sourceWidthPx, int sourceHeightPx, int targetWidthPx, int targetHeightPx) {
+    return ResizeMode.CENTRAL_CROP.sourceRect(
+        sourceWidthPx, sourceHeightPx, targetWidthPx, targetHeightPx);
   }
 
   @Test
@@ -35,7 +40,8 @@ class ResizeModeTest {
     assertEquals(new Rect(0, 0, 640, 480), crop(640, 480, 160, 120));
     assertEquals(new Rect(0, 0, 4032, 3024), crop(4032, 3024, 160, 120));
     assertEquals(new Rect(0, 0, 160, 120), crop(160, 120, 160, 120));
-    assertEquals(new Rect(0, 0, 80, 60), crop(80, 60, 160, 120), "smaller, same aspect: upscaled whole");
+    assertEquals(
+        new Rect(0, 0, 80, 60), crop(80, 60, 160, 120), "smaller, same aspect: upscaled whole");
   }
 
   @Test
@@ -70,15 +76,24 @@ class ResizeModeTest {
 
   @Test
   void stretchTakesTheWholeImageWhateverItsShape() {
-    for (int[] size : List.of(new int[] {4000, 2000}, new int[] {3000, 4000}, new int[] {1, 1}, new int[] {160, 120}, new int[] {7, 5})) {
-      assertEquals(new Rect(0, 0, size[0], size[1]), ResizeMode.STRETCH.sourceRect(size[0], size[1], 160, 120));
+    for (int[] size :
+        List.of(
+            new int[] {4000, 2000},
+            new int[] {3000, 4000},
+            new int[] {1, 1},
+            new int[] {160, 120},
+            new int[] {7, 5})) {
+      assertEquals(
+          new Rect(0, 0, size[0], size[1]),
+          ResizeMode.STRETCH.sourceRect(size[0], size[1], 160, 120));
     }
   }
 
   @Test
   void sidesBelowOnePixelAreRefused() {
     assertThrows(IllegalArgumentException.class, () -> crop(0, 10, 4, 3));
-    assertThrows(IllegalArgumentException.class, () -> ResizeMode.STRETCH.sourceRect(10, 10, 4, -3));
+    assertThrows(
+        IllegalArgumentException.class, () -> ResizeMode.STRETCH.sourceRect(10, 10, 4, -3));
   }
 
   @Test

@@ -43,11 +43,16 @@ class HardNegativesTest {
         used[pick] = true;
         expected.add(pick);
       }
-      assertArrayEquals(expected.stream().mapToInt(Integer::intValue).toArray(), HardNegatives.select(d2, positive, 0.1, keep));
+      assertArrayEquals(
+          expected.stream().mapToInt(Integer::intValue).toArray(),
+          HardNegatives.select(d2, positive, 0.1, keep));
     }
   }
 
-  /** A tuple's negatives begin with the violating ones, then the nearest others, whatever the positive. */
+  /**
+   * A tuple's negatives begin with the violating ones, then the nearest others, whatever the
+   * positive.
+   */
   @Test
   void aTuplesNegativesAreTheViolatingOnesThenTheNearestOthers() {
     Random random = new Random(11);
@@ -58,14 +63,17 @@ class HardNegativesTest {
       int[] tuple = HardNegatives.forTuple(d2, keep);
       int[] violating = HardNegatives.select(d2, positive, 0.1, keep);
       assertEquals(Math.min(keep, d2.length), tuple.length);
-      assertArrayEquals(violating, java.util.Arrays.copyOf(tuple, violating.length), "violating ones first");
+      assertArrayEquals(
+          violating, java.util.Arrays.copyOf(tuple, violating.length), "violating ones first");
       java.util.Set<Integer> chosen = new java.util.HashSet<>();
       for (int i : tuple) {
         chosen.add(i);
       }
       for (int i = 0; i < d2.length; i++) { // no candidate left out is nearer than one taken
         for (int t : tuple) {
-          assertTrue(chosen.contains(i) || d2[i] > d2[t] || d2[i] == d2[t] && i > t, "left out " + i + ", took " + t);
+          assertTrue(
+              chosen.contains(i) || d2[i] > d2[t] || d2[i] == d2[t] && i > t,
+              "left out " + i + ", took " + t);
         }
       }
     }

@@ -3,7 +3,6 @@ package org.netvlad.common.mining;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -88,7 +87,13 @@ class TupleMinerTest {
         }
       } else if (kind == 2) { // a dense cluster
         for (int k = 0; k < 6; k++) {
-          out.add(new SitePoint("p" + out.size(), 0, x + r.nextGaussian() * 8, y + r.nextGaussian() * 8, day0 + r.nextInt(3)));
+          out.add(
+              new SitePoint(
+                  "p" + out.size(),
+                  0,
+                  x + r.nextGaussian() * 8,
+                  y + r.nextGaussian() * 8,
+                  day0 + r.nextInt(3)));
         }
       }
     }

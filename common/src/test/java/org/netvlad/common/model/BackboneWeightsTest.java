@@ -31,8 +31,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * VGG16 weights come from a model file the user has: here a VGG16 saved as a DL4J graph with
- * Keras-style layer names, a classification head and ReLU everywhere (conv5_3's linear, so that
- * its output is comparable with our cropped trunk).
+ * Keras-style layer names, a classification head and ReLU everywhere (conv5_3's linear, so that its
+ * output is comparable with our cropped trunk).
  */
 class BackboneWeightsTest {
   private static final int SIDE = 32;
@@ -41,23 +41,46 @@ class BackboneWeightsTest {
   private static ComputationGraph vgg16Classifier() {
     int[][] blocks = {{64, 64}, {128, 128}, {256, 256, 256}, {512, 512, 512}, {512, 512, 512}};
     ComputationGraphConfiguration.GraphBuilder g =
-        new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT).weightInit(WeightInit.RELU)
-            .convolutionMode(ConvolutionMode.Same).graphBuilder().addInputs("input");
+        new NeuralNetConfiguration.Builder()
+            .seed(3)
+            .dataType(DataType.FLOAT)
+            .weightInit(WeightInit.RELU)
+            .convolutionMode(ConvolutionMode.Same)
+            .graphBuilder()
+            .addInputs("input");
     String previous = "input";
     for (int b = 0; b < blocks.length; b++) {
       for (int i = 0; i < blocks[b].length; i++) {
         String name = "block" + (b + 1) + "_conv" + (i + 1);
         boolean last = b == 4 && i == 2;
-        g.addLayer(name, new ConvolutionLayer.Builder(3, 3).nOut(blocks[b][i])
-            .activation(last ? Activation.IDENTITY : Activation.RELU).build(), previous);
+        g.addLayer(
+            name,
+            new ConvolutionLayer.Builder(3, 3)
+                .nOut(blocks[b][i])
+                .activation(last ? Activation.IDENTITY : Activation.RELU)
+                .build(),
+            previous);
         previous = name;
       }
       String pool = "block" + (b + 1) + "_pool";
-      g.addLayer(pool, new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build(), previous);
+      g.addLayer(
+          pool,
+          new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+              .kernelSize(2, 2)
+              .stride(2, 2)
+              .build(),
+          previous);
       previous = pool;
     }
-    g.addLayer("fc1", new DenseLayer.Builder().nOut(16).activation(Activation.RELU).build(), previous)
-        .addLayer("predictions", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX).build(), "fc1")
+    g.addLayer(
+            "fc1", new DenseLayer.Builder().nOut(16).activation(Activation.RELU).build(), previous)
+        .addLayer(
+            "predictions",
+            new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                .nOut(10)
+                .activation(Activation.SOFTMAX)
+                .build(),
+            "fc1")
         .setOutputs("predictions")
         .setInputTypes(InputType.convolutional(SIDE, SIDE, 3));
     ComputationGraph net = new ComputationGraph(g.build());
@@ -66,8 +89,10 @@ class BackboneWeightsTest {
   }
 
   private static MultiLayerNetwork ourVgg(String trainFrom) {
-    return Networks.create(new ModelSpec(Backbone.VGG16, Pooling.MAX, 64, SIDE, SIDE, 0.1, trainFrom),
-        new Networks.Training(new Sgd(0.001), 0, 1), DataType.FLOAT);
+    return Networks.create(
+        new ModelSpec(Backbone.VGG16, Pooling.MAX, 64, SIDE, SIDE, 0.1, trainFrom),
+        new Networks.Training(new Sgd(0.001), 0, 1),
+        DataType.FLOAT);
   }
 
   @Test
@@ -84,23 +109,37 @@ class BackboneWeightsTest {
     INDArray actual = ours.feedForwardToLayer(featureLayer, images, false).get(featureLayer + 1);
     assertArrayEquals(expected.shape(), actual.shape());
     assertArrayEquals(expected.ravel().toFloatVector(), actual.ravel().toFloatVector(), 1e-5f);
-    assertEquals(List.of("conv1_1", "conv1_2", "conv2_1", "conv2_2", "conv3_1", "conv3_2", "conv3_3", "conv4_1", "conv4_2",
-        "conv4_3", "conv5_1", "conv5_2", "conv5_3"), Backbone.VGG16.convolutionNames());
+    assertEquals(
+        List.of(
+            "conv1_1", "conv1_2", "conv2_1", "conv2_2", "conv3_1", "conv3_2", "conv3_3", "conv4_1",
+            "conv4_2", "conv4_3", "conv5_1", "conv5_2", "conv5_3"),
+        Backbone.VGG16.convolutionNames());
   }
 
   @Test
   void aModelOfAnotherShapeIsRefusedNamingTheLayer(@TempDir Path dir) throws Exception {
-    MultiLayerNetwork small = Networks.create(new ModelSpec(Backbone.SMALL, Pooling.MAX, 64, SIDE, SIDE, 0.1, ""),
-        new Networks.Training(new Sgd(0.001), 0, 1), DataType.FLOAT);
+    MultiLayerNetwork small =
+        Networks.create(
+            new ModelSpec(Backbone.SMALL, Pooling.MAX, 64, SIDE, SIDE, 0.1, ""),
+            new Networks.Training(new Sgd(0.001), 0, 1),
+            DataType.FLOAT);
     Path zip = dir.resolve("small.zip");
     ModelSerializer.writeModel(small, zip.toFile(), false);
-    var e = assertThrows(IllegalArgumentException.class, () -> BackboneWeights.copyInto(ourVgg(""), zip));
-    assertTrue(e.getMessage().contains("holds 4 convolutions; the backbone needs 13"), e.getMessage());
+    var e =
+        assertThrows(
+            IllegalArgumentException.class, () -> BackboneWeights.copyInto(ourVgg(""), zip));
+    assertTrue(
+        e.getMessage().contains("holds 4 convolutions; the backbone needs 13"), e.getMessage());
 
     Path notAZip = Files.writeString(dir.resolve("weights.h5"), "not a model");
-    var io = assertThrows(java.io.IOException.class, () -> BackboneWeights.copyInto(ourVgg(""), notAZip));
+    var io =
+        assertThrows(
+            java.io.IOException.class, () -> BackboneWeights.copyInto(ourVgg(""), notAZip));
     assertTrue(io.getMessage().contains("weights.h5"), io.getMessage());
-    var missing = assertThrows(java.io.IOException.class, () -> BackboneWeights.copyInto(ourVgg(""), dir.resolve("nope.zip")));
+    var missing =
+        assertThrows(
+            java.io.IOException.class,
+            () -> BackboneWeights.copyInto(ourVgg(""), dir.resolve("nope.zip")));
     assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
   }
 
@@ -115,8 +154,11 @@ class BackboneWeightsTest {
     int[] channels = {3, 32, 64, 128, 128};
     for (String file : List.of("small-backbone-functional.h5", "small-backbone-sequential.h5")) {
       Path h5 = Path.of(getClass().getResource("/keras/" + file).toURI());
-      MultiLayerNetwork ours = Networks.create(new ModelSpec(Backbone.SMALL, Pooling.MAX, 64, SIDE, SIDE, 0.1, ""),
-          new Networks.Training(new Sgd(0.001), 0, 1), DataType.FLOAT);
+      MultiLayerNetwork ours =
+          Networks.create(
+              new ModelSpec(Backbone.SMALL, Pooling.MAX, 64, SIDE, SIDE, 0.1, ""),
+              new Networks.Training(new Sgd(0.001), 0, 1),
+              DataType.FLOAT);
       assertEquals(4, BackboneWeights.copyInto(ours, h5), file);
       for (int layer = 0; layer < 4; layer++) {
         INDArray w = convolution(ours, layer).getParam("W");
@@ -129,7 +171,11 @@ class BackboneWeightsTest {
           for (int i = 0; i < in; i++) {
             for (int kh = 0; kh < 3; kh++) {
               for (int kw = 0; kw < 3; kw++) {
-                assertEquals(kernel(layer, kh, kw, i, o, in, out), w.getFloat(o, i, kh, kw), 1e-7f, file + " conv " + layer);
+                assertEquals(
+                    kernel(layer, kh, kw, i, o, in, out),
+                    w.getFloat(o, i, kh, kw),
+                    1e-7f,
+                    file + " conv " + layer);
               }
             }
           }
@@ -137,7 +183,8 @@ class BackboneWeightsTest {
       }
       INDArray image = Nd4j.rand(DataType.FLOAT, 1, 3, SIDE, SIDE);
       INDArray conv1 = ours.feedForwardToLayer(0, image, false).get(1);
-      for (int[] at : new int[][] {{0, 0}, {0, SIDE - 1}, {SIDE - 1, 5}, {7, 11}, {SIDE / 2, SIDE / 2}}) {
+      for (int[] at :
+          new int[][] {{0, 0}, {0, SIDE - 1}, {SIDE - 1, 5}, {7, 11}, {SIDE / 2, SIDE / 2}}) {
         for (int o : new int[] {0, 9, 31}) {
           double sum = bias(0, o);
           for (int kh = 0; kh < 3; kh++) {
@@ -152,7 +199,11 @@ class BackboneWeightsTest {
               }
             }
           }
-          assertEquals(Math.max(0, sum), conv1.getDouble(0, o, at[0], at[1]), 1e-5, file + " conv1 at " + at[0] + "," + at[1]);
+          assertEquals(
+              Math.max(0, sum),
+              conv1.getDouble(0, o, at[0], at[1]),
+              1e-5,
+              file + " conv1 at " + at[0] + "," + at[1]);
         }
       }
     }
@@ -162,7 +213,9 @@ class BackboneWeightsTest {
   void aKerasWeightsOnlyFileIsRefusedNamingIt() throws Exception {
     Path h5 = Path.of(getClass().getResource("/keras/weights-only.h5").toURI());
     var e = assertThrows(java.io.IOException.class, () -> BackboneWeights.copyInto(ourVgg(""), h5));
-    assertTrue(e.getMessage().contains("weights-only.h5") && e.getMessage().contains("model_config"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("weights-only.h5") && e.getMessage().contains("model_config"),
+        e.getMessage());
   }
 
   private static org.deeplearning4j.nn.api.Layer convolution(MultiLayerNetwork net, int index) {
@@ -176,7 +229,8 @@ class BackboneWeightsTest {
   }
 
   /** make_small_backbone_h5.py's kernel formula, flat index in Keras's [kh, kw, in, out] order. */
-  private static float kernel(int layer, int kh, int kw, int in, int out, int inChannels, int outChannels) {
+  private static float kernel(
+      int layer, int kh, int kw, int in, int out, int inChannels, int outChannels) {
     long flat = ((long) (kh * 3 + kw) * inChannels + in) * outChannels + out;
     return (float) (0.05 * Math.sin(0.37 * (layer + 1) + 0.011 * flat));
   }

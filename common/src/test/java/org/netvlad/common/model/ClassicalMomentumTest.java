@@ -17,7 +17,9 @@ import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
-/** Classical momentum against its recursion written out by hand, inside DL4J and through its JSON. */
+/**
+ * Classical momentum against its recursion written out by hand, inside DL4J and through its JSON.
+ */
 class ClassicalMomentumTest {
   private static final double LR = 0.1;
   private static final double MU = 0.9;
@@ -41,7 +43,8 @@ class ClassicalMomentumTest {
     double[] theta = {0.5, -0.5, 2};
     double[] ours = theta.clone();
     INDArray state = Nd4j.zeros(DataType.DOUBLE, 1, 3);
-    GradientUpdater<ClassicalMomentum> updater = new ClassicalMomentum(LR, MU).instantiate(state, true);
+    GradientUpdater<ClassicalMomentum> updater =
+        new ClassicalMomentum(LR, MU).instantiate(state, true);
     for (int step = 0; step < gradients.length; step++) {
       INDArray g = Nd4j.create(new double[][] {gradients[step]});
       updater.applyUpdater(g, step, 0);
@@ -69,17 +72,29 @@ class ClassicalMomentumTest {
       }
     }
     double[] classical = heavyBall(new double[3], gradients);
-    assertTrue(Math.abs(theta[0] - classical[0]) > 0.05, "Nesterov " + theta[0] + " vs classical " + classical[0]);
+    assertTrue(
+        Math.abs(theta[0] - classical[0]) > 0.05,
+        "Nesterov " + theta[0] + " vs classical " + classical[0]);
   }
 
   @Test
   void aNetworkTrainsWithItAndItSurvivesDl4jsJson() {
-    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(1).dataType(DataType.DOUBLE)
-        .updater(new ClassicalMomentum(LR, MU)).list()
-        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(3).nOut(2).activation(Activation.IDENTITY).build())
-        .build();
+    MultiLayerConfiguration conf =
+        new NeuralNetConfiguration.Builder()
+            .seed(1)
+            .dataType(DataType.DOUBLE)
+            .updater(new ClassicalMomentum(LR, MU))
+            .list()
+            .layer(
+                new OutputLayer.Builder(LossFunctions.LossFunction.MSE)
+                    .nIn(3)
+                    .nOut(2)
+                    .activation(Activation.IDENTITY)
+                    .build())
+            .build();
     MultiLayerConfiguration back = MultiLayerConfiguration.fromJson(conf.toJson());
-    assertEquals(new ClassicalMomentum(LR, MU), ((BaseLayer) back.getConf(0).getLayer()).getIUpdater());
+    assertEquals(
+        new ClassicalMomentum(LR, MU), ((BaseLayer) back.getConf(0).getLayer()).getIUpdater());
 
     MultiLayerNetwork net = new MultiLayerNetwork(back);
     net.init();
@@ -89,11 +104,17 @@ class ClassicalMomentumTest {
     double[][] gradients = new double[3][];
     MultiLayerNetwork probe = net.clone();
     for (int step = 0; step < 3; step++) {
-      probe.setParams(Nd4j.create(heavyBall(theta, java.util.Arrays.copyOf(gradients, step))).reshape(1, -1));
+      probe.setParams(
+          Nd4j.create(heavyBall(theta, java.util.Arrays.copyOf(gradients, step))).reshape(1, -1));
       probe.setInput(x);
       probe.setLabels(y);
       probe.computeGradientAndScore();
-      gradients[step] = probe.gradient().gradient().div(x.size(0)).toDoubleVector(); // DL4J divides by the minibatch
+      gradients[step] =
+          probe
+              .gradient()
+              .gradient()
+              .div(x.size(0))
+              .toDoubleVector(); // DL4J divides by the minibatch
       net.fit(x, y);
     }
     double[] expected = heavyBall(theta, gradients);
@@ -101,6 +122,9 @@ class ClassicalMomentumTest {
     for (int i = 0; i < expected.length; i++) {
       assertEquals(expected[i], actual[i], 1e-10, "parameter " + i);
     }
-    assertEquals(expected.length, net.getUpdater().getStateViewArray().length(), "one velocity per parameter");
+    assertEquals(
+        expected.length,
+        net.getUpdater().getStateViewArray().length(),
+        "one velocity per parameter");
   }
 }

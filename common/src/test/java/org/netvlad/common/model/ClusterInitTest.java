@@ -20,8 +20,12 @@ import org.nd4j.linalg.learning.config.Sgd;
 class ClusterInitTest {
   private static final Networks.Training TRAINING = new Networks.Training(new Sgd(0.01), 0, 7);
 
-  /** Points in {@code blobs} tight Gaussian blobs around random unit centres; row i belongs to blob i % blobs. */
-  private static double[][] blobs(int blobs, int perBlob, int depth, double spread, Random random, double[][] truth) {
+  /**
+   * Points in {@code blobs} tight Gaussian blobs around random unit centres; row i belongs to blob
+   * i % blobs.
+   */
+  private static double[][] blobs(
+      int blobs, int perBlob, int depth, double spread, Random random, double[][] truth) {
     for (int k = 0; k < blobs; k++) {
       truth[k] = NetVladMathTest.gaussian(random, 1, depth, 1)[0];
       NetVladReference.normalise(truth[k]);
@@ -51,7 +55,9 @@ class ClusterInitTest {
           nearest = j;
         }
       }
-      assertTrue(dist(centres[nearest], truth[k]) < 0.01, "blob " + k + " centre off by " + dist(centres[nearest], truth[k]));
+      assertTrue(
+          dist(centres[nearest], truth[k]) < 0.01,
+          "blob " + k + " centre off by " + dist(centres[nearest], truth[k]));
       clusterOfBlob[k] = nearest;
     }
     assertEquals(6, java.util.Arrays.stream(clusterOfBlob).distinct().count());
@@ -62,7 +68,10 @@ class ClusterInitTest {
 
   @Test
   void kMeansRefusesFewerPointsThanClusters() {
-    var e = assertThrows(IllegalArgumentException.class, () -> KMeans.fit(Nd4j.rand(DataType.DOUBLE, 3, 4), 5, 10, 1));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> KMeans.fit(Nd4j.rand(DataType.DOUBLE, 3, 4), 5, 10, 1));
     assertTrue(e.getMessage().contains("3 points for 5 clusters"), e.getMessage());
   }
 
@@ -82,7 +91,11 @@ class ClusterInitTest {
   @ParameterizedTest
   @EnumSource(ClusterInit.Variant.class)
   void alphaMakesTheTopTwoAssignmentsOneHundredToOne(ClusterInit.Variant variant) {
-    MultiLayerNetwork net = Networks.create(new ModelSpec(Backbone.SMALL, Pooling.NETVLAD, 8, 16, 16, 0.1, ""), TRAINING, DataType.DOUBLE);
+    MultiLayerNetwork net =
+        Networks.create(
+            new ModelSpec(Backbone.SMALL, Pooling.NETVLAD, 8, 16, 16, 0.1, ""),
+            TRAINING,
+            DataType.DOUBLE);
     Random random = new Random(5);
     double[][] truth = new double[8][];
     INDArray features = Nd4j.create(blobs(8, 50, 128, 0.02, random, truth));
@@ -131,13 +144,18 @@ class ClusterInitTest {
 
   @Test
   void sampledFeaturesAreDistinctNormalisedLocationsOfEachImage() {
-    MultiLayerNetwork net = Networks.create(new ModelSpec(Backbone.SMALL, Pooling.NETVLAD, 4, 16, 24, 0.1, ""), TRAINING, DataType.DOUBLE);
+    MultiLayerNetwork net =
+        Networks.create(
+            new ModelSpec(Backbone.SMALL, Pooling.NETVLAD, 4, 16, 24, 0.1, ""),
+            TRAINING,
+            DataType.DOUBLE);
     INDArray images = Nd4j.rand(DataType.DOUBLE, 3, 3, 16, 24);
     INDArray sample = ClusterInit.sampleFeatures(net, images, 5, new Random(1));
     assertEquals(15, sample.size(0));
     assertEquals(128, sample.size(1));
     int featureLayer = Networks.featureLayerIndex(net);
-    INDArray maps = net.feedForwardToLayer(featureLayer, images, false).get(featureLayer + 1); // [3, 128, 2, 3]
+    INDArray maps =
+        net.feedForwardToLayer(featureLayer, images, false).get(featureLayer + 1); // [3, 128, 2, 3]
     for (int image = 0; image < 3; image++) {
       Set<Integer> locations = new HashSet<>();
       for (int r = image * 5; r < image * 5 + 5; r++) {
@@ -161,7 +179,10 @@ class ClusterInitTest {
     }
   }
 
-  /** What lets k-means and alpha run over features spread across machines: parts add up to the whole. */
+  /**
+   * What lets k-means and alpha run over features spread across machines: parts add up to the
+   * whole.
+   */
   @ParameterizedTest
   @EnumSource(ClusterInit.Variant.class)
   void partialSumsOfPartsEqualALloydStepAndTheGapOverTheWhole(ClusterInit.Variant variant) {
@@ -202,8 +223,11 @@ class ClusterInitTest {
       java.util.Arrays.sort(sorted);
       gap += variant == ClusterInit.Variant.V1 ? sorted[4] - sorted[3] : sorted[1] - sorted[0];
     }
-    KMeans.Partial merged = KMeans.partial(points.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 120)), centres)
-        .merge(KMeans.partial(points.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(120, 300)), centres));
+    KMeans.Partial merged =
+        KMeans.partial(points.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 120)), centres)
+            .merge(
+                KMeans.partial(
+                    points.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(120, 300)), centres));
     assertEquals(java.util.Arrays.toString(counts), java.util.Arrays.toString(merged.counts()));
     double[][] next = merged.centres(centres).toDoubleMatrix();
     for (int k = 0; k < 5; k++) {
@@ -211,8 +235,12 @@ class ClusterInitTest {
         assertEquals(sums[k][j] / counts[k], next[k][j], 1e-9);
       }
     }
-    double[] a = ClusterInit.gapSum(points.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 120)), centres, variant);
-    double[] b = ClusterInit.gapSum(points.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(120, 300)), centres, variant);
+    double[] a =
+        ClusterInit.gapSum(
+            points.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 120)), centres, variant);
+    double[] b =
+        ClusterInit.gapSum(
+            points.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(120, 300)), centres, variant);
     assertEquals(300, a[1] + b[1]);
     assertEquals(gap / 300, (a[0] + b[0]) / (a[1] + b[1]), 1e-9);
   }

@@ -26,8 +26,8 @@ import org.netvlad.common.model.dl4j.MaxPooling2x2Layer;
 
 /**
  * DL4J's finite-difference gradient checks, in double precision, for every custom layer and the
- * loss, alone and in a whole small network. A convolution below each pooling layer makes the
- * check cover the layer's input gradient too.
+ * loss, alone and in a whole small network. A convolution below each pooling layer makes the check
+ * cover the layer's input gradient too.
  */
 class GradientCheckTest {
   private static DataType previousType;
@@ -67,16 +67,27 @@ class GradientCheckTest {
   }
 
   private static void check(MultiLayerNetwork net, INDArray input, INDArray labels) {
-    boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig()
-        .net(net).input(input).labels(labels).epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9)
-        .print(GradientCheckUtil.PrintMode.FAILURES_ONLY));
+    boolean ok =
+        GradientCheckUtil.checkGradients(
+            new GradientCheckUtil.MLNConfig()
+                .net(net)
+                .input(input)
+                .labels(labels)
+                .epsilon(1e-6)
+                .maxRelError(1e-5)
+                .minAbsoluteError(1e-9)
+                .print(GradientCheckUtil.PrintMode.FAILURES_ONLY));
     assertTrue(ok, "gradient check failed; see the log for the parameters");
   }
 
   @Test
   void netvladLayer() {
-    MultiLayerNetwork net = network(InputType.convolutional(4, 5, 2), new LossMSE(),
-        conv(4, Activation.TANH), new NetVladLayer.Builder().clusterCount(3).build());
+    MultiLayerNetwork net =
+        network(
+            InputType.convolutional(4, 5, 2),
+            new LossMSE(),
+            conv(4, Activation.TANH),
+            new NetVladLayer.Builder().clusterCount(3).build());
     Nd4j.getRandom().setSeed(1);
     // centres near the features, and a strong assignment weight, as after k-means initialisation
     net.getLayer(1).getParam(NetVladParams.ASSIGN_WEIGHTS).muli(5);
@@ -86,9 +97,14 @@ class GradientCheckTest {
 
   @Test
   void netvladLayerWithEmptyClusters() {
-    // 3 locations for 8 clusters and alpha in the hundreds, as at small inputs after k-means initialisation
-    MultiLayerNetwork net = network(InputType.convolutional(1, 3, 2), new LossMSE(),
-        conv(4, Activation.TANH), new NetVladLayer.Builder().clusterCount(8).build());
+    // 3 locations for 8 clusters and alpha in the hundreds, as at small inputs after k-means
+    // initialisation
+    MultiLayerNetwork net =
+        network(
+            InputType.convolutional(1, 3, 2),
+            new LossMSE(),
+            conv(4, Activation.TANH),
+            new NetVladLayer.Builder().clusterCount(8).build());
     Nd4j.getRandom().setSeed(7);
     INDArray w = net.getLayer(1).getParam(NetVladParams.ASSIGN_WEIGHTS);
     w.diviColumnVector(w.norm2(1).reshape(8, 1)).muli(300);
@@ -97,23 +113,36 @@ class GradientCheckTest {
 
   @Test
   void vladWithHardAssignment() {
-    MultiLayerNetwork net = network(InputType.convolutional(3, 4, 2), new LossMSE(),
-        conv(5, Activation.TANH), new NetVladLayer.Builder().clusterCount(4).hardAssignment(true).build());
+    MultiLayerNetwork net =
+        network(
+            InputType.convolutional(3, 4, 2),
+            new LossMSE(),
+            conv(5, Activation.TANH),
+            new NetVladLayer.Builder().clusterCount(4).hardAssignment(true).build());
     Nd4j.getRandom().setSeed(2);
     check(net, Nd4j.randn(DataType.DOUBLE, 2, 2, 3, 4), Nd4j.randn(DataType.DOUBLE, 2, 20));
   }
 
   @Test
   void gemPooling() {
-    MultiLayerNetwork net = network(InputType.convolutional(4, 3, 2), new LossMSE(),
-        conv(3, Activation.SIGMOID), new GemPoolingLayer.Builder().initialPower(2.5).build());
+    MultiLayerNetwork net =
+        network(
+            InputType.convolutional(4, 3, 2),
+            new LossMSE(),
+            conv(3, Activation.SIGMOID),
+            new GemPoolingLayer.Builder().initialPower(2.5).build());
     Nd4j.getRandom().setSeed(3);
     check(net, Nd4j.randn(DataType.DOUBLE, 3, 2, 4, 3), Nd4j.randn(DataType.DOUBLE, 3, 3));
   }
 
   @Test
   void maxPooling() {
-    MultiLayerNetwork net = network(InputType.convolutional(3, 3, 2), new LossMSE(), conv(3, Activation.TANH), new GlobalMaxPoolingLayer());
+    MultiLayerNetwork net =
+        network(
+            InputType.convolutional(3, 3, 2),
+            new LossMSE(),
+            conv(3, Activation.TANH),
+            new GlobalMaxPoolingLayer());
     Nd4j.getRandom().setSeed(4);
     check(net, Nd4j.randn(DataType.DOUBLE, 2, 2, 3, 3), Nd4j.randn(DataType.DOUBLE, 2, 3));
   }
@@ -121,8 +150,11 @@ class GradientCheckTest {
   @Test
   void tripletRankingLoss() {
     // 2 tuples of 1 query, 2 positives, 3 negatives; a wide margin so that most negatives violate
-    MultiLayerNetwork net = network(InputType.feedForward(4), new TripletRankingLoss(0.8),
-        new DenseLayer.Builder().nOut(5).activation(Activation.TANH).build());
+    MultiLayerNetwork net =
+        network(
+            InputType.feedForward(4),
+            new TripletRankingLoss(0.8),
+            new DenseLayer.Builder().nOut(5).activation(Activation.TANH).build());
     Nd4j.getRandom().setSeed(5);
     INDArray input = Nd4j.randn(DataType.DOUBLE, 12, 4);
     INDArray labels = TupleBatch.labels(2, 2, 3, DataType.DOUBLE);
@@ -135,11 +167,14 @@ class GradientCheckTest {
 
   @Test
   void wholeSmallNetwork() {
-    MultiLayerNetwork net = network(InputType.convolutional(8, 8, 3), new TripletRankingLoss(0.5),
-        conv(4, Activation.TANH),
-        new MaxPooling2x2Layer("pool"),
-        conv(6, Activation.IDENTITY),
-        new NetVladLayer.Builder().clusterCount(4).build());
+    MultiLayerNetwork net =
+        network(
+            InputType.convolutional(8, 8, 3),
+            new TripletRankingLoss(0.5),
+            conv(4, Activation.TANH),
+            new MaxPooling2x2Layer("pool"),
+            conv(6, Activation.IDENTITY),
+            new NetVladLayer.Builder().clusterCount(4).build());
     Nd4j.getRandom().setSeed(6);
     net.getLayer(3).getParam(NetVladParams.ASSIGN_WEIGHTS).muli(4);
     INDArray input = Nd4j.rand(DataType.DOUBLE, 5, 3, 8, 8);

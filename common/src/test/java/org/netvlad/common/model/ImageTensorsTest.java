@@ -28,12 +28,19 @@ class ImageTensorsTest {
 
   @Test
   void batchesStackImagesInOrderAndRefuseOtherSizes() {
-    float[] a = ImageTensors.fromPixels(new int[] {0x000000, 0x101010, 0x202020, 0x303030, 0x404040, 0x505050}, 3, 2);
-    float[] b = ImageTensors.fromPixels(new int[] {0xFFFFFF, 0xEEEEEE, 0xDDDDDD, 0xCCCCCC, 0xBBBBBB, 0xAAAAAA}, 3, 2);
+    float[] a =
+        ImageTensors.fromPixels(
+            new int[] {0x000000, 0x101010, 0x202020, 0x303030, 0x404040, 0x505050}, 3, 2);
+    float[] b =
+        ImageTensors.fromPixels(
+            new int[] {0xFFFFFF, 0xEEEEEE, 0xDDDDDD, 0xCCCCCC, 0xBBBBBB, 0xAAAAAA}, 3, 2);
     INDArray batch = ImageTensors.batch(List.of(a, b), 3, 2);
     assertArrayEquals(new long[] {2, 3, 2, 3}, batch.shape());
     assertEquals(b[7], batch.getFloat(1, 1, 0, 1), 0f); // G plane, row 0, column 1
-    var e = assertThrows(IllegalArgumentException.class, () -> ImageTensors.batch(List.of(a, new float[5]), 3, 2));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ImageTensors.batch(List.of(a, new float[5]), 3, 2));
     assertEquals("image 1 of the batch has 5 values, expected 18", e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> ImageTensors.fromPixels(new int[5], 3, 2));
   }

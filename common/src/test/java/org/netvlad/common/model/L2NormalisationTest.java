@@ -50,8 +50,12 @@ class L2NormalisationTest {
     Random random = new Random(8);
     double[] v = unitVector(random, 5, 3.0);
     double[] g = gaussian(random, 5);
-    double eps = Nd4j.create(v).norm2Number().doubleValue(); // ||v|| = eps exactly, as the forward computes it
-    double[] fromAbove = numericVjp(u -> normalised(u, 0), v, g, 1e-6); // v / ||v||: the forward for ||v|| >= eps
+    double eps =
+        Nd4j.create(v)
+            .norm2Number()
+            .doubleValue(); // ||v|| = eps exactly, as the forward computes it
+    double[] fromAbove =
+        numericVjp(u -> normalised(u, 0), v, g, 1e-6); // v / ||v||: the forward for ||v|| >= eps
     assertClose(fromAbove, backward(v, g, eps), 1e-8);
   }
 
@@ -78,25 +82,27 @@ class L2NormalisationTest {
       x[i] = scale * random.nextDouble();
     }
     double[] g = gaussian(random, batch * depth);
-    Function<double[], double[]> forward = u -> {
-      double[] out = new double[batch * depth];
-      for (int n = 0; n < batch; n++) {
-        double[] f = new double[depth];
-        for (int d = 0; d < depth; d++) {
-          f[d] = Double.NEGATIVE_INFINITY;
-          for (int i = 0; i < locations; i++) {
-            f[d] = Math.max(f[d], u[(n * depth + d) * locations + i]);
+    Function<double[], double[]> forward =
+        u -> {
+          double[] out = new double[batch * depth];
+          for (int n = 0; n < batch; n++) {
+            double[] f = new double[depth];
+            for (int d = 0; d < depth; d++) {
+              f[d] = Double.NEGATIVE_INFINITY;
+              for (int i = 0; i < locations; i++) {
+                f[d] = Math.max(f[d], u[(n * depth + d) * locations + i]);
+              }
+            }
+            System.arraycopy(normalised(f, EPS), 0, out, n * depth, depth);
           }
-        }
-        System.arraycopy(normalised(f, EPS), 0, out, n * depth, depth);
-      }
-      return out;
-    };
+          return out;
+        };
     double[] expected = numericVjp(forward, x, g, scale * 1e-6);
     for (DataType type : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
       INDArray input = Nd4j.create(x, new long[] {batch, depth, 2, 2}, 'c').castTo(type);
       INDArray dOut = Nd4j.create(g, new long[] {batch, depth}, 'c').castTo(type);
-      double[] actual = PoolingMath.maxBackward(input, dOut).castTo(DataType.DOUBLE).reshape(-1).toDoubleVector();
+      double[] actual =
+          PoolingMath.maxBackward(input, dOut).castTo(DataType.DOUBLE).reshape(-1).toDoubleVector();
       assertClose(expected, actual, type == DataType.FLOAT ? 1e-5 : 1e-8);
     }
   }
@@ -113,22 +119,28 @@ class L2NormalisationTest {
       x[i] = timesClamp * PoolingMath.GEM_CLAMP * (0.5 + random.nextDouble());
     }
     double[] g = gaussian(random, depth);
-    Function<double[], double[]> forward = u -> {
-      double[] f = new double[depth];
-      for (int d = 0; d < depth; d++) {
-        for (int i = 0; i < locations; i++) {
-          f[d] += Math.pow(Math.max(u[d * locations + i], PoolingMath.GEM_CLAMP), p) / locations;
-        }
-        f[d] = Math.pow(f[d], 1 / p);
-      }
-      return normalised(f, EPS);
-    };
+    Function<double[], double[]> forward =
+        u -> {
+          double[] f = new double[depth];
+          for (int d = 0; d < depth; d++) {
+            for (int i = 0; i < locations; i++) {
+              f[d] +=
+                  Math.pow(Math.max(u[d * locations + i], PoolingMath.GEM_CLAMP), p) / locations;
+            }
+            f[d] = Math.pow(f[d], 1 / p);
+          }
+          return normalised(f, EPS);
+        };
     double h = timesClamp * PoolingMath.GEM_CLAMP * 1e-4;
     double[] expected = numericVjp(forward, x, g, h);
     for (DataType type : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
       INDArray input = Nd4j.create(x, new long[] {1, depth, 2, 2}, 'c').castTo(type);
       INDArray dOut = Nd4j.create(g, new long[] {1, depth}, 'c').castTo(type);
-      double[] actual = PoolingMath.gemBackward(input, p, dOut)[0].castTo(DataType.DOUBLE).reshape(-1).toDoubleVector();
+      double[] actual =
+          PoolingMath.gemBackward(input, p, dOut)[0]
+              .castTo(DataType.DOUBLE)
+              .reshape(-1)
+              .toDoubleVector();
       assertClose(expected, actual, type == DataType.FLOAT ? 1e-4 : 1e-6);
     }
   }
@@ -137,7 +149,9 @@ class L2NormalisationTest {
     INDArray rows = Nd4j.create(new double[][] {v});
     L2Normalisation.Norms norms = L2Normalisation.norms(rows, eps);
     INDArray y = rows.div(norms.clamped());
-    return L2Normalisation.backward(y, norms, Nd4j.create(new double[][] {g})).reshape(-1).toDoubleVector();
+    return L2Normalisation.backward(y, norms, Nd4j.create(new double[][] {g}))
+        .reshape(-1)
+        .toDoubleVector();
   }
 
   /** g . dF/dv by central differences, one element of v at a time. */
@@ -157,7 +171,9 @@ class L2NormalisationTest {
     return out;
   }
 
-  /** Relative to the larger of the expected vector's norm and the smallest scale that is not noise. */
+  /**
+   * Relative to the larger of the expected vector's norm and the smallest scale that is not noise.
+   */
   private static void assertClose(double[] expected, double[] actual, double tolerance) {
     double diff = 0;
     double norm = 0;
@@ -166,8 +182,12 @@ class L2NormalisationTest {
       norm += expected[i] * expected[i];
     }
     assertTrue(norm > 0, "nothing checked: the expected gradient is zero");
-    assertTrue(Math.sqrt(diff) <= tolerance * Math.sqrt(norm),
-        String.format("relative error %.3g: expected %s, got %s", Math.sqrt(diff / norm), java.util.Arrays.toString(expected),
+    assertTrue(
+        Math.sqrt(diff) <= tolerance * Math.sqrt(norm),
+        String.format(
+            "relative error %.3g: expected %s, got %s",
+            Math.sqrt(diff / norm),
+            java.util.Arrays.toString(expected),
             java.util.Arrays.toString(actual)));
   }
 

@@ -23,7 +23,9 @@ import org.nd4j.linalg.factory.Nd4j;
 class NetVladGradientTest {
   private static final double EPS = NetVladMath.EPS;
 
-  /** One NetVLAD problem in plain Java: {@code x[n][d][h][w]}, parameters, and a loss direction r. */
+  /**
+   * One NetVLAD problem in plain Java: {@code x[n][d][h][w]}, parameters, and a loss direction r.
+   */
   static final class Problem {
     final double[][][][] x;
     final double[][] w;
@@ -61,8 +63,14 @@ class NetVladGradientTest {
     NetVladMath.Backward backward(DataType type) {
       INDArray dOut = Nd4j.create(r).castTo(type);
       INDArray cc = Nd4j.create(c).castTo(type);
-      NetVladMath.Forward f = NetVladMath.forward(Nd4j.create(x).castTo(type), Nd4j.create(w).castTo(type),
-          Nd4j.create(b).castTo(type), cc, hard, intraEps);
+      NetVladMath.Forward f =
+          NetVladMath.forward(
+              Nd4j.create(x).castTo(type),
+              Nd4j.create(w).castTo(type),
+              Nd4j.create(b).castTo(type),
+              cc,
+              hard,
+              intraEps);
       return NetVladMath.backward(f, Nd4j.create(w).castTo(type), cc, hard, dOut);
     }
   }
@@ -71,7 +79,8 @@ class NetVladGradientTest {
    * {@code batch} images of {@code locations} locations and {@code depth} channels, {@code
    * clusters} centres near features, w = alpha * normalised centres, b = 0 (the initialisation).
    */
-  static Problem problem(long seed, int batch, int depth, int height, int width, int clusters, double alpha) {
+  static Problem problem(
+      long seed, int batch, int depth, int height, int width, int clusters, double alpha) {
     Random random = new Random(seed);
     double[][][][] x = new double[batch][depth][height][width];
     for (double[][][] image : x) {
@@ -90,7 +99,10 @@ class NetVladGradientTest {
       NetVladReference.normalise(unit);
       for (int d = 0; d < depth; d++) {
         w[k][d] = alpha * unit[d];
-        c[k][d] = 0.5 * unit[d]; // centres inside the unit ball, as k-means over normalised features gives
+        c[k][d] =
+            0.5
+                * unit[
+                    d]; // centres inside the unit ball, as k-means over normalised features gives
       }
     }
     double[] b = new double[clusters];
@@ -98,12 +110,16 @@ class NetVladGradientTest {
     return new Problem(x, w, b, c, r);
   }
 
-  /** Moves cluster k's bias until ||V_k|| of image 0 is {@code target}: small residuals scale as exp(b_k). */
+  /**
+   * Moves cluster k's bias until ||V_k|| of image 0 is {@code target}: small residuals scale as
+   * exp(b_k).
+   */
   static void tuneResidualNorm(Problem p, int k, double target) {
     for (int i = 0; i < 60 && Math.abs(p.residualNorm(0, k) / target - 1) > 1e-9; i++) {
       p.b[k] += Math.log(target / p.residualNorm(0, k));
     }
-    assertEquals(1, p.residualNorm(0, k) / target, 1e-6, "could not set the residual norm of cluster " + k);
+    assertEquals(
+        1, p.residualNorm(0, k) / target, 1e-6, "could not set the residual norm of cluster " + k);
   }
 
   @Test
@@ -118,7 +134,9 @@ class NetVladGradientTest {
         nearlyEmpty += norm >= EPS && norm < 1e-3 ? 1 : 0;
       }
     }
-    assertTrue(empty >= 6 && nearlyEmpty >= 1, "the case needs empty and nearly empty clusters: " + empty + ", " + nearlyEmpty);
+    assertTrue(
+        empty >= 6 && nearlyEmpty >= 1,
+        "the case needs empty and nearly empty clusters: " + empty + ", " + nearlyEmpty);
     assertMatchesFiniteDifferences(p, DataType.DOUBLE, 1e-6);
   }
 
@@ -142,7 +160,9 @@ class NetVladGradientTest {
         below += p.residualNorm(n, k) < intraEps ? 1 : 0;
       }
     }
-    assertTrue(below >= 2 && below <= 10, "the case needs clusters on both sides of the clamp: " + below + " of 12 below");
+    assertTrue(
+        below >= 2 && below <= 10,
+        "the case needs clusters on both sides of the clamp: " + below + " of 12 below");
     assertMatchesFiniteDifferences(p, DataType.DOUBLE, 1e-6);
   }
 
@@ -165,35 +185,57 @@ class NetVladGradientTest {
     // the centres stay: every location is zero, so V_k = -(sum_i a_k) c_k
     NetVladMath.Backward g = p.backward(DataType.DOUBLE);
     for (INDArray a : new INDArray[] {g.input(), g.w(), g.b(), g.c()}) {
-      assertTrue(java.util.Arrays.stream(a.reshape(-1).toDoubleVector()).allMatch(Double::isFinite), a.toString());
+      assertTrue(
+          java.util.Arrays.stream(a.reshape(-1).toDoubleVector()).allMatch(Double::isFinite),
+          a.toString());
     }
   }
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"DOUBLE", "FLOAT"})
   void vladWithEmptyClusters(String type) {
-    Problem p = problem(6, 2, 5, 1, 3, 8, 1); // 3 locations for 8 centres: at least 5 clusters empty per image
+    Problem p =
+        problem(
+            6, 2, 5, 1, 3, 8, 1); // 3 locations for 8 centres: at least 5 clusters empty per image
     p.hard = true;
     NetVladMath.Backward g = p.backward(DataType.valueOf(type));
     double tolerance = type.equals("FLOAT") ? 1e-4 : 1e-7;
-    assertBlock("dL/dx", g.input(), numeric(p, q -> flatten(q.x), (q, i, v) -> set(q.x, i, v)), tolerance);
-    assertBlock("dL/dc", g.c(), numeric(p, q -> flatten(q.c), (q, i, v) -> q.c[i / q.c[0].length][i % q.c[0].length] = v), tolerance);
+    assertBlock(
+        "dL/dx", g.input(), numeric(p, q -> flatten(q.x), (q, i, v) -> set(q.x, i, v)), tolerance);
+    assertBlock(
+        "dL/dc",
+        g.c(),
+        numeric(p, q -> flatten(q.c), (q, i, v) -> q.c[i / q.c[0].length][i % q.c[0].length] = v),
+        tolerance);
   }
 
   private static void assertMatchesFiniteDifferences(Problem p, DataType type, double tolerance) {
     NetVladMath.Backward g = p.backward(type);
-    assertBlock("dL/dx", g.input(), numeric(p, q -> flatten(q.x), (q, i, v) -> set(q.x, i, v)), tolerance);
-    assertBlock("dL/dw", g.w(), numeric(p, q -> flatten(q.w), (q, i, v) -> q.w[i / q.w[0].length][i % q.w[0].length] = v), tolerance);
+    assertBlock(
+        "dL/dx", g.input(), numeric(p, q -> flatten(q.x), (q, i, v) -> set(q.x, i, v)), tolerance);
+    assertBlock(
+        "dL/dw",
+        g.w(),
+        numeric(p, q -> flatten(q.w), (q, i, v) -> q.w[i / q.w[0].length][i % q.w[0].length] = v),
+        tolerance);
     assertBlock("dL/db", g.b(), numeric(p, q -> q.b.clone(), (q, i, v) -> q.b[i] = v), tolerance);
-    assertBlock("dL/dc", g.c(), numeric(p, q -> flatten(q.c), (q, i, v) -> q.c[i / q.c[0].length][i % q.c[0].length] = v), tolerance);
+    assertBlock(
+        "dL/dc",
+        g.c(),
+        numeric(p, q -> flatten(q.c), (q, i, v) -> q.c[i / q.c[0].length][i % q.c[0].length] = v),
+        tolerance);
   }
 
   interface Setter {
     void set(Problem p, int index, double value);
   }
 
-  /** Fourth-order central differences of {@link Problem#loss()} in every element of one parameter block. */
-  static double[] numeric(Problem p, java.util.function.Function<Problem, double[]> get, Setter set) {
+  /**
+   * Fourth-order central differences of {@link Problem#loss()} in every element of one parameter
+   * block.
+   */
+  static double[] numeric(
+      Problem p, java.util.function.Function<Problem, double[]> get, Setter set) {
     double[] values = get.apply(p);
     double[] grad = new double[values.length];
     ToDoubleFunction<Problem> loss = Problem::loss;
@@ -212,7 +254,8 @@ class NetVladGradientTest {
   }
 
   /** The block's error relative to its own norm, and each element's to the block's scale. */
-  private static void assertBlock(String name, INDArray analytic, double[] expected, double tolerance) {
+  private static void assertBlock(
+      String name, INDArray analytic, double[] expected, double tolerance) {
     double[] actual = analytic.castTo(DataType.DOUBLE).reshape(-1).toDoubleVector();
     assertEquals(expected.length, actual.length, name);
     double diff = 0;
@@ -223,7 +266,10 @@ class NetVladGradientTest {
     }
     double scale = Math.sqrt(norm);
     assertTrue(scale > 0, name + " is zero: nothing checked");
-    assertTrue(Math.sqrt(diff) <= tolerance * scale, String.format("%s: relative error %.3g (|grad| %.3g)", name, Math.sqrt(diff) / scale, scale));
+    assertTrue(
+        Math.sqrt(diff) <= tolerance * scale,
+        String.format(
+            "%s: relative error %.3g (|grad| %.3g)", name, Math.sqrt(diff) / scale, scale));
   }
 
   private static double[] flatten(double[][] m) {
@@ -231,14 +277,19 @@ class NetVladGradientTest {
   }
 
   private static double[] flatten(double[][][][] x) {
-    return java.util.Arrays.stream(x).flatMap(java.util.Arrays::stream).flatMap(java.util.Arrays::stream)
-        .flatMapToDouble(java.util.Arrays::stream).toArray();
+    return java.util.Arrays.stream(x)
+        .flatMap(java.util.Arrays::stream)
+        .flatMap(java.util.Arrays::stream)
+        .flatMapToDouble(java.util.Arrays::stream)
+        .toArray();
   }
 
   private static void set(double[][][][] x, int index, double value) {
     int width = x[0][0][0].length;
     int height = x[0][0].length;
     int depth = x[0].length;
-    x[index / (depth * height * width)][index / (height * width) % depth][index / width % height][index % width] = value;
+    x[index / (depth * height * width)][index / (height * width) % depth][index / width % height][
+            index % width] =
+        value;
   }
 }

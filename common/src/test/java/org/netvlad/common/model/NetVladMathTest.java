@@ -12,9 +12,16 @@ import org.nd4j.linalg.factory.Nd4j;
 class NetVladMathTest {
 
   @ParameterizedTest(name = "K={0} D={1} H={2} W={3} batch={4} hard={5}")
-  @CsvSource({"1,3,1,1,1,false", "4,8,3,5,2,false", "16,32,7,10,3,false", "64,16,2,3,4,false",
-      "5,6,4,4,3,true", "64,128,15,20,2,false"})
-  void forwardEqualsThePlainJavaReference(int clusters, int depth, int height, int width, int batch, boolean hard) {
+  @CsvSource({
+    "1,3,1,1,1,false",
+    "4,8,3,5,2,false",
+    "16,32,7,10,3,false",
+    "64,16,2,3,4,false",
+    "5,6,4,4,3,true",
+    "64,128,15,20,2,false"
+  })
+  void forwardEqualsThePlainJavaReference(
+      int clusters, int depth, int height, int width, int batch, boolean hard) {
     Random random = new Random(31L * clusters + depth + height * 7L + width);
     double[][][][] x = new double[batch][depth][height][width];
     for (double[][][] image : x) {
@@ -30,7 +37,9 @@ class NetVladMathTest {
     double[] b = gaussian(random, 1, clusters, 0.5)[0];
     double[][] c = gaussian(random, clusters, depth, 0.3);
 
-    INDArray out = NetVladMath.forward(Nd4j.create(x), Nd4j.create(w), Nd4j.create(b), Nd4j.create(c), hard).output;
+    INDArray out =
+        NetVladMath.forward(Nd4j.create(x), Nd4j.create(w), Nd4j.create(b), Nd4j.create(c), hard)
+            .output;
     assertEquals(DataType.DOUBLE, out.dataType());
     for (int n = 0; n < batch; n++) {
       double[] expected = NetVladReference.descriptor(x[n], w, b, c, hard);

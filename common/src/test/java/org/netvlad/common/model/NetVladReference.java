@@ -1,9 +1,9 @@
 package org.netvlad.common.model;
 
 /**
- * NetVLAD written from the paper's formula in plain double-precision Java, one image at a time,
- * as the independent answer the ND4J layer is tested against. Input {@code x[d][h][w]}, output
- * the K*D descriptor, cluster-major.
+ * NetVLAD written from the paper's formula in plain double-precision Java, one image at a time, as
+ * the independent answer the ND4J layer is tested against. Input {@code x[d][h][w]}, output the K*D
+ * descriptor, cluster-major.
  */
 final class NetVladReference {
   private NetVladReference() {}
@@ -13,7 +13,8 @@ final class NetVladReference {
   }
 
   /** With {@code intraEps} as the clamp of the intra-normalisation. */
-  static double[] descriptor(double[][][] x, double[][] w, double[] b, double[][] c, boolean hard, double intraEps) {
+  static double[] descriptor(
+      double[][][] x, double[][] w, double[] b, double[][] c, boolean hard, double intraEps) {
     int depth = x.length;
     int clusters = c.length;
     double[][] vlad = residualSums(x, w, b, c, hard);
@@ -41,7 +42,8 @@ final class NetVladReference {
   }
 
   /** V[k] = sum_i a_k(x_i) (x_i / ||x_i|| - c_k). */
-  private static double[][] residualSums(double[][][] x, double[][] w, double[] b, double[][] c, boolean hard) {
+  private static double[][] residualSums(
+      double[][][] x, double[][] w, double[] b, double[][] c, boolean hard) {
     int depth = x.length;
     int clusters = c.length;
     double[][] vlad = new double[clusters][depth];

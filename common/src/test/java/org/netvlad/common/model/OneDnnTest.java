@@ -33,16 +33,27 @@ import org.netvlad.common.model.dl4j.MaxPooling2x2LayerImpl;
 class OneDnnTest {
   @Test
   void theNetworkRunsOnOneDnnAndMatchesDl4jsJavaPath() {
-    ModelSpec spec = ModelSettings.spec(PipelineConfig.load("", "test", List.of("model.width-px=32", "model.height-px=24", "model.clusters=8")));
-    MultiLayerNetwork fast = Networks.create(spec, new Networks.Training(new Nesterovs(1e-3, 0.9), 1e-3, 7), DataType.FLOAT);
+    ModelSpec spec =
+        ModelSettings.spec(
+            PipelineConfig.load(
+                "",
+                "test",
+                List.of("model.width-px=32", "model.height-px=24", "model.clusters=8")));
+    MultiLayerNetwork fast =
+        Networks.create(
+            spec, new Networks.Training(new Nesterovs(1e-3, 0.9), 1e-3, 7), DataType.FLOAT);
     int conv = 0;
     int pool = 0;
     for (Layer layer : fast.getLayers()) {
       if (layer instanceof ConvolutionLayer c) {
-        assertInstanceOf(MKLDNNConvHelper.class, c.getHelper(), "convolution layer " + layer.getIndex());
+        assertInstanceOf(
+            MKLDNNConvHelper.class, c.getHelper(), "convolution layer " + layer.getIndex());
         conv++;
       } else if (layer instanceof SubsamplingLayer s) {
-        assertInstanceOf(MaxPooling2x2LayerImpl.class, s, "pooling layer " + layer.getIndex() + " runs libnd4j's own kernels");
+        assertInstanceOf(
+            MaxPooling2x2LayerImpl.class,
+            s,
+            "pooling layer " + layer.getIndex() + " runs libnd4j's own kernels");
         pool++;
       }
     }
@@ -57,7 +68,13 @@ class OneDnnTest {
 
     Nd4j.getRandom().setSeed(3);
     int tuples = 2;
-    INDArray images = Nd4j.rand(DataType.FLOAT, tuples * TupleBatch.rowsPerTuple(1, 3), 3, spec.heightPx(), spec.widthPx());
+    INDArray images =
+        Nd4j.rand(
+            DataType.FLOAT,
+            tuples * TupleBatch.rowsPerTuple(1, 3),
+            3,
+            spec.heightPx(),
+            spec.widthPx());
     INDArray labels = TupleBatch.labels(tuples, 1, 3, DataType.FLOAT);
     assertClose(java.output(images), fast.output(images), 1e-4, "descriptors");
 
@@ -75,7 +92,9 @@ class OneDnnTest {
   @Test
   void trainingStepsOnOneDnnFollowDl4jsJavaPath() {
     ModelSpec spec = smallSpec();
-    MultiLayerNetwork fast = Networks.create(spec, new Networks.Training(new Nesterovs(1e-3, 0.9), 1e-3, 7), DataType.FLOAT);
+    MultiLayerNetwork fast =
+        Networks.create(
+            spec, new Networks.Training(new Nesterovs(1e-3, 0.9), 1e-3, 7), DataType.FLOAT);
     MultiLayerNetwork java = withoutHelpers(fast);
     Nd4j.getRandom().setSeed(5);
     for (int step = 0; step < 6; step++) {
@@ -83,8 +102,13 @@ class OneDnnTest {
       java.fit(batch);
       fast.fit(batch);
       INDArray moved = java.params().sub(fast.params());
-      System.out.printf("step %d: loss %.5f vs %.5f, params differ by %.3g (max %.3g)%n", step, java.score(), fast.score(),
-          moved.norm2Number().doubleValue(), java.params().amaxNumber().doubleValue());
+      System.out.printf(
+          "step %d: loss %.5f vs %.5f, params differ by %.3g (max %.3g)%n",
+          step,
+          java.score(),
+          fast.score(),
+          moved.norm2Number().doubleValue(),
+          java.params().amaxNumber().doubleValue());
     }
     assertClose(java.params(), fast.params(), 1e-3, "parameters after 6 steps");
   }
@@ -92,7 +116,9 @@ class OneDnnTest {
   @Test
   void keepingForwardValuesForTheBackwardPassChangesNoStep() {
     ModelSpec spec = smallSpec();
-    MultiLayerNetwork cached = Networks.create(spec, new Networks.Training(new Nesterovs(1e-3, 0.9), 1e-3, 7), DataType.FLOAT);
+    MultiLayerNetwork cached =
+        Networks.create(
+            spec, new Networks.Training(new Nesterovs(1e-3, 0.9), 1e-3, 7), DataType.FLOAT);
     assertEquals(CacheMode.DEVICE, cached.getLayerWiseConfigurations().getCacheMode());
     for (NeuralNetConfiguration layer : cached.getLayerWiseConfigurations().getConfs()) {
       assertEquals(CacheMode.DEVICE, layer.getCacheMode(), layer.getLayer().getLayerName());
@@ -108,19 +134,27 @@ class OneDnnTest {
       recomputed.fit(batch);
       cached.fit(batch);
       assertEquals(recomputed.score(), cached.score(), 1e-9, "loss at step " + step);
-      assertTrue(netVlad(cached).lastBackwardReusedForward(), "step " + step + " kept the NetVLAD forward pass");
-      assertTrue(!netVlad(recomputed).lastBackwardReusedForward(), "step " + step + " ran the NetVLAD forward pass again");
+      assertTrue(
+          netVlad(cached).lastBackwardReusedForward(),
+          "step " + step + " kept the NetVLAD forward pass");
+      assertTrue(
+          !netVlad(recomputed).lastBackwardReusedForward(),
+          "step " + step + " ran the NetVLAD forward pass again");
     }
     assertClose(recomputed.params(), cached.params(), 1e-6, "parameters after 4 steps");
   }
 
   private static ModelSpec smallSpec() {
-    return ModelSettings.spec(PipelineConfig.load("", "test", List.of("model.width-px=64", "model.height-px=48", "model.clusters=16")));
+    return ModelSettings.spec(
+        PipelineConfig.load(
+            "", "test", List.of("model.width-px=64", "model.height-px=48", "model.clusters=16")));
   }
 
   /** A training step of 2 tuples (1 query, 1 positive, 3 negatives) of random images. */
   private static org.nd4j.linalg.dataset.DataSet randomStep(ModelSpec spec) {
-    INDArray images = Nd4j.rand(DataType.FLOAT, 2 * TupleBatch.rowsPerTuple(1, 3), 3, spec.heightPx(), spec.widthPx());
+    INDArray images =
+        Nd4j.rand(
+            DataType.FLOAT, 2 * TupleBatch.rowsPerTuple(1, 3), 3, spec.heightPx(), spec.widthPx());
     return new org.nd4j.linalg.dataset.DataSet(images, TupleBatch.labels(2, 1, 3, DataType.FLOAT));
   }
 
@@ -141,11 +175,19 @@ class OneDnnTest {
   }
 
   /** Every element within {@code relative} of the largest magnitude of the expected array. */
-  private static void assertClose(INDArray expected, INDArray actual, double relative, String what) {
+  private static void assertClose(
+      INDArray expected, INDArray actual, double relative, String what) {
     assertEquals(List.of(expected.shape().length), List.of(actual.shape().length), what + " rank");
     double scale = expected.amaxNumber().doubleValue();
-    double worst = expected.castTo(DataType.DOUBLE).sub(actual.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
+    double worst =
+        expected
+            .castTo(DataType.DOUBLE)
+            .sub(actual.castTo(DataType.DOUBLE))
+            .amaxNumber()
+            .doubleValue();
     assertTrue(scale > 0, what + " is all zero");
-    assertTrue(worst <= relative * scale, what + ": largest difference " + worst + " against largest magnitude " + scale);
+    assertTrue(
+        worst <= relative * scale,
+        what + ": largest difference " + worst + " against largest magnitude " + scale);
   }
 }

@@ -19,11 +19,11 @@ class TripletRankingLossTest {
    *
    * <p>Tuple 0: q = (0,0), p1 = (0.3,0) [d²=0.09], p2 = (0,0.2) [d²=0.04, the best], n1 = (0.1,0.1)
    * [d²=0.02: hinge 0.04+0.1-0.02 = 0.12], n2 = (0.3,0.1) [d²=0.10: hinge 0.04]; loss 0.16.
-   * Gradients: q: 2(n1-p2) + 2(n2-p2) = (0.2,-0.2)+(0.6,-0.2) = (0.8,-0.4); p2: 2·2(p2-q) = (0,0.8);
-   * p1: 0; n1: 2(q-n1) = (-0.2,-0.2); n2: 2(q-n2) = (-0.6,-0.2).
+   * Gradients: q: 2(n1-p2) + 2(n2-p2) = (0.2,-0.2)+(0.6,-0.2) = (0.8,-0.4); p2: 2·2(p2-q) =
+   * (0,0.8); p1: 0; n1: 2(q-n1) = (-0.2,-0.2); n2: 2(q-n2) = (-0.6,-0.2).
    *
-   * <p>Tuple 1: q = (1,1), p1 = (1,1.1) [d²=0.01], p2 = (1.5,1) [0.25], n1 = (2,1) [d²=1: hinge -0.89],
-   * n2 = (1,3) [4]: no violating negative, loss 0 and all gradients 0.
+   * <p>Tuple 1: q = (1,1), p1 = (1,1.1) [d²=0.01], p2 = (1.5,1) [0.25], n1 = (2,1) [d²=1: hinge
+   * -0.89], n2 = (1,3) [4]: no violating negative, loss 0 and all gradients 0.
    */
   private static final double[][] ROWS = {
     {0, 0}, {0.3, 0}, {0, 0.2}, {0.1, 0.1}, {0.3, 0.1},
@@ -75,18 +75,33 @@ class TripletRankingLossTest {
   @Test
   void malformedLayoutsAreRefusedWithTheRowOrTuple() {
     INDArray noPositive = Nd4j.create(new double[][] {{0, 0}, {0, 2}});
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> loss.computeScore(noPositive, Nd4j.zeros(DataType.DOUBLE, 2, 3), IDENTITY, null, false));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                loss.computeScore(
+                    noPositive, Nd4j.zeros(DataType.DOUBLE, 2, 3), IDENTITY, null, false));
     assertTrue(e.getMessage().contains("tuple 0 has no positive"), e.getMessage());
     INDArray badRole = Nd4j.create(new double[][] {{0, 0}, {0, 5}});
-    e = assertThrows(IllegalArgumentException.class,
-        () -> loss.computeScore(badRole, Nd4j.zeros(DataType.DOUBLE, 2, 3), IDENTITY, null, false));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                loss.computeScore(
+                    badRole, Nd4j.zeros(DataType.DOUBLE, 2, 3), IDENTITY, null, false));
     assertTrue(e.getMessage().contains("row 1"), e.getMessage());
     INDArray twoQueries = Nd4j.create(new double[][] {{0, 0}, {0, 1}, {0, 0}});
-    e = assertThrows(IllegalArgumentException.class,
-        () -> loss.computeScore(twoQueries, Nd4j.zeros(DataType.DOUBLE, 3, 3), IDENTITY, null, false));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                loss.computeScore(
+                    twoQueries, Nd4j.zeros(DataType.DOUBLE, 3, 3), IDENTITY, null, false));
     assertTrue(e.getMessage().contains("more than one query"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> loss.computeScore(labels, x.getRows(0, 1, 2), IDENTITY, null, false));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> loss.computeScore(labels, x.getRows(0, 1, 2), IDENTITY, null, false));
     assertTrue(e.getMessage().contains("3 descriptor rows but 10 label rows"), e.getMessage());
   }
 }

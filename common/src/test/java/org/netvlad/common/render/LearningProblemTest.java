@@ -11,8 +11,8 @@ import org.netvlad.common.layout.StreetLayout;
 /**
  * The rendered city makes the real place-recognition problem: a pixel-space baseline (tiny grey
  * thumbnails compared by L2) finds the place of a same-date query far more often than that of a
- * query captured on another date, yet well above chance; and images of one place on different
- * dates share structure (edge maps) more than images 100 m apart.
+ * query captured on another date, yet well above chance; and images of one place on different dates
+ * share structure (edge maps) more than images 100 m apart.
  */
 class LearningProblemTest {
   static final int W = 160;
@@ -36,8 +36,19 @@ class LearningProblemTest {
         if (image.role() == Role.DATABASE) {
           database.add(shot(renderer, c));
           // The same place and date, another photograph: camera noise, cars and people differ.
-          sameDate.add(shot(renderer, Captures.of(image.imageId() + "/again", image.cameraEastM(), image.cameraNorthM(),
-              image.headingDeg(), 3, image.capturedAt(), 5, W, H)));
+          sameDate.add(
+              shot(
+                  renderer,
+                  Captures.of(
+                      image.imageId() + "/again",
+                      image.cameraEastM(),
+                      image.cameraNorthM(),
+                      image.headingDeg(),
+                      3,
+                      image.capturedAt(),
+                      5,
+                      W,
+                      H)));
         } else {
           otherDate.add(shot(renderer, c));
         }
@@ -54,10 +65,15 @@ class LearningProblemTest {
     chance /= otherDate.size();
     double recallSame = recallAt1(sameDate, database);
     double recallOther = recallAt1(otherDate, database);
-    System.out.printf("pixel baseline Recall@1: same date %.3f, other date %.3f, chance %.3f (%d database images)%n",
+    System.out.printf(
+        "pixel baseline Recall@1: same date %.3f, other date %.3f, chance %.3f (%d database"
+            + " images)%n",
         recallSame, recallOther, chance, database.size());
-    assertTrue(recallOther < 0.8, "across dates the pixel baseline must fail often: " + recallOther);
-    assertTrue(recallOther < recallSame - 0.15, "same-date " + recallSame + " vs other-date " + recallOther);
+    assertTrue(
+        recallOther < 0.8, "across dates the pixel baseline must fail often: " + recallOther);
+    assertTrue(
+        recallOther < recallSame - 0.15,
+        "same-date " + recallSame + " vs other-date " + recallOther);
     assertTrue(recallOther > 5 * chance, "well above chance " + chance + ": " + recallOther);
 
     // A query against the database image of its place looking the same way, and against one
@@ -90,9 +106,12 @@ class LearningProblemTest {
     samePlace /= pairs;
     farApart /= pairs;
     double winShare = (double) sameWins / pairs;
-    System.out.printf("edge-map correlation: same place other date %.3f, 100 m apart %.3f; same place higher in %.0f%% of %d pairs%n",
+    System.out.printf(
+        "edge-map correlation: same place other date %.3f, 100 m apart %.3f; same place higher in"
+            + " %.0f%% of %d pairs%n",
         samePlace, farApart, 100 * winShare, pairs);
-    assertTrue(samePlace > 1.25 * farApart, "same place " + samePlace + " vs 100 m apart " + farApart);
+    assertTrue(
+        samePlace > 1.25 * farApart, "same place " + samePlace + " vs 100 m apart " + farApart);
     assertTrue(winShare > 0.65, "same place correlates better in most pairs: " + winShare);
   }
 
@@ -121,7 +140,9 @@ class LearningProblemTest {
     int[] px = r.render(c);
     float[] grey = new float[W * H];
     for (int i = 0; i < px.length; i++) {
-      grey[i] = ((px[i] >> 16 & 0xFF) * 0.299f + (px[i] >> 8 & 0xFF) * 0.587f + (px[i] & 0xFF) * 0.114f) / 255f;
+      grey[i] =
+          ((px[i] >> 16 & 0xFF) * 0.299f + (px[i] >> 8 & 0xFF) * 0.587f + (px[i] & 0xFF) * 0.114f)
+              / 255f;
     }
     int tw = 16;
     int th = 12;

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class RendererTest {
   private final City city = new City(11, 100, 20);
 
-  private Capture at(double east, double north, double heading, LocalDate date, double hour, long seed) {
+  private Capture at(
+      double east, double north, double heading, LocalDate date, double hour, long seed) {
     return new Capture(east, north, heading, 3, 2.5, date, hour, seed, 160, 120);
   }
 
@@ -45,11 +46,15 @@ class RendererTest {
     // On the centre line of a north-south street, looking north: sky at the top centre, road at
     // the bottom centre, at noon and at night.
     for (double hour : new double[] {12, 23}) {
-      int[] px = new Renderer(city).render(new Capture(0, 50, 0, 0, 2.5, LocalDate.of(2011, 7, 1), hour, 999, 160, 120));
+      int[] px =
+          new Renderer(city)
+              .render(new Capture(0, 50, 0, 0, 2.5, LocalDate.of(2011, 7, 1), hour, 999, 160, 120));
       int sky = px[2 * 160 + 80];
       int road = px[115 * 160 + 70];
       if (hour == 12) {
-        assertTrue((sky & 0xFF) > ((sky >> 16) & 0xFF), "daytime sky is blue: " + Integer.toHexString(sky));
+        assertTrue(
+            (sky & 0xFF) > ((sky >> 16) & 0xFF),
+            "daytime sky is blue: " + Integer.toHexString(sky));
       }
       int skyBrightness = (sky >> 16 & 0xFF) + (sky >> 8 & 0xFF) + (sky & 0xFF);
       int roadBrightness = (road >> 16 & 0xFF) + (road >> 8 & 0xFF) + (road & 0xFF);
@@ -66,7 +71,8 @@ class RendererTest {
     for (int i = 0; i < summer.length; i++) {
       differing += summer[i] != winter[i] ? 1 : 0;
     }
-    assertTrue(differing > summer.length / 4, "lighting, trees and cars change many pixels: " + differing);
+    assertTrue(
+        differing > summer.length / 4, "lighting, trees and cars change many pixels: " + differing);
     assertFalse(differing == summer.length, "but not every pixel");
   }
 }

@@ -6,13 +6,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The command-line contract every job shares (docs/architecture.md): {@code --run URI},
- * {@code --config FILE}, any number of {@code --set key=value}, {@code --overwrite},
- * {@code --help}, plus the options a job declares.
+ * The command-line contract every job shares (docs/architecture.md): {@code --run URI}, {@code
+ * --config FILE}, any number of {@code --set key=value}, {@code --overwrite}, {@code --help}, plus
+ * the options a job declares.
  */
 public final class JobArgs {
   /** An option a job accepts beyond the shared ones. */
-  public record Option(String name, String valueName, boolean repeatable, boolean required, String help) {}
+  public record Option(
+      String name, String valueName, boolean repeatable, boolean required, String help) {}
 
   public static final String DEFAULT_CONFIG = "conf/pipeline.conf";
 
@@ -42,7 +43,8 @@ public final class JobArgs {
    * Parses the arguments of a job that has a run folder ({@code --run}, {@code --overwrite}) or not
    * (the nightly, which names its own run folders).
    */
-  public static JobArgs parse(String job, List<Option> jobOptions, String[] args, boolean runFolder) {
+  public static JobArgs parse(
+      String job, List<Option> jobOptions, String[] args, boolean runFolder) {
     JobArgs parsed = new JobArgs(job, jobOptions, runFolder);
     List<Option> all = parsed.allOptions();
     for (int i = 0; i < args.length; i++) {
@@ -73,7 +75,8 @@ public final class JobArgs {
                           job + ": unknown option '" + arg + "'; --help lists the options"));
       if (value == null) {
         if (i + 1 >= args.length) {
-          throw new JobFailure(job + ": option " + name + " needs a value (" + option.valueName() + ")");
+          throw new JobFailure(
+              job + ": option " + name + " needs a value (" + option.valueName() + ")");
         }
         value = args[++i];
       }
@@ -86,7 +89,8 @@ public final class JobArgs {
     if (!parsed.help) {
       for (Option o : all) {
         if (o.required() && !parsed.values.containsKey(o.name())) {
-          throw new JobFailure(job + ": missing " + o.name() + " " + o.valueName() + "; --help lists the options");
+          throw new JobFailure(
+              job + ": missing " + o.name() + " " + o.valueName() + "; --help lists the options");
         }
       }
     }
@@ -96,7 +100,13 @@ public final class JobArgs {
   private List<Option> allOptions() {
     List<Option> all = new ArrayList<>();
     if (runFolder) {
-      all.add(new Option("--run", "URI", false, true, "the run folder every job of this run reads and writes"));
+      all.add(
+          new Option(
+              "--run",
+              "URI",
+              false,
+              true,
+              "the run folder every job of this run reads and writes"));
     }
     all.add(
         new Option(
@@ -104,7 +114,9 @@ public final class JobArgs {
             "FILE",
             false,
             false,
-            "settings file (default " + DEFAULT_CONFIG + " when it exists, else built-in defaults)"));
+            "settings file (default "
+                + DEFAULT_CONFIG
+                + " when it exists, else built-in defaults)"));
     all.add(new Option("--set", "key=value", true, false, "override one setting; repeatable"));
     all.addAll(jobOptions);
     return all;
@@ -113,22 +125,31 @@ public final class JobArgs {
   /** The usage text that {@code --help} prints. */
   public String usage() {
     StringBuilder b = new StringBuilder();
-    b.append("usage: submit/").append(job).append(" [spark-submit options] -- [options]\n\noptions:\n");
+    b.append("usage: submit/")
+        .append(job)
+        .append(" [spark-submit options] -- [options]\n\noptions:\n");
     for (Option o : allOptions()) {
-      b.append(String.format("  %-24s %s%s%s%n",
-          o.name() + " " + o.valueName(),
-          o.help(),
-          o.required() ? " (required)" : "",
-          o.repeatable() ? " (repeatable)" : ""));
+      b.append(
+          String.format(
+              "  %-24s %s%s%s%n",
+              o.name() + " " + o.valueName(),
+              o.help(),
+              o.required() ? " (required)" : "",
+              o.repeatable() ? " (repeatable)" : ""));
     }
     if (runFolder) {
-      b.append(String.format("  %-24s %s%n", "--overwrite", "replace this job's finished outputs in the run folder"));
+      b.append(
+          String.format(
+              "  %-24s %s%n",
+              "--overwrite", "replace this job's finished outputs in the run folder"));
     }
     b.append(String.format("  %-24s %s%n", "--help", "print this text"));
     b.append("\nSettings (conf/pipeline.conf documents each, with its default and unit):\n");
     for (var s : org.netvlad.common.config.Settings.all()) {
-      b.append(String.format("  %-36s default %s%s%n", s.key(), s.defaultText(),
-          s.unit().isEmpty() ? "" : " (" + s.unit() + ")"));
+      b.append(
+          String.format(
+              "  %-36s default %s%s%n",
+              s.key(), s.defaultText(), s.unit().isEmpty() ? "" : " (" + s.unit() + ")"));
     }
     return b.toString();
   }

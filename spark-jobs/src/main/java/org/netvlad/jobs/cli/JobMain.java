@@ -15,13 +15,28 @@ import org.netvlad.jobs.io.IoFailures;
  * than the last good one.
  */
 public final class JobMain {
-  /** Something unexpected: a bug, or a failure nobody classified; a stack trace comes before the line. */
+  /**
+   * Something unexpected: a bug, or a failure nobody classified; a stack trace comes before the
+   * line.
+   */
   public static final int EXIT_BUG = 1;
-  /** A {@link JobFailure}: bad input or settings, or a run folder in a state the job cannot go on from. */
+
+  /**
+   * A {@link JobFailure}: bad input or settings, or a run folder in a state the job cannot go on
+   * from.
+   */
   public static final int EXIT_FAILURE = 2;
-  /** A {@link JobIoFailure}, or any I/O error: permission refused, disk or quota full, storage unreachable. */
+
+  /**
+   * A {@link JobIoFailure}, or any I/O error: permission refused, disk or quota full, storage
+   * unreachable.
+   */
   public static final int EXIT_IO = 3;
-  /** The nightly finished, but its model is worse than the last good night's by more than allowed: a scheduler alerts. */
+
+  /**
+   * The nightly finished, but its model is worse than the last good night's by more than allowed: a
+   * scheduler alerts.
+   */
   public static final int EXIT_FLAGGED = 4;
 
   private static final ObjectMapper JSON =
@@ -40,17 +55,27 @@ public final class JobMain {
   private JobMain() {}
 
   public static <C> void main(
-      String name, java.util.List<JobArgs.Option> options, Parser<C> parser, Runner<C> runner, String[] argv) {
+      String name,
+      java.util.List<JobArgs.Option> options,
+      Parser<C> parser,
+      Runner<C> runner,
+      String[] argv) {
     main(name, options, true, parser, runner, summary -> 0, argv);
   }
 
   /**
-   * Like {@link #main(String, java.util.List, Parser, Runner, String[])} for a job with or without a
-   * run folder ({@code --run}, {@code --overwrite}), whose finished summary may still end the
+   * Like {@link #main(String, java.util.List, Parser, Runner, String[])} for a job with or without
+   * a run folder ({@code --run}, {@code --overwrite}), whose finished summary may still end the
    * process with a non-zero code.
    */
-  public static <C> void main(String name, java.util.List<JobArgs.Option> options, boolean runFolder, Parser<C> parser, Runner<C> runner,
-      java.util.function.ToIntFunction<Map<String, Object>> exitCodeOf, String[] argv) {
+  public static <C> void main(
+      String name,
+      java.util.List<JobArgs.Option> options,
+      boolean runFolder,
+      Parser<C> parser,
+      Runner<C> runner,
+      java.util.function.ToIntFunction<Map<String, Object>> exitCodeOf,
+      String[] argv) {
     int code;
     String failure = null;
     SparkSession spark = null;
@@ -60,7 +85,8 @@ public final class JobMain {
         System.out.print(args.usage());
         return;
       }
-      spark = SparkSecret.configure(SparkSession.builder().appName("netvlad " + name)).getOrCreate();
+      spark =
+          SparkSecret.configure(SparkSession.builder().appName("netvlad " + name)).getOrCreate();
       C config = parser.parse(args, spark);
       Map<String, Object> summary = runner.run(spark, config);
       System.out.println(toJson(summary));
@@ -98,7 +124,9 @@ public final class JobMain {
       return "error: " + e.getMessage();
     }
     java.io.IOException io = IoFailures.ioCause(e);
-    return io != null ? "error: I/O failure: " + IoFailures.describe(io) : "failed: " + rootCause(e);
+    return io != null
+        ? "error: I/O failure: " + IoFailures.describe(io)
+        : "failed: " + rootCause(e);
   }
 
   /** The innermost cause, which says what went wrong (Spark wraps task failures several deep). */

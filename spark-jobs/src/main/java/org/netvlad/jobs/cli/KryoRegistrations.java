@@ -9,10 +9,11 @@ import org.nd4j.kryo.Nd4jSerializer;
 import org.nd4j.kryo.primitives.AtomicDoubleSerializer;
 
 /**
- * The Kryo registrations of ND4J's {@code org.nd4j.kryo.Nd4jRegistrator}, in the same order, without
- * starting ND4J: that registrator asks ND4J's backend for its array class, which loads the native
- * libraries in every job that serialises anything, mining and evaluation included. The array class
- * is named here instead (the CPU backend's, the only one the project ships) and loaded uninitialised.
+ * The Kryo registrations of ND4J's {@code org.nd4j.kryo.Nd4jRegistrator}, in the same order,
+ * without starting ND4J: that registrator asks ND4J's backend for its array class, which loads the
+ * native libraries in every job that serialises anything, mining and evaluation included. The array
+ * class is named here instead (the CPU backend's, the only one the project ships) and loaded
+ * uninitialised.
  */
 public final class KryoRegistrations implements KryoRegistrator {
   /** {@code CpuBackend.getNDArrayClass()}. */
@@ -30,7 +31,8 @@ public final class KryoRegistrations implements KryoRegistrator {
     try {
       return Class.forName(CPU_ARRAY_CLASS, false, KryoRegistrations.class.getClassLoader());
     } catch (ClassNotFoundException e) {
-      throw new IllegalStateException("ND4J's CPU backend (nd4j-native) is not on the classpath: " + CPU_ARRAY_CLASS, e);
+      throw new IllegalStateException(
+          "ND4J's CPU backend (nd4j-native) is not on the classpath: " + CPU_ARRAY_CLASS, e);
     }
   }
 }

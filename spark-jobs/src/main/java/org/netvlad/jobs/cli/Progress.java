@@ -16,10 +16,7 @@ public final class Progress {
   public void say(String message) {
     System.err.printf(
         "%s [%s %6.1fs] %s%n",
-        LocalTime.now().format(TIME),
-        job,
-        (System.nanoTime() - startNanos) / 1e9,
-        message);
+        LocalTime.now().format(TIME), job, (System.nanoTime() - startNanos) / 1e9, message);
     System.err.flush();
   }
 }

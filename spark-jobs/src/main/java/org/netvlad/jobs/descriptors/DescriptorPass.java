@@ -14,7 +14,10 @@ import scala.Tuple2;
 public final class DescriptorPass {
   private DescriptorPass() {}
 
-  /** An image's descriptor, or why it has none (the image is missing or cannot be decoded) and its path. */
+  /**
+   * An image's descriptor, or why it has none (the image is missing or cannot be decoded) and its
+   * path.
+   */
   public static final class Outcome implements Serializable {
     private static final long serialVersionUID = 1L;
     public final float[] descriptor;
@@ -39,27 +42,36 @@ public final class DescriptorPass {
    */
   public static <K> JavaPairRDD<K, float[]> compute(
       JavaPairRDD<K, String> paths, Broadcast<byte[]> model, ImageReader reader, int batchSize) {
-    return computeOrReject(paths, model, reader, batchSize).mapValues(o -> {
-      if (!o.ok()) {
-        throw new ImageReader.BadImageException(o.error, null);
-      }
-      return o.descriptor;
-    });
+    return computeOrReject(paths, model, reader, batchSize)
+        .mapValues(
+            o -> {
+              if (!o.ok()) {
+                throw new ImageReader.BadImageException(o.error, null);
+              }
+              return o.descriptor;
+            });
   }
 
   /**
    * Descriptors of the readable images; each unreadable one is added to {@code rejected} (met at
    * {@code stage} of {@code epoch}) and left out.
    */
-  public static <K> JavaPairRDD<K, float[]> computeReadable(JavaPairRDD<K, String> paths, Broadcast<byte[]> model, ImageReader reader,
-      int batchSize, RejectedImages rejected, String stage, int epoch) {
+  public static <K> JavaPairRDD<K, float[]> computeReadable(
+      JavaPairRDD<K, String> paths,
+      Broadcast<byte[]> model,
+      ImageReader reader,
+      int batchSize,
+      RejectedImages rejected,
+      String stage,
+      int epoch) {
     return computeOrReject(paths, model, reader, batchSize)
-        .filter(o -> {
-          if (!o._2().ok()) {
-            rejected.add(new RejectedImages.Entry(o._2().path, o._2().error, stage, epoch));
-          }
-          return o._2().ok();
-        })
+        .filter(
+            o -> {
+              if (!o._2().ok()) {
+                rejected.add(new RejectedImages.Entry(o._2().path, o._2().error, stage, epoch));
+              }
+              return o._2().ok();
+            })
         .mapValues(o -> o.descriptor);
   }
 
@@ -92,7 +104,9 @@ public final class DescriptorPass {
                 }
               }
               if (!keys.isEmpty()) {
-                float[][] descriptors = Descriptors.compute(net, images, reader.widthPx(), reader.heightPx(), batchSize);
+                float[][] descriptors =
+                    Descriptors.compute(
+                        net, images, reader.widthPx(), reader.heightPx(), batchSize);
                 for (int i = 0; i < keys.size(); i++) {
                   ready.add(new Tuple2<>(keys.get(i), new Outcome(descriptors[i], null, null)));
                 }

@@ -21,7 +21,9 @@ import scala.Tuple2;
  * reaches the driver, as counts.
  */
 public final class DistributedRecall {
-  /** A descriptor with its index and metric position (a class: Spark's Kryo cannot fill records). */
+  /**
+   * A descriptor with its index and metric position (a class: Spark's Kryo cannot fill records).
+   */
   public static final class Item implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
     final long index;
@@ -43,17 +45,26 @@ public final class DistributedRecall {
   private DistributedRecall() {}
 
   /**
-   * Each query's merged N nearest, keyed by query index. Queries that fit in
-   * {@value #BROADCAST_QUERY_BYTES} bytes go to every task whole (broadcast), and each task writes
-   * its database rows straight into native memory and searches them against every query block;
-   * more queries than that are paired with the database block by block.
+   * Each query's merged N nearest, keyed by query index. Queries that fit in {@value
+   * #BROADCAST_QUERY_BYTES} bytes go to every task whole (broadcast), and each task writes its
+   * database rows straight into native memory and searches them against every query block; more
+   * queries than that are paired with the database block by block.
    */
-  public static JavaPairRDD<Long, TopList> topN(JavaRDD<Item> queries, JavaRDD<Item> database, int n, double radiusM, int blockRows) {
+  public static JavaPairRDD<Long, TopList> topN(
+      JavaRDD<Item> queries, JavaRDD<Item> database, int n, double radiusM, int blockRows) {
     return topN(queries, database, n, radiusM, blockRows, BROADCAST_QUERY_BYTES);
   }
 
-  /** As {@link #topN(JavaRDD, JavaRDD, int, double, int)}, broadcasting queries up to {@code broadcastBytes}. */
-  public static JavaPairRDD<Long, TopList> topN(JavaRDD<Item> queries, JavaRDD<Item> database, int n, double radiusM, int blockRows,
+  /**
+   * As {@link #topN(JavaRDD, JavaRDD, int, double, int)}, broadcasting queries up to {@code
+   * broadcastBytes}.
+   */
+  public static JavaPairRDD<Long, TopList> topN(
+      JavaRDD<Item> queries,
+      JavaRDD<Item> database,
+      int n,
+      double radiusM,
+      int blockRows,
       long broadcastBytes) {
     JavaRDD<BlockTopN.Block> queryBlocks = queries.mapPartitions(items -> blocks(items, blockRows));
     long queryValues = queryBlocks.map(b -> (long) b.flat().length).fold(0L, Long::sum);
@@ -61,13 +72,23 @@ public final class DistributedRecall {
       JavaRDD<BlockTopN.Block> dbBlocks = database.mapPartitions(items -> blocks(items, blockRows));
       return topN(queryBlocks, dbBlocks, n, radiusM);
     }
-    Broadcast<List<BlockTopN.Block>> shared = JavaSparkContext.fromSparkContext(queries.context()).broadcast(queryBlocks.collect());
-    return database.mapPartitionsToPair(items -> searchPartition(shared, items, n, radiusM, blockRows)).reduceByKey(TopList::merge);
+    Broadcast<List<BlockTopN.Block>> shared =
+        JavaSparkContext.fromSparkContext(queries.context()).broadcast(queryBlocks.collect());
+    return database
+        .mapPartitionsToPair(items -> searchPartition(shared, items, n, radiusM, blockRows))
+        .reduceByKey(TopList::merge);
   }
 
-  /** The query blocks against one partition of the database, its rows read into native memory block by block. */
+  /**
+   * The query blocks against one partition of the database, its rows read into native memory block
+   * by block.
+   */
   private static Iterator<Tuple2<Long, TopList>> searchPartition(
-      Broadcast<List<BlockTopN.Block>> queryBlocks, Iterator<Item> items, int n, double radiusM, int blockRows) {
+      Broadcast<List<BlockTopN.Block>> queryBlocks,
+      Iterator<Item> items,
+      int n,
+      double radiusM,
+      int blockRows) {
     TaskThreads.apply();
     Map<Long, TopList> merged = new HashMap<>();
     try (SharedQueries queries = SharedQueries.acquire(queryBlocks.id(), queryBlocks.value())) {
@@ -94,32 +115,50 @@ public final class DistributedRecall {
   }
 
   /** Each query's merged N nearest over every pair of a query block and a database block. */
-  public static JavaPairRDD<Long, TopList> topN(JavaRDD<BlockTopN.Block> queryBlocks, JavaRDD<BlockTopN.Block> dbBlocks, int n, double radiusM) {
+  public static JavaPairRDD<Long, TopList> topN(
+      JavaRDD<BlockTopN.Block> queryBlocks,
+      JavaRDD<BlockTopN.Block> dbBlocks,
+      int n,
+      double radiusM) {
     return queryBlocks
         .cartesian(dbBlocks)
-        .flatMapToPair(pair -> {
-          TaskThreads.apply();
-          TopList[] lists = BlockTopN.search(pair._1(), pair._2(), n, radiusM);
-          List<Tuple2<Long, TopList>> out = new ArrayList<>(lists.length);
-          for (int i = 0; i < lists.length; i++) {
-            out.add(new Tuple2<>(pair._1().indices()[i], lists[i]));
-          }
-          return out.iterator();
-        })
+        .flatMapToPair(
+            pair -> {
+              TaskThreads.apply();
+              TopList[] lists = BlockTopN.search(pair._1(), pair._2(), n, radiusM);
+              List<Tuple2<Long, TopList>> out = new ArrayList<>(lists.length);
+              for (int i = 0; i < lists.length; i++) {
+                out.add(new Tuple2<>(pair._1().indices()[i], lists[i]));
+              }
+              return out.iterator();
+            })
         .reduceByKey(TopList::merge);
   }
 
   /** Recall@N for each N of {@code ns} over every query. */
-  public static double[] recall(JavaRDD<Item> queries, JavaRDD<Item> database, int[] ns, double radiusM, int blockRows) {
+  public static double[] recall(
+      JavaRDD<Item> queries, JavaRDD<Item> database, int[] ns, double radiusM, int blockRows) {
     return recall(queries, database, ns, radiusM, blockRows, queries.count());
   }
 
-  /** Recall@N for each N of {@code ns}, out of {@code queryCount} queries (those not given count as missed). */
-  public static double[] recall(JavaRDD<Item> queries, JavaRDD<Item> database, int[] ns, double radiusM, int blockRows, long queryCount) {
+  /**
+   * Recall@N for each N of {@code ns}, out of {@code queryCount} queries (those not given count as
+   * missed).
+   */
+  public static double[] recall(
+      JavaRDD<Item> queries,
+      JavaRDD<Item> database,
+      int[] ns,
+      double radiusM,
+      int blockRows,
+      long queryCount) {
     if (queryCount == 0) {
       return new double[ns.length];
     }
-    Map<Integer, Long> byRank = topN(queries, database, ns[ns.length - 1], radiusM, blockRows).map(t -> t._2().firstCorrectRank()).countByValue();
+    Map<Integer, Long> byRank =
+        topN(queries, database, ns[ns.length - 1], radiusM, blockRows)
+            .map(t -> t._2().firstCorrectRank())
+            .countByValue();
     double[] out = new double[ns.length];
     for (int k = 0; k < ns.length; k++) {
       long hits = 0;
@@ -149,7 +188,13 @@ public final class DistributedRecall {
         for (int i = 0; i < n; i++) {
           Item it = chunk.get(i);
           if (it.descriptor.length != dims) {
-            throw new IllegalArgumentException("descriptor of item " + it.index + " has " + it.descriptor.length + " values, others " + dims);
+            throw new IllegalArgumentException(
+                "descriptor of item "
+                    + it.index
+                    + " has "
+                    + it.descriptor.length
+                    + " values, others "
+                    + dims);
           }
           System.arraycopy(it.descriptor, 0, flat, i * dims, dims);
           idx[i] = it.index;

@@ -19,7 +19,9 @@ public final class ExecutorModel {
     TaskThreads.apply();
     Map.Entry<Long, MultiLayerNetwork> cached = CACHE.get();
     if (cached == null || cached.getKey() != model.id()) {
-      cached = new AbstractMap.SimpleImmutableEntry<>(model.id(), ModelBytes.restore(model.value(), false));
+      cached =
+          new AbstractMap.SimpleImmutableEntry<>(
+              model.id(), ModelBytes.restore(model.value(), false));
       CACHE.set(cached);
     }
     return cached.getValue();

@@ -24,11 +24,12 @@ import org.netvlad.jobs.io.RunFolder;
 import org.netvlad.jobs.io.Summaries;
 
 /**
- * Reads an image where it is (any Hadoop file system) and turns it into network input: decoded as
- * a viewer shows it ({@link ImageDecoder}, which refuses images above {@code ingest.max-image-pixels}),
- * resized to the model's size when it differs, normalised CHW floats. A path is opened only where
- * {@link ImagePaths} allows: under the image root mine-tuples recorded, or under a root it recorded
- * as allowed, so a hand-edited {@code panoramas/} table cannot point elsewhere either.
+ * Reads an image where it is (any Hadoop file system) and turns it into network input: decoded as a
+ * viewer shows it ({@link ImageDecoder}, which refuses images above {@code
+ * ingest.max-image-pixels}), resized to the model's size when it differs, normalised CHW floats. A
+ * path is opened only where {@link ImagePaths} allows: under the image root mine-tuples recorded,
+ * or under a root it recorded as allowed, so a hand-edited {@code panoramas/} table cannot point
+ * elsewhere either.
  *
  * <p>Resizing takes the part of the image its {@link ResizeMode} names (the whole image unless
  * {@link #withResize} says otherwise) and scales it bilinearly, halving first while a side is at
@@ -44,12 +45,27 @@ public final class ImageReader implements Serializable {
   private final SerializableConfiguration hadoop;
   private final ResizeMode resize;
 
-  /** Stretches images of another size to the model's ({@link ResizeMode#STRETCH}), as training does. */
-  public ImageReader(ImagePaths paths, int widthPx, int heightPx, long maxPixels, Configuration hadoop) {
-    this(paths, widthPx, heightPx, maxPixels, new SerializableConfiguration(hadoop), ResizeMode.STRETCH);
+  /**
+   * Stretches images of another size to the model's ({@link ResizeMode#STRETCH}), as training does.
+   */
+  public ImageReader(
+      ImagePaths paths, int widthPx, int heightPx, long maxPixels, Configuration hadoop) {
+    this(
+        paths,
+        widthPx,
+        heightPx,
+        maxPixels,
+        new SerializableConfiguration(hadoop),
+        ResizeMode.STRETCH);
   }
 
-  private ImageReader(ImagePaths paths, int widthPx, int heightPx, long maxPixels, SerializableConfiguration hadoop, ResizeMode resize) {
+  private ImageReader(
+      ImagePaths paths,
+      int widthPx,
+      int heightPx,
+      long maxPixels,
+      SerializableConfiguration hadoop,
+      ResizeMode resize) {
     this.paths = paths;
     this.widthPx = widthPx;
     this.heightPx = heightPx;
@@ -60,18 +76,31 @@ public final class ImageReader implements Serializable {
 
   /** Images under one root only, at most the default {@code ingest.max-image-pixels}. */
   public ImageReader(String imagesRoot, int widthPx, int heightPx, Configuration hadoop) {
-    this(new ImagePaths(imagesRoot, List.of()), widthPx, heightPx, PipelineConfig.defaults().get(IngestSettings.MAX_IMAGE_PIXELS), hadoop);
+    this(
+        new ImagePaths(imagesRoot, List.of()),
+        widthPx,
+        heightPx,
+        PipelineConfig.defaults().get(IngestSettings.MAX_IMAGE_PIXELS),
+        hadoop);
   }
 
   /** The images of a run: the image root and allowed roots its mine-tuples recorded. */
-  public static ImageReader forRun(RunFolder run, int widthPx, int heightPx, PipelineConfig settings, Configuration hadoop) {
-    var mined = JobMain.fromJson(run.readText(run.resolve(RunFolder.summaryPath(MineTuplesJob.NAME))));
+  public static ImageReader forRun(
+      RunFolder run, int widthPx, int heightPx, PipelineConfig settings, Configuration hadoop) {
+    var mined =
+        JobMain.fromJson(run.readText(run.resolve(RunFolder.summaryPath(MineTuplesJob.NAME))));
     List<String> allowed = Summaries.allowedImageRoots(mined);
     try {
       ImagePaths paths = new ImagePaths(Summaries.imageRoot(mined), allowed);
-      return new ImageReader(paths, widthPx, heightPx, settings.get(IngestSettings.MAX_IMAGE_PIXELS), hadoop);
+      return new ImageReader(
+          paths, widthPx, heightPx, settings.get(IngestSettings.MAX_IMAGE_PIXELS), hadoop);
     } catch (IllegalArgumentException e) {
-      throw new JobFailure("the image roots in " + run.resolve(RunFolder.summaryPath(MineTuplesJob.NAME)) + ": " + e.getMessage(), e);
+      throw new JobFailure(
+          "the image roots in "
+              + run.resolve(RunFolder.summaryPath(MineTuplesJob.NAME))
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -96,12 +125,15 @@ public final class ImageReader implements Serializable {
   /**
    * Where an image's path points.
    *
-   * @throws BadImageException naming the path when it lies outside the roots images may be read from
+   * @throws BadImageException naming the path when it lies outside the roots images may be read
+   *     from
    */
   public Path resolve(String path) {
     try {
       ImagePaths.Location location = paths.locate(path);
-      return location.underImageRoot() ? new Path(new Path(paths.imageRoot()), location.relative()) : new Path(location.absolute());
+      return location.underImageRoot()
+          ? new Path(new Path(paths.imageRoot()), location.relative())
+          : new Path(location.absolute());
     } catch (ImagePaths.OutsideRootException e) {
       throw new BadImageException("image not read: " + e.getMessage(), e);
     } catch (IllegalArgumentException e) { // not a path Hadoop can parse
@@ -127,11 +159,15 @@ public final class ImageReader implements Serializable {
     if (image.getWidth() == widthPx && image.getHeight() == heightPx) {
       return image; // the common case: no crop, no copy
     }
-    ResizeMode.Rect rect = resize.sourceRect(image.getWidth(), image.getHeight(), widthPx, heightPx);
+    ResizeMode.Rect rect =
+        resize.sourceRect(image.getWidth(), image.getHeight(), widthPx, heightPx);
     // a sub-image shares the pixels, and bilinear sampling stops at its edges: no margin bleeds in
-    BufferedImage out = rect.isWhole(image.getWidth(), image.getHeight()) ? image
-        : image.getSubimage(rect.xPx(), rect.yPx(), rect.widthPx(), rect.heightPx());
-    for (ResizeSteps.Size step : ResizeSteps.of(out.getWidth(), out.getHeight(), widthPx, heightPx)) {
+    BufferedImage out =
+        rect.isWhole(image.getWidth(), image.getHeight())
+            ? image
+            : image.getSubimage(rect.xPx(), rect.yPx(), rect.widthPx(), rect.heightPx());
+    for (ResizeSteps.Size step :
+        ResizeSteps.of(out.getWidth(), out.getHeight(), widthPx, heightPx)) {
       out = bilinear(out, step.widthPx(), step.heightPx());
     }
     return out;
@@ -140,13 +176,17 @@ public final class ImageReader implements Serializable {
   private static BufferedImage bilinear(BufferedImage image, int widthPx, int heightPx) {
     BufferedImage out = new BufferedImage(widthPx, heightPx, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = out.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    g.setRenderingHint(
+        RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
     g.drawImage(image, 0, 0, widthPx, heightPx, null); // RGB to RGB: no colour conversion
     g.dispose();
     return out;
   }
 
-  /** An image that is missing, outside the allowed roots or cannot be decoded; the message names the file. */
+  /**
+   * An image that is missing, outside the allowed roots or cannot be decoded; the message names the
+   * file.
+   */
   public static final class BadImageException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 

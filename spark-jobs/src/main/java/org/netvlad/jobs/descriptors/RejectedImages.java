@@ -10,11 +10,16 @@ import org.apache.spark.util.AccumulatorV2;
  * The unreadable images training met, gathered from every task: one entry per path, the first
  * reason seen. Keyed by path, so a task that runs twice counts an image once.
  */
-public final class RejectedImages extends AccumulatorV2<RejectedImages.Entry, Map<String, RejectedImages.Entry>> {
+public final class RejectedImages
+    extends AccumulatorV2<RejectedImages.Entry, Map<String, RejectedImages.Entry>> {
   private static final long serialVersionUID = 1L;
 
-  /** An unreadable image: where training met it ({@code init}, {@code refresh}, {@code training}, {@code validation}) and why. */
-  public record Entry(String path, String reason, String stage, int epoch) implements Serializable {}
+  /**
+   * An unreadable image: where training met it ({@code init}, {@code refresh}, {@code training},
+   * {@code validation}) and why.
+   */
+  public record Entry(String path, String reason, String stage, int epoch)
+      implements Serializable {}
 
   private TreeMap<String, Entry> byPath = new TreeMap<>();
 

@@ -9,8 +9,8 @@ import org.netvlad.common.eval.NativeRows;
 
 /**
  * The broadcast query blocks of one search in native memory, made once per executor and shared by
- * its tasks (each task copying them again cost a tenth of its time). Freed when the last task
- * using them releases them.
+ * its tasks (each task copying them again cost a tenth of its time). Freed when the last task using
+ * them releases them.
  */
 final class SharedQueries implements AutoCloseable {
   private static final Map<Long, SharedQueries> OPEN = new HashMap<>();

@@ -11,7 +11,9 @@ import org.netvlad.jobs.descriptors.DescriptorPass;
 import org.netvlad.jobs.descriptors.DistributedRecall;
 import org.netvlad.jobs.io.Iterators;
 
-/** Readable images with their network descriptor and, when PCA was fitted, its whitened descriptor. */
+/**
+ * Readable images with their network descriptor and, when PCA was fitted, its whitened descriptor.
+ */
 public final class Evaluated {
   private Evaluated() {}
 
@@ -20,6 +22,7 @@ public final class Evaluated {
     private static final long serialVersionUID = 1L;
     public final SplitImages.Image image;
     public final float[] raw;
+
     /** Null without PCA. */
     public final float[] whitened;
 
@@ -35,24 +38,40 @@ public final class Evaluated {
     }
 
     public DistributedRecall.Item item(boolean whitened) {
-      return new DistributedRecall.Item(image.index, descriptor(whitened), image.eastingM, image.northingM);
+      return new DistributedRecall.Item(
+          image.index, descriptor(whitened), image.eastingM, image.northingM);
     }
   }
 
-  /** The readable images, whitened in batches of {@code batch} by the broadcast PCA (when there is one), streamed. */
-  public static JavaRDD<Row> rows(JavaPairRDD<SplitImages.Image, DescriptorPass.Outcome> extracted, Broadcast<Pca> pca, int batch) {
-    return extracted.filter(r -> r._2().ok()).mapPartitions(rows -> Iterators.batched(rows, batch, chunk -> {
-      Pca p = pca.value();
-      float[][] raw = new float[chunk.size()][];
-      for (int i = 0; i < raw.length; i++) {
-        raw[i] = chunk.get(i)._2().descriptor;
-      }
-      float[][] whitened = p == null ? null : p.apply(raw);
-      List<Row> out = new ArrayList<>(raw.length);
-      for (int i = 0; i < raw.length; i++) {
-        out.add(new Row(chunk.get(i)._1(), raw[i], whitened == null ? null : whitened[i]));
-      }
-      return out;
-    }));
+  /**
+   * The readable images, whitened in batches of {@code batch} by the broadcast PCA (when there is
+   * one), streamed.
+   */
+  public static JavaRDD<Row> rows(
+      JavaPairRDD<SplitImages.Image, DescriptorPass.Outcome> extracted,
+      Broadcast<Pca> pca,
+      int batch) {
+    return extracted
+        .filter(r -> r._2().ok())
+        .mapPartitions(
+            rows ->
+                Iterators.batched(
+                    rows,
+                    batch,
+                    chunk -> {
+                      Pca p = pca.value();
+                      float[][] raw = new float[chunk.size()][];
+                      for (int i = 0; i < raw.length; i++) {
+                        raw[i] = chunk.get(i)._2().descriptor;
+                      }
+                      float[][] whitened = p == null ? null : p.apply(raw);
+                      List<Row> out = new ArrayList<>(raw.length);
+                      for (int i = 0; i < raw.length; i++) {
+                        out.add(
+                            new Row(
+                                chunk.get(i)._1(), raw[i], whitened == null ? null : whitened[i]));
+                      }
+                      return out;
+                    }));
   }
 }

@@ -29,7 +29,9 @@ public final class ExampleChoice {
     }
   }
 
-  /** Ascending hash, then id: a total order, so ties cannot make the choice depend on partitioning. */
+  /**
+   * Ascending hash, then id: a total order, so ties cannot make the choice depend on partitioning.
+   */
   public static final class ByKey implements Comparator<Candidate>, Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -42,7 +44,10 @@ public final class ExampleChoice {
 
   private ExampleChoice() {}
 
-  /** A 64-bit hash of the id mixed with the seed (FNV-1a over the characters, then a SplitMix64 finaliser). */
+  /**
+   * A 64-bit hash of the id mixed with the seed (FNV-1a over the characters, then a SplitMix64
+   * finaliser).
+   */
   static long key(long seed, String queryId) {
     long h = 0xcbf29ce484222325L ^ seed;
     for (int i = 0; i < queryId.length(); i++) {
@@ -60,8 +65,10 @@ public final class ExampleChoice {
    * @param failures up to {@code count} failures, in {@link ByKey} order
    * @param successes up to {@code count} queries found at rank 1, in {@link ByKey} order
    */
-  public static List<String> choose(List<Candidate> failures, List<Candidate> successes, int count) {
-    int fromFailures = Math.min(failures.size(), Math.max((count + 1) / 2, count - successes.size()));
+  public static List<String> choose(
+      List<Candidate> failures, List<Candidate> successes, int count) {
+    int fromFailures =
+        Math.min(failures.size(), Math.max((count + 1) / 2, count - successes.size()));
     int fromSuccesses = Math.min(successes.size(), count - fromFailures);
     List<String> out = new ArrayList<>(fromFailures + fromSuccesses);
     failures.subList(0, fromFailures).forEach(c -> out.add(c.queryId));

@@ -12,10 +12,19 @@ import scala.Tuple2;
 public final class Extraction {
   private Extraction() {}
 
-  /** Descriptors (or reasons) of database images or queries, spread over enough tasks for every core and ~2,000 images each; persisted. */
-  public static JavaPairRDD<SplitImages.Image, DescriptorPass.Outcome> descriptors(JavaSparkContext sc, JavaRDD<SplitImages.Image> images,
-      Whitening.Network net, boolean queries) {
-    JavaPairRDD<SplitImages.Image, String> paths = TrainNetVladJob.spread(images.mapToPair(i -> new Tuple2<>(i, i.path)), images.count(), sc);
-    return DescriptorPass.computeOrReject(paths, net.weights(), queries ? net.queryReader() : net.reader(), net.batch()).persist(StorageLevel.MEMORY_AND_DISK_SER());
+  /**
+   * Descriptors (or reasons) of database images or queries, spread over enough tasks for every core
+   * and ~2,000 images each; persisted.
+   */
+  public static JavaPairRDD<SplitImages.Image, DescriptorPass.Outcome> descriptors(
+      JavaSparkContext sc,
+      JavaRDD<SplitImages.Image> images,
+      Whitening.Network net,
+      boolean queries) {
+    JavaPairRDD<SplitImages.Image, String> paths =
+        TrainNetVladJob.spread(images.mapToPair(i -> new Tuple2<>(i, i.path)), images.count(), sc);
+    return DescriptorPass.computeOrReject(
+            paths, net.weights(), queries ? net.queryReader() : net.reader(), net.batch())
+        .persist(StorageLevel.MEMORY_AND_DISK_SER());
   }
 }

@@ -17,6 +17,7 @@ import scala.Tuple2;
 public final class GroupRecall {
   /** What a query is grouped by, as written in metrics.json. */
   static final List<String> GROUPINGS = List.of("condition", "capture_date");
+
   static final String UNKNOWN = "unknown";
 
   private GroupRecall() {}
@@ -25,13 +26,16 @@ public final class GroupRecall {
    * {@code {grouping: {value: {"queries": n, "recall_at": {N: recall}}}}}, values in order; a
    * grouping no query has a value for is left out.
    */
-  public static Map<String, Object> of(JavaRDD<SplitImages.Image> queries, JavaPairRDD<Long, TopList> top, int[] ns) {
-    Map<Tuple2<String, String>, Long> totals = queries.flatMap(q -> keys(q).iterator()).countByValue();
-    Map<Tuple2<Tuple2<String, String>, Integer>, Long> ranks = queries
-        .flatMapToPair(q -> keys(q).stream().map(k -> new Tuple2<>(q.index, k)).iterator())
-        .join(top.mapValues(TopList::firstCorrectRank))
-        .map(x -> new Tuple2<>(x._2()._1(), x._2()._2()))
-        .countByValue();
+  public static Map<String, Object> of(
+      JavaRDD<SplitImages.Image> queries, JavaPairRDD<Long, TopList> top, int[] ns) {
+    Map<Tuple2<String, String>, Long> totals =
+        queries.flatMap(q -> keys(q).iterator()).countByValue();
+    Map<Tuple2<Tuple2<String, String>, Integer>, Long> ranks =
+        queries
+            .flatMapToPair(q -> keys(q).stream().map(k -> new Tuple2<>(q.index, k)).iterator())
+            .join(top.mapValues(TopList::firstCorrectRank))
+            .map(x -> new Tuple2<>(x._2()._1(), x._2()._2()))
+            .countByValue();
     int maxN = ns[ns.length - 1];
     Map<String, Object> out = new LinkedHashMap<>();
     for (String grouping : GROUPINGS) {
@@ -43,13 +47,19 @@ public final class GroupRecall {
         }
         anyKnown |= !total.getKey()._2().equals(UNKNOWN);
         long[] rankCounts = new long[maxN + 1];
-        ranks.forEach((k, count) -> {
-          if (k._1().equals(total.getKey())) {
-            rankCounts[k._2()] += count;
-          }
-        });
-        values.put(total.getKey()._2(),
-            Map.of("queries", total.getValue(), "recall_at", EvaluationFiles.recallAt(ns, EvaluationFiles.curve(rankCounts, total.getValue()))));
+        ranks.forEach(
+            (k, count) -> {
+              if (k._1().equals(total.getKey())) {
+                rankCounts[k._2()] += count;
+              }
+            });
+        values.put(
+            total.getKey()._2(),
+            Map.of(
+                "queries",
+                total.getValue(),
+                "recall_at",
+                EvaluationFiles.recallAt(ns, EvaluationFiles.curve(rankCounts, total.getValue()))));
       }
       if (anyKnown) {
         out.put(grouping, values);

@@ -6,7 +6,9 @@ import java.util.Base64;
 final class Html {
   private Html() {}
 
-  /** Text safe in element content and in quoted attributes: labels, ids and paths may hold markup. */
+  /**
+   * Text safe in element content and in quoted attributes: labels, ids and paths may hold markup.
+   */
   static String escape(Object value) {
     String s = String.valueOf(value);
     StringBuilder b = new StringBuilder(s.length() + 16);

@@ -19,9 +19,15 @@ public final class QueryMap {
   static final Color DATABASE = new Color(0xcfcfcf);
 
   /** Positions in metres; {@code firstCorrectRank[i]} is query i's (0: missed within N_max). */
-  public record Points(double[] dbEastingM, double[] dbNorthingM, double[] queryEastingM, double[] queryNorthingM, int[] firstCorrectRank) {
+  public record Points(
+      double[] dbEastingM,
+      double[] dbNorthingM,
+      double[] queryEastingM,
+      double[] queryNorthingM,
+      int[] firstCorrectRank) {
     public Points {
-      if (dbEastingM.length != dbNorthingM.length || queryEastingM.length != queryNorthingM.length
+      if (dbEastingM.length != dbNorthingM.length
+          || queryEastingM.length != queryNorthingM.length
           || queryEastingM.length != firstCorrectRank.length) {
         throw new IllegalArgumentException("map points of unequal lengths");
       }
@@ -33,7 +39,14 @@ public final class QueryMap {
   }
 
   /** Metres to pixels: the extent of all points, padded, fitted into the plot at one scale. */
-  record Frame(double minEastingM, double maxNorthingM, double metresPerPx, int leftPx, int topPx, int widthPx, int heightPx) {
+  record Frame(
+      double minEastingM,
+      double maxNorthingM,
+      double metresPerPx,
+      int leftPx,
+      int topPx,
+      int widthPx,
+      int heightPx) {
     int xPx(double eastingM) {
       return leftPx + (int) Math.floor((eastingM - minEastingM) / metresPerPx);
     }
@@ -49,11 +62,25 @@ public final class QueryMap {
       double spanN = Math.max(n[1] - n[0], 1);
       int fullW = WIDTH_PX - 2 * MARGIN_PX;
       int plotH = (int) clamp(Math.round(fullW * spanN / spanE), 200, 700);
-      int plotW = (int) clamp(Math.round(plotH * spanE / spanN), 200, fullW); // a tall city gets a narrow plot, not a wide empty one
-      double metresPerPx = Math.max(spanE / (plotW - 12), spanN / (plotH - 12)); // 6 px free on each side for the squares
+      int plotW =
+          (int)
+              clamp(
+                  Math.round(plotH * spanE / spanN),
+                  200,
+                  fullW); // a tall city gets a narrow plot, not a wide empty one
+      double metresPerPx =
+          Math.max(
+              spanE / (plotW - 12), spanN / (plotH - 12)); // 6 px free on each side for the squares
       double centreE = (e[0] + e[1]) / 2;
       double centreN = (n[0] + n[1]) / 2;
-      return new Frame(centreE - metresPerPx * plotW / 2, centreN + metresPerPx * plotH / 2, metresPerPx, MARGIN_PX, MARGIN_PX, plotW, plotH);
+      return new Frame(
+          centreE - metresPerPx * plotW / 2,
+          centreN + metresPerPx * plotH / 2,
+          metresPerPx,
+          MARGIN_PX,
+          MARGIN_PX,
+          plotW,
+          plotH);
     }
 
     private static long clamp(long value, long min, long max) {
@@ -81,7 +108,9 @@ public final class QueryMap {
 
   static BufferedImage draw(Points p, int maxN) {
     Frame f = Frame.of(p);
-    BufferedImage image = new BufferedImage(WIDTH_PX, f.heightPx() + MARGIN_PX + FOOTER_PX, BufferedImage.TYPE_INT_RGB);
+    BufferedImage image =
+        new BufferedImage(
+            WIDTH_PX, f.heightPx() + MARGIN_PX + FOOTER_PX, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = Pictures.canvas(image);
     int sizePx = squarePx(p.count());
     g.setColor(DATABASE);
@@ -89,7 +118,9 @@ public final class QueryMap {
       square(g, f.xPx(p.dbEastingM()[i]), f.yPx(p.dbNorthingM()[i]), sizePx);
     }
     long[] counts = new long[RankBand.values().length];
-    for (RankBand band : RankBand.values()) { // the misses drawn last, on top: they are what the map is looked at for
+    for (RankBand band :
+        RankBand
+            .values()) { // the misses drawn last, on top: they are what the map is looked at for
       g.setColor(band.colour);
       for (int i = 0; i < p.firstCorrectRank().length; i++) {
         if (RankBand.of(p.firstCorrectRank()[i]) == band) {
@@ -107,7 +138,9 @@ public final class QueryMap {
     return image;
   }
 
-  /** Bigger squares for fewer points, so that a small city is legible and a large one not a blot. */
+  /**
+   * Bigger squares for fewer points, so that a small city is legible and a large one not a blot.
+   */
   static int squarePx(int points) {
     return points <= 5_000 ? 5 : points <= 50_000 ? 3 : 2;
   }
@@ -119,7 +152,13 @@ public final class QueryMap {
   private static void legend(Graphics2D g, long[] counts, int database, int maxN, int x, int y) {
     for (RankBand band : RankBand.values()) {
       if (band.possible(maxN)) {
-        x = legendItem(g, band.colour, String.format(Locale.ROOT, "%s (%,d)", band.label(maxN), counts[band.ordinal()]), x, y);
+        x =
+            legendItem(
+                g,
+                band.colour,
+                String.format(Locale.ROOT, "%s (%,d)", band.label(maxN), counts[band.ordinal()]),
+                x,
+                y);
       }
     }
     legendItem(g, DATABASE, String.format(Locale.ROOT, "database image (%,d)", database), x, y);
@@ -158,7 +197,9 @@ public final class QueryMap {
   }
 
   static String metresText(double metres) {
-    return metres >= 1000 ? String.format(Locale.ROOT, "%s km", trim(metres / 1000)) : trim(metres) + " m";
+    return metres >= 1000
+        ? String.format(Locale.ROOT, "%s km", trim(metres / 1000))
+        : trim(metres) + " m";
   }
 
   private static String trim(double v) {

@@ -2,7 +2,10 @@ package org.netvlad.jobs.evaluation;
 
 import java.awt.Color;
 
-/** The map's classes of a query's first correct rank (0: none of the N_max nearest within the radius). */
+/**
+ * The map's classes of a query's first correct rank (0: none of the N_max nearest within the
+ * radius).
+ */
 enum RankBand {
   FIRST(new Color(0x2ca02c)),
   TOP_5(new Color(0x1f77b4)),

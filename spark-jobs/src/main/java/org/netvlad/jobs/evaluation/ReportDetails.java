@@ -24,29 +24,51 @@ import org.netvlad.common.config.TrainSettings;
  * the example retrievals, gathered from evaluation/per_query and the split's panoramas. Only the
  * map's coordinates (packed, one array per partition) and the examples' rows reach the driver.
  */
-public record ReportDetails(byte[] mapPng, List<ReportExamples.Example> examples, int maxN, double radiusM) {
-  public static ReportDetails gather(SparkSession spark, SplitImages images, Path perQueryFolder, Thumbnails thumbnails, PipelineConfig s) {
+public record ReportDetails(
+    byte[] mapPng, List<ReportExamples.Example> examples, int maxN, double radiusM) {
+  public static ReportDetails gather(
+      SparkSession spark,
+      SplitImages images,
+      Path perQueryFolder,
+      Thumbnails thumbnails,
+      PipelineConfig s) {
     int[] ns = TrainSettings.recallAt(s);
     int maxN = ns[ns.length - 1];
     double radiusM = s.get(MiningSettings.NEGATIVE_RADIUS_M);
     Dataset<Row> perQuery = spark.read().parquet(perQueryFolder.toString());
     byte[] map = QueryMap.png(mapPoints(perQuery, images.database), maxN);
     int count = Math.toIntExact(s.get(EvalSettings.REPORT_EXAMPLES));
-    List<ReportExamples.Example> examples = count == 0 ? List.of() : examples(perQuery, images, count, s.get(TrainSettings.SEED), radiusM, thumbnails);
+    List<ReportExamples.Example> examples =
+        count == 0
+            ? List.of()
+            : examples(perQuery, images, count, s.get(TrainSettings.SEED), radiusM, thumbnails);
     return new ReportDetails(map, examples, maxN, radiusM);
   }
 
   static QueryMap.Points mapPoints(Dataset<Row> perQuery, JavaRDD<SplitImages.Image> database) {
-    double[] q = concat(perQuery.select("easting_m", "northing_m", "first_correct_rank").javaRDD().mapPartitions(rows -> {
-      DoubleList out = new DoubleList();
-      rows.forEachRemaining(r -> out.add(r.getDouble(0), r.getDouble(1), r.getInt(2)));
-      return List.of(out.toArray()).iterator();
-    }).collect());
-    double[] d = concat(database.mapPartitions(rows -> {
-      DoubleList out = new DoubleList();
-      rows.forEachRemaining(i -> out.add(i.eastingM, i.northingM));
-      return List.of(out.toArray()).iterator();
-    }).collect());
+    double[] q =
+        concat(
+            perQuery
+                .select("easting_m", "northing_m", "first_correct_rank")
+                .javaRDD()
+                .mapPartitions(
+                    rows -> {
+                      DoubleList out = new DoubleList();
+                      rows.forEachRemaining(
+                          r -> out.add(r.getDouble(0), r.getDouble(1), r.getInt(2)));
+                      return List.of(out.toArray()).iterator();
+                    })
+                .collect());
+    double[] d =
+        concat(
+            database
+                .mapPartitions(
+                    rows -> {
+                      DoubleList out = new DoubleList();
+                      rows.forEachRemaining(i -> out.add(i.eastingM, i.northingM));
+                      return List.of(out.toArray()).iterator();
+                    })
+                .collect());
     int queries = q.length / 3;
     double[] qe = new double[queries];
     double[] qn = new double[queries];
@@ -65,29 +87,54 @@ public record ReportDetails(byte[] mapPng, List<ReportExamples.Example> examples
     return new QueryMap.Points(de, dn, qe, qn, rank);
   }
 
-  private static List<ReportExamples.Example> examples(Dataset<Row> perQuery, SplitImages images, int count, long seed, double radiusM,
+  private static List<ReportExamples.Example> examples(
+      Dataset<Row> perQuery,
+      SplitImages images,
+      int count,
+      long seed,
+      double radiusM,
       Thumbnails thumbnails) {
-    JavaRDD<ExampleChoice.Candidate> candidates = perQuery.select("query_id", "first_correct_rank").javaRDD()
-        .map(r -> new ExampleChoice.Candidate(r.getString(0), r.getInt(1), seed));
-    List<String> chosen = ExampleChoice.choose(candidates.filter(ExampleChoice.Candidate::failure).takeOrdered(count, new ExampleChoice.ByKey()),
-        candidates.filter(c -> !c.failure()).takeOrdered(count, new ExampleChoice.ByKey()), count);
+    JavaRDD<ExampleChoice.Candidate> candidates =
+        perQuery
+            .select("query_id", "first_correct_rank")
+            .javaRDD()
+            .map(r -> new ExampleChoice.Candidate(r.getString(0), r.getInt(1), seed));
+    List<String> chosen =
+        ExampleChoice.choose(
+            candidates
+                .filter(ExampleChoice.Candidate::failure)
+                .takeOrdered(count, new ExampleChoice.ByKey()),
+            candidates.filter(c -> !c.failure()).takeOrdered(count, new ExampleChoice.ByKey()),
+            count);
     Map<String, Row> rows = new HashMap<>();
     for (Row r : perQuery.filter(col("query_id").isin(chosen.toArray())).collectAsList()) {
       rows.put(r.getString(r.fieldIndex("query_id")), r);
     }
     Set<Long> wantedDb = new HashSet<>();
-    rows.values().forEach(r -> {
-      List<Long> top = r.getList(r.fieldIndex("top_db_indices"));
-      wantedDb.addAll(top.subList(0, Math.min(ReportExamples.SHOWN_RANKS, top.size())));
-    });
+    rows.values()
+        .forEach(
+            r -> {
+              List<Long> top = r.getList(r.fieldIndex("top_db_indices"));
+              wantedDb.addAll(top.subList(0, Math.min(ReportExamples.SHOWN_RANKS, top.size())));
+            });
     Set<String> wantedQueries = new HashSet<>(chosen);
     Map<Long, ReportExamples.Place> database = new HashMap<>();
-    images.database.filter(i -> wantedDb.contains(i.index)).collect().forEach(i -> database.put(i.index, place(i)));
+    images
+        .database
+        .filter(i -> wantedDb.contains(i.index))
+        .collect()
+        .forEach(i -> database.put(i.index, place(i)));
     Map<String, String> queryPaths = new HashMap<>();
-    images.queries.filter(i -> wantedQueries.contains(i.imageId)).collect().forEach(i -> queryPaths.put(i.imageId, i.path));
+    images
+        .queries
+        .filter(i -> wantedQueries.contains(i.imageId))
+        .collect()
+        .forEach(i -> queryPaths.put(i.imageId, i.path));
     List<ReportExamples.Example> out = new ArrayList<>();
     for (String id : chosen) {
-      out.add(ReportExamples.of(result(rows.get(id), queryPaths.get(id)), database, radiusM, thumbnails::of));
+      out.add(
+          ReportExamples.of(
+              result(rows.get(id), queryPaths.get(id)), database, radiusM, thumbnails::of));
     }
     return out;
   }
@@ -99,10 +146,17 @@ public record ReportDetails(byte[] mapPng, List<ReportExamples.Example> examples
   private static ReportExamples.Result result(Row r, String path) {
     List<Long> indices = r.getList(r.fieldIndex("top_db_indices"));
     List<Double> distances = r.getList(r.fieldIndex("top_sq_distances"));
-    ReportExamples.Place query = new ReportExamples.Place(r.getString(r.fieldIndex("query_id")), path, r.getDouble(r.fieldIndex("easting_m")),
-        r.getDouble(r.fieldIndex("northing_m")));
-    return new ReportExamples.Result(query, indices.stream().mapToLong(Long::longValue).toArray(),
-        distances.stream().mapToDouble(Double::doubleValue).toArray(), r.getInt(r.fieldIndex("first_correct_rank")));
+    ReportExamples.Place query =
+        new ReportExamples.Place(
+            r.getString(r.fieldIndex("query_id")),
+            path,
+            r.getDouble(r.fieldIndex("easting_m")),
+            r.getDouble(r.fieldIndex("northing_m")));
+    return new ReportExamples.Result(
+        query,
+        indices.stream().mapToLong(Long::longValue).toArray(),
+        distances.stream().mapToDouble(Double::doubleValue).toArray(),
+        r.getInt(r.fieldIndex("first_correct_rank")));
   }
 
   private static double[] concat(List<double[]> parts) {

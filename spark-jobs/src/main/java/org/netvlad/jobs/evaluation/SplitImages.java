@@ -12,8 +12,8 @@ import org.apache.spark.sql.SparkSession;
 import org.netvlad.jobs.io.RunFolder;
 
 /**
- * Every database image and every query of one split, as mine-tuples validated them in
- * {@code panoramas/}. All queries count in Recall@N, as in the paper, not only those mining kept.
+ * Every database image and every query of one split, as mine-tuples validated them in {@code
+ * panoramas/}. All queries count in Recall@N, as in the paper, not only those mining kept.
  */
 public final class SplitImages {
   /** One image: database images carry their db_index, queries an index given here. */
@@ -24,8 +24,13 @@ public final class SplitImages {
     public String path;
     public double eastingM;
     public double northingM;
-    /** Capture condition (day, dusk, night, ...) and ISO capture date, each null when the manifest has none. */
+
+    /**
+     * Capture condition (day, dusk, night, ...) and ISO capture date, each null when the manifest
+     * has none.
+     */
     public String condition;
+
     public String capturedAt;
   }
 
@@ -38,18 +43,33 @@ public final class SplitImages {
   }
 
   public static SplitImages read(SparkSession spark, RunFolder run, String split) {
-    var panoramas = spark.read().parquet(run.resolve("panoramas").toString()).filter(col("split").equalTo(split));
+    var panoramas =
+        spark
+            .read()
+            .parquet(run.resolve("panoramas").toString())
+            .filter(col("split").equalTo(split));
     // run folders mined before the condition column have none
-    Column condition = List.of(panoramas.columns()).contains("condition") ? col("condition") : lit(null).cast("string");
-    Column[] fields = {col("image_id"), col("path"), col("frame_easting_m"), col("frame_northing_m"), condition.as("condition"),
-        col("captured_at").cast("string").as("captured_at")};
+    Column condition =
+        List.of(panoramas.columns()).contains("condition")
+            ? col("condition")
+            : lit(null).cast("string");
+    Column[] fields = {
+      col("image_id"),
+      col("path"),
+      col("frame_easting_m"),
+      col("frame_northing_m"),
+      condition.as("condition"),
+      col("captured_at").cast("string").as("captured_at")
+    };
     JavaRDD<Image> database =
-        panoramas.filter(col("role").equalTo("database"))
+        panoramas
+            .filter(col("role").equalTo("database"))
             .select(withDbIndex(fields))
             .javaRDD()
             .map(r -> image(r.getLong(FIELDS), r));
     JavaRDD<Image> queries =
-        panoramas.filter(col("role").equalTo("query"))
+        panoramas
+            .filter(col("role").equalTo("query"))
             .select(fields)
             .javaRDD()
             .zipWithUniqueId() // unique indices without the extra pass zipWithIndex runs

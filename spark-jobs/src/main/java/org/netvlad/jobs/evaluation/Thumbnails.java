@@ -32,14 +32,19 @@ public final class Thumbnails {
   private final ImageDecoder decoder;
   private final Configuration hadoop;
 
-  /** @param maxPixels {@code ingest.max-image-pixels}: no larger image is decoded */
+  /**
+   * @param maxPixels {@code ingest.max-image-pixels}: no larger image is decoded
+   */
   public Thumbnails(ImageReader reader, long maxPixels, Configuration hadoop) {
     this.reader = reader;
     this.decoder = new ImageDecoder(maxPixels);
     this.hadoop = hadoop;
   }
 
-  /** The thumbnail of the image at {@code path} (as panoramas/ gives it), or the reason it cannot be shown. */
+  /**
+   * The thumbnail of the image at {@code path} (as panoramas/ gives it), or the reason it cannot be
+   * shown.
+   */
   public Thumbnail of(String path) {
     try {
       Path file = reader.resolve(path);
@@ -50,18 +55,33 @@ public final class Thumbnails {
       return new Thumbnail(Html.dataUri("image/jpeg", jpeg(scaled(image))), null);
     } catch (IOException e) {
       return new Thumbnail(null, "cannot read image " + path + ": " + e.getMessage());
-    } catch (RuntimeException e) { // BadImageException, UnreadableImageException, or a decoder's own
-      return new Thumbnail(null, e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName() + " reading " + path);
+    } catch (
+        RuntimeException e) { // BadImageException, UnreadableImageException, or a decoder's own
+      return new Thumbnail(
+          null,
+          e.getMessage() != null
+              ? e.getMessage()
+              : e.getClass().getSimpleName() + " reading " + path);
     }
   }
 
-  /** The image shrunk to fit {@link #MAX_WIDTH_PX} x {@link #MAX_HEIGHT_PX}, aspect kept; never enlarged. */
+  /**
+   * The image shrunk to fit {@link #MAX_WIDTH_PX} x {@link #MAX_HEIGHT_PX}, aspect kept; never
+   * enlarged.
+   */
   static BufferedImage scaled(BufferedImage image) {
-    double scale = Math.min(1, Math.min((double) MAX_WIDTH_PX / image.getWidth(), (double) MAX_HEIGHT_PX / image.getHeight()));
+    double scale =
+        Math.min(
+            1,
+            Math.min(
+                (double) MAX_WIDTH_PX / image.getWidth(),
+                (double) MAX_HEIGHT_PX / image.getHeight()));
     int w = Math.max(1, (int) Math.round(image.getWidth() * scale));
     int h = Math.max(1, (int) Math.round(image.getHeight() * scale));
     BufferedImage source = image;
-    while (source.getWidth() >= 4 * w && source.getHeight() >= 4 * h) { // halvings first: one bilinear step from far larger aliases
+    while (source.getWidth() >= 4 * w
+        && source.getHeight()
+            >= 4 * h) { // halvings first: one bilinear step from far larger aliases
       source = resized(source, source.getWidth() / 2, source.getHeight() / 2);
     }
     return resized(source, w, h);
@@ -70,7 +90,8 @@ public final class Thumbnails {
   private static BufferedImage resized(BufferedImage image, int w, int h) {
     BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB); // JPEG has no alpha
     Graphics2D g = out.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    g.setRenderingHint(
+        RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
     g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
     g.drawImage(image, 0, 0, w, h, null);
     g.dispose();

@@ -1,7 +1,7 @@
 package org.netvlad.jobs.ingest;
 
-import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.format_string;
 import static org.apache.spark.sql.functions.lit;
@@ -45,10 +45,10 @@ import org.netvlad.jobs.io.Tables;
  * Validation of raw rows into the {@code panoramas/} and {@code rejected/} tables.
  *
  * <ol>
- *   <li>Parse, check (positions, and image paths against the image root) and project every row
- *       into the mining frame, in one pass: the configured zone, or the zone most of the first
- *       rows lie in. With "auto", the zone most parsed rows lie in is then counted from the cached
- *       rows, and they are projected again in the rare case it differs.
+ *   <li>Parse, check (positions, and image paths against the image root) and project every row into
+ *       the mining frame, in one pass: the configured zone, or the zone most of the first rows lie
+ *       in. With "auto", the zone most parsed rows lie in is then counted from the cached rows, and
+ *       they are projected again in the rare case it differs.
  *   <li>Refuse every copy of a repeated image id (only ids are shuffled), and give each split's
  *       database images dense indices 0..n-1 in input order (input files in name order, rows in
  *       file order), which exact negative sampling relies on.
@@ -92,48 +92,95 @@ public final class Ingest {
       org.netvlad.jobs.cli.Progress progress) {
     boolean auto = "auto".equals(frameZoneSetting);
     UtmZone frameZone = auto ? guessFrame(raw) : UtmZone.parse(frameZoneSetting);
-    Dataset<Row> outcomes = parseAndProject(spark, raw, defaultRole, defaultSplit, imagePaths, frameZone, maxFrameOffsetDeg);
+    Dataset<Row> outcomes =
+        parseAndProject(
+            spark, raw, defaultRole, defaultSplit, imagePaths, frameZone, maxFrameOffsetDeg);
     OutcomeCounts counts = OutcomeCounts.of(outcomes);
     if (auto) {
       UtmZone mostRows = counts.mostRowsZone();
-      if (mostRows != null && !mostRows.equals(frameZone)) { // the first rows were not in the zone most rows are in
-        progress.say("ingest: most rows lie in UTM zone " + mostRows + ", not " + frameZone + " as the first rows do; projecting again");
+      if (mostRows != null
+          && !mostRows.equals(frameZone)) { // the first rows were not in the zone most rows are in
+        progress.say(
+            "ingest: most rows lie in UTM zone "
+                + mostRows
+                + ", not "
+                + frameZone
+                + " as the first rows do; projecting again");
         outcomes.unpersist();
         frameZone = mostRows;
-        outcomes = parseAndProject(spark, raw, defaultRole, defaultSplit, imagePaths, frameZone, maxFrameOffsetDeg);
+        outcomes =
+            parseAndProject(
+                spark, raw, defaultRole, defaultSplit, imagePaths, frameZone, maxFrameOffsetDeg);
         counts = OutcomeCounts.of(outcomes);
       }
     }
     long rowsIn = counts.rows();
-    progress.say(String.format("ingest: %,d rows parsed; mining frame is UTM zone %s", rowsIn, frameZone));
+    progress.say(
+        String.format("ingest: %,d rows parsed; mining frame is UTM zone %s", rowsIn, frameZone));
 
     Dataset<Row> valid = outcomes.filter(col("reason").isNull());
-    Dataset<Row> rejected = outcomes.filter(col("reason").isNotNull()).select("source", "row_number", "image_id", "reason", "detail");
+    Dataset<Row> rejected =
+        outcomes
+            .filter(col("reason").isNotNull())
+            .select("source", "row_number", "image_id", "reason", "detail");
     Map<String, Long> rejectedByReason = counts.rejectedByReason();
     Dataset<Row> duplicateIds = duplicateIds(valid, partitionsFor.applyAsInt(rowsIn));
     Dataset<Row> accepted = valid;
-    List<Dataset<Row>> cached = duplicateIds == null ? List.of(outcomes) : List.of(outcomes, duplicateIds);
+    List<Dataset<Row>> cached =
+        duplicateIds == null ? List.of(outcomes) : List.of(outcomes, duplicateIds);
     if (duplicateIds != null) {
-      rejectedByReason.put(RejectReason.DUPLICATE_IMAGE_ID.code(), duplicateIds.agg(sum("copies")).first().getLong(0));
+      rejectedByReason.put(
+          RejectReason.DUPLICATE_IMAGE_ID.code(),
+          duplicateIds.agg(sum("copies")).first().getLong(0));
       rejected = rejected.unionByName(duplicateRows(valid, duplicateIds));
       long rejectedRows = rejectedByReason.values().stream().mapToLong(Long::longValue).sum();
-      if (overRejectedShare(rejectedRows, rowsIn, maxRejectedFraction)) { // refused anyway: the repeats are not broadcast
-        return new Result(null, Map.of(), Map.of(), rejected, OutcomeCounts.mostFrequentFirst(rejectedByReason), frameZone, rowsIn, cached);
+      if (overRejectedShare(
+          rejectedRows,
+          rowsIn,
+          maxRejectedFraction)) { // refused anyway: the repeats are not broadcast
+        return new Result(
+            null,
+            Map.of(),
+            Map.of(),
+            rejected,
+            OutcomeCounts.mostFrequentFirst(rejectedByReason),
+            frameZone,
+            rowsIn,
+            cached);
       }
       // Broadcast joins keep the rows in their input partitions and order.
-      accepted = valid.join(broadcast(duplicateIds.select("image_id")), valid.col("image_id").equalTo(duplicateIds.col("image_id")), "left_anti");
-      OutcomeCounts refused = OutcomeCounts.of(valid.join(broadcast(duplicateIds.select("image_id")), "image_id"));
+      accepted =
+          valid.join(
+              broadcast(duplicateIds.select("image_id")),
+              valid.col("image_id").equalTo(duplicateIds.col("image_id")),
+              "left_anti");
+      OutcomeCounts refused =
+          OutcomeCounts.of(valid.join(broadcast(duplicateIds.select("image_id")), "image_id"));
       counts = counts.minus(refused);
     }
-    Map<Integer, Map<String, Long>> offsets = counts.databaseOffsets(outcomes.javaRDD().getNumPartitions());
-    JavaRDD<InternalRow> indexed = InternalRows.of(accepted).mapPartitionsWithIndex((p, rows) -> index(rows, offsets.get(p)), true);
-    Dataset<Row> panoramas = InternalRows.frame(spark, indexed, INDEXED_OUTCOME).select(columns(Tables.PANORAMA_INDEXED));
+    Map<Integer, Map<String, Long>> offsets =
+        counts.databaseOffsets(outcomes.javaRDD().getNumPartitions());
+    JavaRDD<InternalRow> indexed =
+        InternalRows.of(accepted)
+            .mapPartitionsWithIndex((p, rows) -> index(rows, offsets.get(p)), true);
+    Dataset<Row> panoramas =
+        InternalRows.frame(spark, indexed, INDEXED_OUTCOME)
+            .select(columns(Tables.PANORAMA_INDEXED));
     Map<String, Long> byReason = OutcomeCounts.mostFrequentFirst(rejectedByReason);
     return new Result(
-        panoramas, counts.validBySplit(Role.DATABASE), counts.validBySplit(Role.QUERY), rejected, byReason, frameZone, rowsIn, cached);
+        panoramas,
+        counts.validBySplit(Role.DATABASE),
+        counts.validBySplit(Role.QUERY),
+        rejected,
+        byReason,
+        frameZone,
+        rowsIn,
+        cached);
   }
 
-  /** Whether {@code rejected} of {@code rows} input rows is more than {@code maxFraction} of them. */
+  /**
+   * Whether {@code rejected} of {@code rows} input rows is more than {@code maxFraction} of them.
+   */
   public static boolean overRejectedShare(long rejected, long rows, double maxFraction) {
     return (double) rejected / rows > maxFraction;
   }
@@ -146,23 +193,38 @@ public final class Ingest {
    * whole rows is read whole by passes that need two of its columns.
    */
   private static Dataset<Row> parseAndProject(
-      SparkSession spark, JavaRDD<RawRow> raw, Role role, Split split, ImagePaths imagePaths, UtmZone frameZone, double maxOffsetDeg) {
-    JavaRDD<InternalRow> parsed = raw.mapPartitions(rows -> parseAndProject(rows, role, split, imagePaths, frameZone, maxOffsetDeg));
+      SparkSession spark,
+      JavaRDD<RawRow> raw,
+      Role role,
+      Split split,
+      ImagePaths imagePaths,
+      UtmZone frameZone,
+      double maxOffsetDeg) {
+    JavaRDD<InternalRow> parsed =
+        raw.mapPartitions(
+            rows -> parseAndProject(rows, role, split, imagePaths, frameZone, maxOffsetDeg));
     return InternalRows.frame(spark, parsed, Tables.OUTCOME).persist(StorageLevel.DISK_ONLY());
   }
 
   /**
    * The ids of valid rows that another valid row repeats, with their copies and first row; null
    * when there are none. Only rows whose id's 64-bit hash another row shares are grouped by id
-   * (grouping every id string is slow); the few ids found are cached.
-   * Hashes are counted after they are spread over {@code partitions}: counted where they are read,
-   * a task would hold a table of every hash of its input split, whose size grows with the input.
+   * (grouping every id string is slow); the few ids found are cached. Hashes are counted after they
+   * are spread over {@code partitions}: counted where they are read, a task would hold a table of
+   * every hash of its input split, whose size grows with the input.
    */
   private static Dataset<Row> duplicateIds(Dataset<Row> valid, int partitions) {
     Dataset<Row> hashed = valid.withColumn("id_hash", xxhash64(col("image_id")));
     // Kept distributed, not collected: an input repeated whole would repeat every hash.
     Dataset<Row> sharedHashes =
-        hashed.select("id_hash").repartition(partitions, col("id_hash")).groupBy("id_hash").count().filter(col("count").gt(1)).select("id_hash").persist();
+        hashed
+            .select("id_hash")
+            .repartition(partitions, col("id_hash"))
+            .groupBy("id_hash")
+            .count()
+            .filter(col("count").gt(1))
+            .select("id_hash")
+            .persist();
     if (sharedHashes.isEmpty()) {
       sharedHashes.unpersist();
       return null;
@@ -171,7 +233,9 @@ public final class Ingest {
         hashed
             .join(sharedHashes, "id_hash")
             .groupBy("image_id")
-            .agg(count(lit(1)).as("copies"), min(struct(col("source"), col("row_number"))).as("first"))
+            .agg(
+                count(lit(1)).as("copies"),
+                min(struct(col("source"), col("row_number"))).as("first"))
             .filter(col("copies").gt(1))
             .persist();
     long repeated = ids.count();
@@ -215,28 +279,41 @@ public final class Ingest {
   }
 
   private static Iterator<InternalRow> parseAndProject(
-      Iterator<RawRow> rows, Role role, Split split, ImagePaths imagePaths, UtmZone frameZone, double maxOffsetDeg) {
+      Iterator<RawRow> rows,
+      Role role,
+      Split split,
+      ImagePaths imagePaths,
+      UtmZone frameZone,
+      double maxOffsetDeg) {
     PanoramaParser parser = new PanoramaParser(role, split, imagePaths);
-    FrameProjector projector = frameZone == null ? null : new FrameProjector(frameZone, maxOffsetDeg);
+    FrameProjector projector =
+        frameZone == null ? null : new FrameProjector(frameZone, maxOffsetDeg);
     return Iterators.map(
         rows,
         raw -> {
           PanoramaParser.Outcome parsed = parser.parse(raw);
-          PanoramaParser.Outcome o = parsed.panorama() == null || projector == null ? parsed : projector.project(parsed.panorama());
+          PanoramaParser.Outcome o =
+              parsed.panorama() == null || projector == null
+                  ? parsed
+                  : projector.project(parsed.panorama());
           if (o.panorama() != null) {
             return Tables.outcome(o.panorama());
           }
-          return Tables.outcome(o.rejection(), parsed.panorama() == null ? null : parsed.panorama().utmZone());
+          return Tables.outcome(
+              o.rejection(), parsed.panorama() == null ? null : parsed.panorama().utmZone());
         });
   }
 
   /** Running sums of database images per split over partitions 0..partitions-1. */
-  static Map<Integer, Map<String, Long>> offsets(Map<Integer, Map<String, Long>> countsByPartition, int partitions) {
+  static Map<Integer, Map<String, Long>> offsets(
+      Map<Integer, Map<String, Long>> countsByPartition, int partitions) {
     Map<Integer, Map<String, Long>> offsets = new HashMap<>();
     Map<String, Long> running = new TreeMap<>();
     for (int p = 0; p < partitions; p++) {
       offsets.put(p, new HashMap<>(running));
-      countsByPartition.getOrDefault(p, Map.of()).forEach((split, n) -> running.merge(split, n, Long::sum));
+      countsByPartition
+          .getOrDefault(p, Map.of())
+          .forEach((split, n) -> running.merge(split, n, Long::sum));
     }
     return offsets;
   }
@@ -245,15 +322,21 @@ public final class Ingest {
     return Arrays.stream(schema.fieldNames()).map(functions::col).toArray(Column[]::new);
   }
 
-  /** An accepted {@link Tables#OUTCOME} row (its panorama columns not null) and its database index. */
+  /**
+   * An accepted {@link Tables#OUTCOME} row (its panorama columns not null) and its database index.
+   */
   private static final StructType INDEXED_OUTCOME =
-      Tables.PANORAMA.add(Tables.OUTCOME.apply("reason")).add(Tables.OUTCOME.apply("detail")).add(Tables.PANORAMA_INDEXED.apply("db_index"));
+      Tables.PANORAMA
+          .add(Tables.OUTCOME.apply("reason"))
+          .add(Tables.OUTCOME.apply("detail"))
+          .add(Tables.PANORAMA_INDEXED.apply("db_index"));
 
   /**
-   * Accepted rows of one partition with their database index (null for queries), streamed: each
-   * row joined to its index, which the scan of the result copies before the next row is read.
+   * Accepted rows of one partition with their database index (null for queries), streamed: each row
+   * joined to its index, which the scan of the result copies before the next row is read.
    */
-  private static Iterator<InternalRow> index(Iterator<InternalRow> rows, Map<String, Long> startBySplit) {
+  private static Iterator<InternalRow> index(
+      Iterator<InternalRow> rows, Map<String, Long> startBySplit) {
     int role = Tables.OUTCOME.fieldIndex("role");
     int split = Tables.OUTCOME.fieldIndex("split");
     UTF8String database = UTF8String.fromString(Role.DATABASE.text());

@@ -18,13 +18,14 @@ import org.netvlad.common.data.Role;
 import org.netvlad.common.geo.UtmZone;
 
 /**
- * What ingest needs to know of the parsed rows, counted in one pass: rows, rows per zone, rejections
- * per reason, and accepted database images per input partition and split (a pass for each cost
- * more in scheduling than in work).
+ * What ingest needs to know of the parsed rows, counted in one pass: rows, rows per zone,
+ * rejections per reason, and accepted database images per input partition and split (a pass for
+ * each cost more in scheduling than in work).
  */
 final class OutcomeCounts {
   /** One count per (partition, split, role, zone, reason): a few thousand at most. */
-  private record Group(int partition, String split, String role, String zone, String reason, long rows) {
+  private record Group(
+      int partition, String split, String role, String zone, String reason, long rows) {
     Group withRows(long n) {
       return new Group(partition, split, role, zone, reason, n);
     }
@@ -36,11 +37,26 @@ final class OutcomeCounts {
     this.groups = groups;
   }
 
-  /** Counts the rows of {@link org.netvlad.jobs.io.Tables#OUTCOME}, by the partition they are in. */
+  /**
+   * Counts the rows of {@link org.netvlad.jobs.io.Tables#OUTCOME}, by the partition they are in.
+   */
   static OutcomeCounts of(Dataset<Row> outcomes) {
     List<Group> groups =
-        outcomes.groupBy(spark_partition_id(), col("split"), col("role"), col("utm_zone"), col("reason")).count().collectAsList().stream()
-            .map(r -> new Group(r.getInt(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getLong(5)))
+        outcomes
+            .groupBy(
+                spark_partition_id(), col("split"), col("role"), col("utm_zone"), col("reason"))
+            .count()
+            .collectAsList()
+            .stream()
+            .map(
+                r ->
+                    new Group(
+                        r.getInt(0),
+                        r.getString(1),
+                        r.getString(2),
+                        r.getString(3),
+                        r.getString(4),
+                        r.getLong(5)))
             .toList();
     return new OutcomeCounts(groups);
   }
@@ -54,11 +70,12 @@ final class OutcomeCounts {
     groups.forEach(g -> left.put(g.withRows(0), g.rows));
     removed.groups.forEach(g -> left.merge(g.withRows(0), -g.rows, Long::sum));
     List<Group> out = new ArrayList<>();
-    left.forEach((g, rows) -> {
-      if (rows != 0) {
-        out.add(g.withRows(rows));
-      }
-    });
+    left.forEach(
+        (g, rows) -> {
+          if (rows != 0) {
+            out.add(g.withRows(rows));
+          }
+        });
     return new OutcomeCounts(out);
   }
 
@@ -73,7 +90,8 @@ final class OutcomeCounts {
   UtmZone mostRowsZone() {
     Map<String, Long> rowsByZone = new TreeMap<>();
     for (Group g : groups) {
-      if (g.zone != null && (g.reason == null || g.reason.equals(RejectReason.OUTSIDE_FRAME.code()))) {
+      if (g.zone != null
+          && (g.reason == null || g.reason.equals(RejectReason.OUTSIDE_FRAME.code()))) {
         rowsByZone.merge(g.zone, g.rows, Long::sum);
       }
     }
@@ -107,7 +125,9 @@ final class OutcomeCounts {
     Map<Integer, Map<String, Long>> countsByPartition = new TreeMap<>();
     for (Group g : groups) {
       if (g.reason == null && Role.DATABASE.text().equals(g.role)) {
-        countsByPartition.computeIfAbsent(g.partition, k -> new TreeMap<>()).merge(g.split, g.rows, Long::sum);
+        countsByPartition
+            .computeIfAbsent(g.partition, k -> new TreeMap<>())
+            .merge(g.split, g.rows, Long::sum);
       }
     }
     return Ingest.offsets(countsByPartition, partitions);
@@ -117,7 +137,9 @@ final class OutcomeCounts {
   static Map<String, Long> mostFrequentFirst(Map<String, Long> byReason) {
     Map<String, Long> out = new LinkedHashMap<>();
     byReason.entrySet().stream()
-        .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()))
+        .sorted(
+            Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder())
+                .thenComparing(Map.Entry.comparingByKey()))
         .forEach(e -> out.put(e.getKey(), e.getValue()));
     return out;
   }

@@ -26,16 +26,22 @@ public final class AtomicFiles {
    * @throws org.netvlad.jobs.cli.JobIoFailure naming the target when it cannot be written
    */
   public static void replace(FileSystem fs, Path target, byte[] bytes) {
-    Path temp = new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
+    Path temp =
+        new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
     try {
       fs.mkdirs(target.getParent());
       try (OutputStream out = fs.create(temp, false)) {
         out.write(bytes);
       }
       if ("file".equals(fs.getUri().getScheme())) {
-        Files.move(local(fs, temp), local(fs, target), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            local(fs, temp),
+            local(fs, target),
+            StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
       } else {
-        FileContext.getFileContext(fs.getUri(), fs.getConf()).rename(temp, target, Options.Rename.OVERWRITE);
+        FileContext.getFileContext(fs.getUri(), fs.getConf())
+            .rename(temp, target, Options.Rename.OVERWRITE);
       }
     } catch (IOException e) {
       deleteQuietly(fs, temp);

@@ -19,13 +19,14 @@ public final class InternalRows {
    * A table of rows already in internal form. Spark's own {@code internalCreateDataFrame}: public
    * in the bytecode, not in the Scala API (Spark 3.5); its scan copies each row as it reads it.
    */
-  public static Dataset<Row> frame(SparkSession spark, JavaRDD<InternalRow> rows, StructType schema) {
+  public static Dataset<Row> frame(
+      SparkSession spark, JavaRDD<InternalRow> rows, StructType schema) {
     return spark.internalCreateDataFrame(rows.rdd(), schema, false);
   }
 
   /**
-   * A table's rows in internal form, in its partitions. A row is only valid until the next is
-   * read: copy it ({@link InternalRow#copy}) to keep it.
+   * A table's rows in internal form, in its partitions. A row is only valid until the next is read:
+   * copy it ({@link InternalRow#copy}) to keep it.
    */
   public static JavaRDD<InternalRow> of(Dataset<Row> table) {
     return table.queryExecution().toRdd().toJavaRDD();

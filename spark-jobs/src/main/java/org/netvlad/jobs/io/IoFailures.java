@@ -7,8 +7,8 @@ import org.netvlad.jobs.cli.JobFailure;
 import org.netvlad.jobs.cli.JobIoFailure;
 
 /**
- * Turns I/O errors into {@link JobIoFailure}s that name the location: "No space left on device" or a
- * refused permission deep inside a Spark task says nothing about where the job was writing.
+ * Turns I/O errors into {@link JobIoFailure}s that name the location: "No space left on device" or
+ * a refused permission deep inside a Spark task says nothing about where the job was writing.
  */
 public final class IoFailures {
   /** Work that may throw anything; Spark throws checked exceptions undeclared. */
@@ -51,13 +51,17 @@ public final class IoFailures {
 
   /** Like {@link #writingResult} for work without a result. */
   public static void writing(Path target, Action action) {
-    writingResult(target, () -> {
-      action.run();
-      return null;
-    });
+    writingResult(
+        target,
+        () -> {
+          action.run();
+          return null;
+        });
   }
 
-  /** The failure for an I/O error met while doing {@code what} (e.g. "writing") at {@code where}. */
+  /**
+   * The failure for an I/O error met while doing {@code what} (e.g. "writing") at {@code where}.
+   */
   public static JobIoFailure failure(String what, Object where, IOException io, Throwable thrown) {
     return new JobIoFailure("I/O failure " + what + " " + where + ": " + describe(io), thrown);
   }
@@ -75,15 +79,25 @@ public final class IoFailures {
         found = io;
       }
     }
-    boolean onlyWraps = found != null && found.getClass() == IOException.class && found.getCause() != null && found.getCause() != found;
+    boolean onlyWraps =
+        found != null
+            && found.getClass() == IOException.class
+            && found.getCause() != null
+            && found.getCause() != found;
     return onlyWraps ? null : found;
   }
 
-  /** The exception's class and first message line ("DSQuotaExceededException: The DiskSpace quota of /r is exceeded..."). */
+  /**
+   * The exception's class and first message line ("DSQuotaExceededException: The DiskSpace quota of
+   * /r is exceeded...").
+   */
   public static String describe(IOException io) {
     String message = io.getMessage() == null ? "" : io.getMessage().split("\n")[0];
     // HDFS's errors can arrive wrapped as they crossed the wire; the class name says which
-    String name = io instanceof RemoteException remote ? remote.getClassName().replaceAll(".*\\.", "") : io.getClass().getSimpleName();
+    String name =
+        io instanceof RemoteException remote
+            ? remote.getClassName().replaceAll(".*\\.", "")
+            : io.getClass().getSimpleName();
     return name + (message.isEmpty() ? "" : ": " + message);
   }
 }

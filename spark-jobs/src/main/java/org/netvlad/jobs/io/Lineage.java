@@ -31,7 +31,9 @@ public final class Lineage {
 
   /** A finished job's summary, or null when the job has not finished in that folder. */
   public static Map<String, Object> finishedSummary(RunFolder folder, String job) {
-    return folder.isFinished(job) ? JobMain.fromJson(folder.readText(folder.resolve(RunFolder.summaryPath(job)))) : null;
+    return folder.isFinished(job)
+        ? JobMain.fromJson(folder.readText(folder.resolve(RunFolder.summaryPath(job))))
+        : null;
   }
 
   /**
@@ -41,18 +43,27 @@ public final class Lineage {
    *
    * @param redo what --overwrite would do, for the progress line
    */
-  public static Map<String, Object> alreadyFinished(RunFolder folder, String job, boolean overwrite, String redo,
-      Consumer<Map<String, Object>> requireUpToDate, Consumer<String> say) {
+  public static Map<String, Object> alreadyFinished(
+      RunFolder folder,
+      String job,
+      boolean overwrite,
+      String redo,
+      Consumer<Map<String, Object>> requireUpToDate,
+      Consumer<String> say) {
     Map<String, Object> finished = finishedSummary(folder, job);
     if (finished == null || overwrite) {
       return null;
     }
     requireUpToDate.accept(finished);
-    say.accept("already finished in " + folder.root() + "; nothing to do (--overwrite to " + redo + ")");
+    say.accept(
+        "already finished in " + folder.root() + "; nothing to do (--overwrite to " + redo + ")");
     return finished;
   }
 
-  /** The id of a job's finished outputs in a folder; null when unfinished, or finished before ids were recorded. */
+  /**
+   * The id of a job's finished outputs in a folder; null when unfinished, or finished before ids
+   * were recorded.
+   */
   public static String idOf(RunFolder folder, String job) {
     Map<String, Object> summary = finishedSummary(folder, job);
     return summary == null ? null : (String) summary.get(ID);
@@ -67,21 +78,31 @@ public final class Lineage {
   }
 
   /**
-   * "the outputs of X changed since (id a then, b now)" for each upstream job whose outputs now have
-   * another id than {@code recorded} says; an id unknown on either side (written before ids were
-   * recorded) is not compared.
+   * "the outputs of X changed since (id a then, b now)" for each upstream job whose outputs now
+   * have another id than {@code recorded} says; an id unknown on either side (written before ids
+   * were recorded) is not compared.
    */
   public static List<String> changedUpstream(Object recorded, Map<String, String> now) {
     List<String> changes = new ArrayList<>();
     if (!(recorded instanceof Map<?, ?> then)) {
       return changes;
     }
-    now.forEach((job, id) -> {
-      Object was = then.get(job);
-      if (was != null && id != null && !was.equals(id)) {
-        changes.add("the outputs of " + job + " changed since (" + job + " was run again: id " + was + " then, " + id + " now)");
-      }
-    });
+    now.forEach(
+        (job, id) -> {
+          Object was = then.get(job);
+          if (was != null && id != null && !was.equals(id)) {
+            changes.add(
+                "the outputs of "
+                    + job
+                    + " changed since ("
+                    + job
+                    + " was run again: id "
+                    + was
+                    + " then, "
+                    + id
+                    + " now)");
+          }
+        });
     return changes;
   }
 
@@ -89,42 +110,57 @@ public final class Lineage {
    * "key (finished: a, now: b)" for each setting the job reads whose value differs; a setting the
    * recorded settings lack (newer than they are) had its default then.
    */
-  public static List<String> changedSettings(Object recorded, Map<String, String> now, Predicate<String> reads) {
+  public static List<String> changedSettings(
+      Object recorded, Map<String, String> now, Predicate<String> reads) {
     List<String> changes = new ArrayList<>();
     if (!(recorded instanceof Map<?, ?> then)) {
       return changes;
     }
-    now.forEach((key, value) -> {
-      if (reads.test(key)) {
-        Object was = then.containsKey(key) ? then.get(key) : Settings.byKey(key, "").defaultText();
-        if (!value.equals(String.valueOf(was))) {
-          changes.add(key + " (finished with " + was + ", now " + value + ")");
-        }
-      }
-    });
+    now.forEach(
+        (key, value) -> {
+          if (reads.test(key)) {
+            Object was =
+                then.containsKey(key) ? then.get(key) : Settings.byKey(key, "").defaultText();
+            if (!value.equals(String.valueOf(was))) {
+              changes.add(key + " (finished with " + was + ", now " + value + ")");
+            }
+          }
+        });
     return changes;
   }
 
   /**
-   * Refuses to hand back a finished job's summary as the answer to a request that differs from
-   * what it finished with: other upstream outputs, other values of {@code sameAs}'s summary entries
+   * Refuses to hand back a finished job's summary as the answer to a request that differs from what
+   * it finished with: other upstream outputs, other values of {@code sameAs}'s summary entries
    * (inputs), or other settings among those the job reads.
    *
    * @throws JobFailure naming each difference and the way out (--overwrite)
    */
-  public static void requireUpToDate(String job, Path folder, Map<String, Object> finished, Map<String, String> upstreamNow,
-      Map<String, Object> sameAs, Map<String, String> settingsNow, Predicate<String> reads) {
+  public static void requireUpToDate(
+      String job,
+      Path folder,
+      Map<String, Object> finished,
+      Map<String, String> upstreamNow,
+      Map<String, Object> sameAs,
+      Map<String, String> settingsNow,
+      Predicate<String> reads) {
     List<String> changes = new ArrayList<>(changedUpstream(finished.get(BUILT_FROM), upstreamNow));
-    sameAs.forEach((key, value) -> {
-      Object was = finished.get(key);
-      if (was != null && !was.equals(value)) {
-        changes.add(key + " (finished with " + was + ", now " + value + ")");
-      }
-    });
+    sameAs.forEach(
+        (key, value) -> {
+          Object was = finished.get(key);
+          if (was != null && !was.equals(value)) {
+            changes.add(key + " (finished with " + was + ", now " + value + ")");
+          }
+        });
     changes.addAll(changedSettings(finished.get("settings"), settingsNow, reads));
     if (!changes.isEmpty()) {
-      throw new JobFailure(job + " already finished in " + folder + ", but not with this request: " + String.join("; ", changes)
-          + ". Run it as it finished to get its summary, or with --overwrite to redo it");
+      throw new JobFailure(
+          job
+              + " already finished in "
+              + folder
+              + ", but not with this request: "
+              + String.join("; ", changes)
+              + ". Run it as it finished to get its summary, or with --overwrite to redo it");
     }
   }
 }

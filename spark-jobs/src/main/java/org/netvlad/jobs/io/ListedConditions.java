@@ -18,7 +18,10 @@ import org.netvlad.common.data.RawRow;
 import org.netvlad.jobs.cli.JobFailure;
 import org.netvlad.jobs.cli.Progress;
 
-/** ingest.conditions: capture conditions from a list kept apart from the inputs, set on the rows read. */
+/**
+ * ingest.conditions: capture conditions from a list kept apart from the inputs, set on the rows
+ * read.
+ */
 public final class ListedConditions {
   private static final int EXAMPLES = 3;
 
@@ -29,11 +32,17 @@ public final class ListedConditions {
    *
    * @throws JobFailure when the list is unreadable or malformed, or names an image no input has
    */
-  public static JavaRDD<RawRow> apply(SparkSession spark, JavaRDD<RawRow> rows, String uri, Progress progress) {
+  public static JavaRDD<RawRow> apply(
+      SparkSession spark, JavaRDD<RawRow> rows, String uri, Progress progress) {
     ConditionList list = read(spark, uri);
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<ConditionList> shared = sc.broadcast(list);
-    Set<String> found = new HashSet<>(rows.map(r -> shared.value().listedImage(r)).filter(Objects::nonNull).distinct().collect());
+    Set<String> found =
+        new HashSet<>(
+            rows.map(r -> shared.value().listedImage(r))
+                .filter(Objects::nonNull)
+                .distinct()
+                .collect());
     List<String> missing = new ArrayList<>();
     for (String image : list.conditions().keySet()) {
       if (!found.contains(image)) {
@@ -42,12 +51,22 @@ public final class ListedConditions {
     }
     if (!missing.isEmpty()) {
       throw new JobFailure(
-          "ingest.conditions " + uri + ": " + missing.size() + " of " + list.conditions().size()
-              + " listed images are in no input, e.g. " + missing.subList(0, Math.min(EXAMPLES, missing.size()))
-              + "; a " + list.key() + " must be written as the inputs write it (a dbStruct's rows: the"
-              + " folder of ingest.dbstruct-query-folder or ingest.dbstruct-database-folder, then the file name)");
+          "ingest.conditions "
+              + uri
+              + ": "
+              + missing.size()
+              + " of "
+              + list.conditions().size()
+              + " listed images are in no input, e.g. "
+              + missing.subList(0, Math.min(EXAMPLES, missing.size()))
+              + "; a "
+              + list.key()
+              + " must be written as the inputs write it (a dbStruct's rows: the folder of"
+              + " ingest.dbstruct-query-folder or ingest.dbstruct-database-folder, then the file"
+              + " name)");
     }
-    progress.say(String.format("conditions: %,d images labelled from %s", list.conditions().size(), uri));
+    progress.say(
+        String.format("conditions: %,d images labelled from %s", list.conditions().size(), uri));
     return rows.map(r -> shared.value().labelled(r));
   }
 

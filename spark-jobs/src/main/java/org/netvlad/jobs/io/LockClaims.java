@@ -59,7 +59,8 @@ final class LockClaims {
 
   /** Milliseconds since the claim's holder last touched it (its heartbeat). */
   long silentMs(long n) throws IOException {
-    return Math.max(0, System.currentTimeMillis() - fs.getFileStatus(claim(n)).getModificationTime());
+    return Math.max(
+        0, System.currentTimeMillis() - fs.getFileStatus(claim(n)).getModificationTime());
   }
 
   /**
@@ -73,7 +74,9 @@ final class LockClaims {
       throw new IOException("cannot create folder " + folder);
     }
     Path temp = new Path(folder, "." + n + "." + UUID.randomUUID() + ".tmp");
-    return isLocal() ? publishLocal(temp, claim(n), holder.json()) : publishByRename(temp, claim(n), holder.json());
+    return isLocal()
+        ? publishLocal(temp, claim(n), holder.json())
+        : publishByRename(temp, claim(n), holder.json());
   }
 
   private boolean publishLocal(Path temp, Path target, byte[] json) throws IOException {
@@ -127,16 +130,18 @@ final class LockClaims {
   }
 
   /**
-   * Removes the claims below {@code n} and their markers, which nobody reads any more, and temporary
-   * files older than {@code staleAfter} (left by a process that died while publishing).
+   * Removes the claims below {@code n} and their markers, which nobody reads any more, and
+   * temporary files older than {@code staleAfter} (left by a process that died while publishing).
    */
   void removeBelow(long n, Duration staleAfter) throws IOException {
     long now = System.currentTimeMillis();
     for (FileStatus s : list()) {
       String name = s.getPath().getName();
-      String number = name.endsWith(RELEASED) ? name.substring(0, name.length() - RELEASED.length()) : name;
+      String number =
+          name.endsWith(RELEASED) ? name.substring(0, name.length() - RELEASED.length()) : name;
       boolean below = CLAIM.matcher(number).matches() && Long.parseLong(number) < n;
-      boolean oldTemp = name.startsWith(".") && now - s.getModificationTime() > staleAfter.toMillis();
+      boolean oldTemp =
+          name.startsWith(".") && now - s.getModificationTime() > staleAfter.toMillis();
       if (below || oldTemp) {
         fs.delete(s.getPath(), false);
       }

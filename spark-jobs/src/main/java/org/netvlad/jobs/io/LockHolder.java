@@ -23,11 +23,18 @@ record LockHolder(String job, String host, long pid, String processStart, String
     return new LockHolder(job, THIS_HOST, self.pid(), startOf(self), Instant.now().toString());
   }
 
-  /** The holder a claim names; a claim that is not readable JSON has an unknown holder on no known host. */
+  /**
+   * The holder a claim names; a claim that is not readable JSON has an unknown holder on no known
+   * host.
+   */
   static LockHolder parse(byte[] json) {
     try {
       Map<?, ?> m = JSON.readValue(json, Map.class);
-      return new LockHolder(text(m, "job"), text(m, "host"), ((Number) m.get("pid")).longValue(), text(m, "process_started_at"),
+      return new LockHolder(
+          text(m, "job"),
+          text(m, "host"),
+          ((Number) m.get("pid")).longValue(),
+          text(m, "process_started_at"),
           text(m, "started_at"));
     } catch (IOException | RuntimeException e) {
       return new LockHolder("?", "", -1, "", "?");
@@ -50,8 +57,8 @@ record LockHolder(String job, String host, long pid, String processStart, String
 
   /**
    * Null while the holder may be alive; else why its claim is stale: on this host, its process has
-   * ended (or its id now names a younger process); elsewhere, it has been silent longer than
-   * {@code staleAfter}.
+   * ended (or its id now names a younger process); elsewhere, it has been silent longer than {@code
+   * staleAfter}.
    */
   String staleness(long silentMs, Duration staleAfter) {
     if (host.equals(THIS_HOST) && pid > 0) {
@@ -60,16 +67,29 @@ record LockHolder(String job, String host, long pid, String processStart, String
         return "its process " + pid + " on this host has ended";
       }
       String started = startOf(process.get());
-      boolean reused = !processStart.isEmpty() && !started.isEmpty() && !started.equals(processStart);
-      return reused ? "its process " + pid + " has ended (the id now names a process started " + started + ")" : null;
+      boolean reused =
+          !processStart.isEmpty() && !started.isEmpty() && !started.equals(processStart);
+      return reused
+          ? "its process " + pid + " has ended (the id now names a process started " + started + ")"
+          : null;
     }
     return silentMs > staleAfter.toMillis()
-        ? "no sign of life for " + silentMs / 1000 + " s, more than the " + staleAfter.toSeconds() + " s a lock stays valid"
+        ? "no sign of life for "
+            + silentMs / 1000
+            + " s, more than the "
+            + staleAfter.toSeconds()
+            + " s a lock stays valid"
         : null;
   }
 
   String describe() {
-    return job + " on host " + (host.isEmpty() ? "?" : host) + ", process " + pid + ", since " + since;
+    return job
+        + " on host "
+        + (host.isEmpty() ? "?" : host)
+        + ", process "
+        + pid
+        + ", since "
+        + since;
   }
 
   private static String startOf(ProcessHandle p) {

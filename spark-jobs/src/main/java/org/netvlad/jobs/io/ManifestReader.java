@@ -1,5 +1,7 @@
 package org.netvlad.jobs.io;
 
+import static org.apache.spark.sql.functions.col;
+
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,8 +19,6 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapred.TextInputFormat;
-import static org.apache.spark.sql.functions.col;
-
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -45,8 +45,8 @@ import scala.Function1;
  * Reads the inputs of {@code mine-tuples} into raw rows, each knowing its file and row number.
  *
  * <p>An input is a file or a folder of files, on any Hadoop file system; the format follows the
- * name: {@code .csv}, {@code .jsonl}/{@code .json}/{@code .ndjson} (one object a line),
- * {@code .parquet} (or a folder of Parquet parts), {@code .mat} (a dbStruct spec).
+ * name: {@code .csv}, {@code .jsonl}/{@code .json}/{@code .ndjson} (one object a line), {@code
+ * .parquet} (or a folder of Parquet parts), {@code .mat} (a dbStruct spec).
  */
 public final class ManifestReader {
   private static final int MAX_HEADER_BYTES = 1 << 20;
@@ -63,14 +63,19 @@ public final class ManifestReader {
    * @param dbStructQueryFolder folder of dbStruct query images, or "auto"
    */
   public ManifestReader(
-      SparkSession spark, String dbStructZone, String dbStructDatabaseFolder, String dbStructQueryFolder) {
+      SparkSession spark,
+      String dbStructZone,
+      String dbStructDatabaseFolder,
+      String dbStructQueryFolder) {
     this.spark = spark;
     this.dbStructZone = dbStructZone;
     this.dbStructDatabaseFolder = dbStructDatabaseFolder;
     this.dbStructQueryFolder = dbStructQueryFolder;
   }
 
-  /** True once {@link #read} has met a dbStruct spec with capture time stamps (Time Machine data). */
+  /**
+   * True once {@link #read} has met a dbStruct spec with capture time stamps (Time Machine data).
+   */
   public boolean readTimeStampedSpec() {
     return readTimeStampedSpec;
   }
@@ -171,9 +176,7 @@ public final class ManifestReader {
     }
     if (format == null) {
       throw new JobFailure(
-          "input "
-              + file
-              + ": unknown format; name it .csv, .jsonl, .parquet or .mat (dbStruct)");
+          "input " + file + ": unknown format; name it .csv, .jsonl, .parquet or .mat (dbStruct)");
     }
     String source = file.toString();
     try {
@@ -183,9 +186,11 @@ public final class ManifestReader {
         case JSON_LINES:
           return lines(sc, source)
               .filter(t -> !t._1().isBlank())
-              .map(t -> t._1().problem() != null
-                  ? RawRow.notUtf8(source, t._2() + 1, t._1().problem())
-                  : JsonLinesManifest.parse(source, t._2() + 1, t._1().text()));
+              .map(
+                  t ->
+                      t._1().problem() != null
+                          ? RawRow.notUtf8(source, t._2() + 1, t._1().problem())
+                          : JsonLinesManifest.parse(source, t._2() + 1, t._1().text()));
         case PARQUET:
           return readParquet(source);
         default:
@@ -200,7 +205,11 @@ public final class ManifestReader {
     CsvManifest csv = CsvManifest.fromHeader(source, header(sc, file, source));
     return lines(sc, source)
         .filter(t -> t._2() > 0 && !t._1().isBlank())
-        .map(t -> t._1().problem() != null ? RawRow.notUtf8(source, t._2() + 1, t._1().problem()) : csv.parse(t._2() + 1, t._1().text()));
+        .map(
+            t ->
+                t._1().problem() != null
+                    ? RawRow.notUtf8(source, t._2() + 1, t._1().problem())
+                    : csv.parse(t._2() + 1, t._1().text()));
   }
 
   /** A text file's lines decoded strictly as UTF-8, each with its 0-based line number. */
@@ -214,8 +223,11 @@ public final class ManifestReader {
   private static String header(JavaSparkContext sc, Path file, String source) {
     ByteArrayOutputStream line = new ByteArrayOutputStream();
     boolean empty = true;
-    try (InputStream in = new BufferedInputStream(file.getFileSystem(sc.hadoopConfiguration()).open(file))) {
-      for (int b = in.read(); b != -1 && b != '\n' && line.size() < MAX_HEADER_BYTES; b = in.read()) {
+    try (InputStream in =
+        new BufferedInputStream(file.getFileSystem(sc.hadoopConfiguration()).open(file))) {
+      for (int b = in.read();
+          b != -1 && b != '\n' && line.size() < MAX_HEADER_BYTES;
+          b = in.read()) {
         empty = false;
         line.write(b);
       }
@@ -226,7 +238,8 @@ public final class ManifestReader {
       throw new JobFailure(source + ": empty file, expected a CSV header line");
     }
     byte[] bytes = line.toByteArray();
-    int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+    int length =
+        bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
     Utf8Line header = Utf8Line.decode(bytes, length);
     if (header.problem() != null) {
       throw new JobFailure(source + ": the header line is " + header.problem());
@@ -239,7 +252,8 @@ public final class ManifestReader {
     try {
       df = spark.read().parquet(source);
     } catch (Exception e) { // AnalysisException is a checked exception Spark throws undeclared
-      throw new JobFailure(source + ": not readable as Parquet: " + e.getMessage().split("\n")[0], e);
+      throw new JobFailure(
+          source + ": not readable as Parquet: " + e.getMessage().split("\n")[0], e);
     }
     String[] names = df.columns();
     List<String> lower = new ArrayList<>();
@@ -251,13 +265,21 @@ public final class ManifestReader {
     for (int i = 0; i < lower.size(); i++) {
       Integer before = columns.put(lower.get(i), i);
       if (before != null) {
-        throw new JobFailure(source + ": columns '" + names[before] + "' and '" + names[i] + "' name the same field (names are read without case)");
+        throw new JobFailure(
+            source
+                + ": columns '"
+                + names[before]
+                + "' and '"
+                + names[i]
+                + "' name the same field (names are read without case)");
       }
     }
     // Each row is named by its part file and its 0-based index in it (Parquet's row index).
-    Dataset<Row> located = df.select(col("*"), col("_metadata.file_path"), col("_metadata.row_index"));
+    Dataset<Row> located =
+        df.select(col("*"), col("_metadata.file_path"), col("_metadata.row_index"));
     StructField[] fields = located.schema().fields();
-    return InternalRows.of(located).mapPartitions(rows -> new TypedValues(fields, lower.size()).rows(rows, columns));
+    return InternalRows.of(located)
+        .mapPartitions(rows -> new TypedValues(fields, lower.size()).rows(rows, columns));
   }
 
   /** A Parquet row's values as {@link Row} would give them, read from Spark's internal row. */
@@ -277,7 +299,14 @@ public final class ManifestReader {
     }
 
     Iterator<RawRow> rows(Iterator<InternalRow> rows, Map<String, Integer> columns) {
-      return Iterators.map(rows, r -> RawRow.typed(file(r.getUTF8String(valueColumns)), r.getLong(valueColumns + 1) + 1, columns, values(r)));
+      return Iterators.map(
+          rows,
+          r ->
+              RawRow.typed(
+                  file(r.getUTF8String(valueColumns)),
+                  r.getLong(valueColumns + 1) + 1,
+                  columns,
+                  values(r)));
     }
 
     private Object[] values(InternalRow r) {
@@ -308,7 +337,9 @@ public final class ManifestReader {
     }
   }
 
-  /** The UTM zone of a dbStruct file's positions: the setting, or with "auto" the known dataset's. */
+  /**
+   * The UTM zone of a dbStruct file's positions: the setting, or with "auto" the known dataset's.
+   */
   public static String dbStructZone(String uri, String setting) {
     if (!"auto".equals(setting)) {
       return setting;

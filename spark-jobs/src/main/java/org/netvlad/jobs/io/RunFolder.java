@@ -18,15 +18,16 @@ import org.netvlad.jobs.cli.JobFailure;
 /**
  * A run folder on any Hadoop file system, and the atomic commit of a job's outputs into it.
  *
- * <p>A job writes everything under {@code <run>/_staging/<job>-<id>/}, then commits: it removes
- * the previous outputs it replaces, renames each new output into place and renames its summary
- * {@code <run>/summary/<job>.json} last. The summary is the commit marker: a job whose summary exists
- * is finished, and outputs without it are leftovers of a failed commit that the next attempt
- * replaces. A job holds the folder's {@link RunLock} while it runs, so the staging folders of other
- * attempts it removes are those of attempts that died.
+ * <p>A job writes everything under {@code <run>/_staging/<job>-<id>/}, then commits: it removes the
+ * previous outputs it replaces, renames each new output into place and renames its summary {@code
+ * <run>/summary/<job>.json} last. The summary is the commit marker: a job whose summary exists is
+ * finished, and outputs without it are leftovers of a failed commit that the next attempt replaces.
+ * A job holds the folder's {@link RunLock} while it runs, so the staging folders of other attempts
+ * it removes are those of attempts that died.
  *
  * <p>On a local disk the folder is written without Hadoop's {@code .crc} sidecars: a user who edits
- * a file the jobs wrote (a rendered manifest) would otherwise meet a checksum error on the next read.
+ * a file the jobs wrote (a rendered manifest) would otherwise meet a checksum error on the next
+ * read.
  */
 public final class RunFolder {
   private static final String STAGING = "_staging";

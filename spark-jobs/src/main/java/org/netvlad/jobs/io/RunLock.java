@@ -37,13 +37,16 @@ public final class RunLock implements AutoCloseable {
   private RunLock(LockClaims claims, long number, Duration staleAfter) {
     this.claims = claims;
     this.number = number;
-    this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "run-lock heartbeat " + claims.folder());
-      t.setDaemon(true);
-      return t;
-    });
+    this.heartbeat =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "run-lock heartbeat " + claims.folder());
+              t.setDaemon(true);
+              return t;
+            });
     long periodMs = Math.max(100, staleAfter.toMillis() / 10);
-    heartbeat.scheduleAtFixedRate(() -> claims.touch(number), periodMs, periodMs, TimeUnit.MILLISECONDS);
+    heartbeat.scheduleAtFixedRate(
+        () -> claims.touch(number), periodMs, periodMs, TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -52,10 +55,11 @@ public final class RunLock implements AutoCloseable {
    * @param staleAfter how long a holder on another host may give no sign of life before its lock is
    *     taken over
    * @param log where a takeover of a stale lock is reported
-   * @throws JobFailure naming the holder when the lock is held; a {@link org.netvlad.jobs.cli.JobIoFailure}
-   *     naming the folder when it cannot be written
+   * @throws JobFailure naming the holder when the lock is held; a {@link
+   *     org.netvlad.jobs.cli.JobIoFailure} naming the folder when it cannot be written
    */
-  public static RunLock acquire(FileSystem fs, Path folder, String job, Duration staleAfter, Consumer<String> log) {
+  public static RunLock acquire(
+      FileSystem fs, Path folder, String job, Duration staleAfter, Consumer<String> log) {
     LockClaims claims = new LockClaims(fs, new Path(folder, FOLDER));
     LockHolder me = LockHolder.current(job);
     try {
@@ -76,11 +80,21 @@ public final class RunLock implements AutoCloseable {
     } catch (IOException e) {
       throw IoFailures.failure("locking", folder, e, e);
     }
-    throw new JobFailure("cannot lock " + folder + ": other processes kept claiming it (" + ATTEMPTS + " attempts); try again");
+    throw new JobFailure(
+        "cannot lock "
+            + folder
+            + ": other processes kept claiming it ("
+            + ATTEMPTS
+            + " attempts); try again");
   }
 
-  /** The number a new claim takes: above the highest, when that one is released or stale; else a refusal. */
-  private static long nextFree(LockClaims claims, Path folder, Duration staleAfter, Consumer<String> log) throws IOException {
+  /**
+   * The number a new claim takes: above the highest, when that one is released or stale; else a
+   * refusal.
+   */
+  private static long nextFree(
+      LockClaims claims, Path folder, Duration staleAfter, Consumer<String> log)
+      throws IOException {
     long top = claims.top();
     if (top < 0 || claims.released(top)) {
       return top + 1;
@@ -89,8 +103,13 @@ public final class RunLock implements AutoCloseable {
     long silentMs = claims.silentMs(top);
     String stale = holder.staleness(silentMs, staleAfter);
     if (stale == null) {
-      throw new JobFailure(folder + " is locked by " + holder.describe() + ", last sign of life " + silentMs / 1000
-          + " s ago; wait for it to end (the lock of a process that has ended is taken over)");
+      throw new JobFailure(
+          folder
+              + " is locked by "
+              + holder.describe()
+              + ", last sign of life "
+              + silentMs / 1000
+              + " s ago; wait for it to end (the lock of a process that has ended is taken over)");
     }
     log.accept("taking over the lock on " + folder + " of " + holder.describe() + ": " + stale);
     return top + 1;
@@ -108,7 +127,8 @@ public final class RunLock implements AutoCloseable {
     try {
       claims.release(number);
     } catch (IOException e) {
-      System.err.println("warning: cannot release the lock " + claims.folder() + ": " + IoFailures.describe(e));
+      System.err.println(
+          "warning: cannot release the lock " + claims.folder() + ": " + IoFailures.describe(e));
     }
   }
 }

@@ -10,10 +10,13 @@ import java.util.Map;
 public final class Summaries {
   /** mine-tuples: the image root. */
   public static final String IMAGES = "images";
+
   /** mine-tuples: the other roots images may be under. */
   public static final String ALLOWED_IMAGE_ROOTS = "allowed_image_roots";
+
   /** train-netvlad: the epoch of the best checkpoint, by validation Recall@5. */
   public static final String BEST_EPOCH = "best_epoch";
+
   /** extract-and-evaluate: Recall@N, by N. */
   public static final String RECALL_AT = "recall_at";
 

@@ -6,7 +6,6 @@ import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.createArrayType;
-
 import static org.netvlad.jobs.io.InternalRows.utf8;
 
 import java.util.EnumMap;

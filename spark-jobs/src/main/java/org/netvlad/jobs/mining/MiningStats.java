@@ -12,7 +12,8 @@ import org.netvlad.common.mining.QueryTuple;
  * needed. Updated only in the stage that writes the tuples (a result stage), where Spark applies
  * each partition's updates exactly once.
  */
-public final class MiningStats extends AccumulatorV2<MiningStats.Query, Map<String, MiningStats.Split>> {
+public final class MiningStats
+    extends AccumulatorV2<MiningStats.Query, Map<String, MiningStats.Split>> {
   private static final long serialVersionUID = 1L;
 
   /** One mined query. */
@@ -25,6 +26,7 @@ public final class MiningStats extends AccumulatorV2<MiningStats.Query, Map<Stri
     public long kept;
     public long pairsWithinPositiveRadius;
     public long pairsWithinNegativeRadius;
+
     /** Number of kept queries per positive count. */
     public final TreeMap<Integer, Long> positivesHistogram = new TreeMap<>();
 

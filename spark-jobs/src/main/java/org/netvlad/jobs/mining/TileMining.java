@@ -64,16 +64,17 @@ public final class TileMining {
         .repartition(partitions, col("tile_key"))
         .sortWithinPartitions("tile_key")
         .mapPartitions(
-            new TileMiner(params, Map.copyOf(databaseCountBySplit), stats), Encoders.row(Tables.TUPLE));
+            new TileMiner(params, Map.copyOf(databaseCountBySplit), stats),
+            Encoders.row(Tables.TUPLE));
   }
 
   /**
    * One row per (point, tile it belongs to), in Spark SQL expressions (no row objects): a query in
-   * its own tile, a database image in every tile within {@code reachM} of it. Columns:
-   * {@code tile_key} (split ordinal, tile_x and tile_y in one long: sorting on it is a cheap
-   * prefix sort), {@code tile_x}, {@code tile_y}, {@code is_query}, {@code image_id},
-   * {@code db_index} (-1 for queries), {@code x_m}, {@code y_m}, {@code epoch_day}
-   * ({@link SitePoint#NO_DATE} without a date) and {@code split}.
+   * its own tile, a database image in every tile within {@code reachM} of it. Columns: {@code
+   * tile_key} (split ordinal, tile_x and tile_y in one long: sorting on it is a cheap prefix sort),
+   * {@code tile_x}, {@code tile_y}, {@code is_query}, {@code image_id}, {@code db_index} (-1 for
+   * queries), {@code x_m}, {@code y_m}, {@code epoch_day} ({@link SitePoint#NO_DATE} without a
+   * date) and {@code split}.
    */
   static Dataset<Row> tiled(Dataset<Row> panoramas, double tileSizeM, double reachM) {
     Column isQuery = col("role").equalTo(lit("query"));
@@ -82,13 +83,21 @@ public final class TileMining {
     Column y = col("frame_northing_m");
     Column splitOrdinal = lit(-1L);
     for (Split split : Split.values()) {
-      splitOrdinal = when(col("split").equalTo(lit(split.text())), lit((long) split.ordinal())).otherwise(splitOrdinal);
+      splitOrdinal =
+          when(col("split").equalTo(lit(split.text())), lit((long) split.ordinal()))
+              .otherwise(splitOrdinal);
     }
     return panoramas
         .select(
             splitOrdinal.as("split_ordinal"),
-            explode(sequence(floor(x.minus(reach).divide(tileSizeM)), floor(x.plus(reach).divide(tileSizeM)))).as("tile_x"),
-            sequence(floor(y.minus(reach).divide(tileSizeM)), floor(y.plus(reach).divide(tileSizeM))).as("tiles_y"),
+            explode(
+                    sequence(
+                        floor(x.minus(reach).divide(tileSizeM)),
+                        floor(x.plus(reach).divide(tileSizeM))))
+                .as("tile_x"),
+            sequence(
+                    floor(y.minus(reach).divide(tileSizeM)), floor(y.plus(reach).divide(tileSizeM)))
+                .as("tiles_y"),
             isQuery.as("is_query"),
             col("image_id"),
             coalesce(col("db_index"), lit(-1L)).as("db_index"),
@@ -132,7 +141,9 @@ public final class TileMining {
       return new TileIterator(rows, new TupleMiner(params));
     }
 
-    /** Mines one tile at a time as its tuples are consumed: memory holds one tile, not a partition. */
+    /**
+     * Mines one tile at a time as its tuples are consumed: memory holds one tile, not a partition.
+     */
     private final class TileIterator implements Iterator<Row> {
       private final Iterator<Row> rows;
       private final TupleMiner miner;
@@ -175,7 +186,9 @@ public final class TileMining {
             break;
           }
           checkTile(r);
-          SitePoint p = new SitePoint(r.getString(4), r.getLong(5), r.getDouble(6), r.getDouble(7), r.getInt(8));
+          SitePoint p =
+              new SitePoint(
+                  r.getString(4), r.getLong(5), r.getDouble(6), r.getDouble(7), r.getInt(8));
           (r.getBoolean(3) ? queries : database).add(p);
         }
         List<Row> out = new ArrayList<>();
@@ -192,11 +205,19 @@ public final class TileMining {
       }
     }
 
-    /** Tiles so far from the frame's origin that their keys could collide are refused (none on Earth). */
+    /**
+     * Tiles so far from the frame's origin that their keys could collide are refused (none on
+     * Earth).
+     */
     private static void checkTile(Row r) {
       if (Math.abs(r.getLong(1)) >= TILE_OFFSET || Math.abs(r.getLong(2)) >= TILE_OFFSET) {
         throw new IllegalStateException(
-            "image " + r.getString(4) + " lies in tile (" + r.getLong(1) + ", " + r.getLong(2)
+            "image "
+                + r.getString(4)
+                + " lies in tile ("
+                + r.getLong(1)
+                + ", "
+                + r.getLong(2)
                 + "), too far from the mining frame's origin for mining.tile-size-m");
       }
     }

@@ -37,7 +37,13 @@ final class Night {
   private final Progress progress;
   private final long startNanos = System.nanoTime();
 
-  Night(SparkSession spark, NightlyJob.Config config, NightlyRoot root, RunFolder night, NightPlan plan, Progress progress) {
+  Night(
+      SparkSession spark,
+      NightlyJob.Config config,
+      NightlyRoot root,
+      RunFolder night,
+      NightPlan plan,
+      Progress progress) {
     this.spark = spark;
     this.config = config;
     this.root = root;
@@ -49,36 +55,91 @@ final class Night {
   Map<String, Object> run() {
     PipelineConfig s = config.settings();
     String uri = night.root().toString();
-    PipelineConfig train = plan.trainSettings(s, night); // a warm start with other network settings is refused before any work
+    PipelineConfig train =
+        plan.trainSettings(
+            s, night); // a warm start with other network settings is refused before any work
     NightStages stages = new NightStages(night, progress);
-    stages.run(MineTuplesJob.NAME, night, MineTuplesJob.NAME,
-        () -> MineTuplesJob.run(spark, new MineTuplesJob.Config(uri, config.inputs(), config.imagesUri(), s, false)));
-    stages.run(TrainNetVladJob.NAME, night, TrainNetVladJob.NAME, () -> TrainNetVladJob.run(spark, new TrainNetVladJob.Config(uri, train, false)));
+    stages.run(
+        MineTuplesJob.NAME,
+        night,
+        MineTuplesJob.NAME,
+        () ->
+            MineTuplesJob.run(
+                spark,
+                new MineTuplesJob.Config(uri, config.inputs(), config.imagesUri(), s, false)));
+    stages.run(
+        TrainNetVladJob.NAME,
+        night,
+        TrainNetVladJob.NAME,
+        () -> TrainNetVladJob.run(spark, new TrainNetVladJob.Config(uri, train, false)));
     PipelineConfig lastGoodSettings = plan.lastGoodEvaluationSettings(s, night);
-    Map<String, Object> lastGood = lastGoodSettings == null ? null : stages.run(LAST_GOOD_STAGE, folder(NightPlan.LAST_GOOD_EVALUATION),
-        ExtractAndEvaluateJob.NAME, () -> ExtractAndEvaluateJob.run(spark, new ExtractAndEvaluateJob.Config(uri, lastGoodSettings, false)));
-    Map<String, Object> tonight = stages.run(ExtractAndEvaluateJob.NAME, night, ExtractAndEvaluateJob.NAME,
-        () -> ExtractAndEvaluateJob.run(spark, new ExtractAndEvaluateJob.Config(uri, plan.evaluationSettings(s, night), false)));
+    Map<String, Object> lastGood =
+        lastGoodSettings == null
+            ? null
+            : stages.run(
+                LAST_GOOD_STAGE,
+                folder(NightPlan.LAST_GOOD_EVALUATION),
+                ExtractAndEvaluateJob.NAME,
+                () ->
+                    ExtractAndEvaluateJob.run(
+                        spark, new ExtractAndEvaluateJob.Config(uri, lastGoodSettings, false)));
+    Map<String, Object> tonight =
+        stages.run(
+            ExtractAndEvaluateJob.NAME,
+            night,
+            ExtractAndEvaluateJob.NAME,
+            () ->
+                ExtractAndEvaluateJob.run(
+                    spark,
+                    new ExtractAndEvaluateJob.Config(
+                        uri, plan.evaluationSettings(s, night), false)));
 
-    RecallVerdict verdict = RecallVerdict.of(Math.toIntExact(s.get(NightlySettings.RECALL_AT)), tonight, lastGood,
-        s.get(NightlySettings.MAX_RECALL_DROP));
+    RecallVerdict verdict =
+        RecallVerdict.of(
+            Math.toIntExact(s.get(NightlySettings.RECALL_AT)),
+            tonight,
+            lastGood,
+            s.get(NightlySettings.MAX_RECALL_DROP));
     progress.say(verdict.describe());
     boolean moved = !verdict.flagged() && root.moveCurrentTo(config.date());
     String current = root.currentDate();
-    progress.say(moved ? root.path() + "/" + NightlyRoot.CURRENT + " now names " + NightlyRoot.relative(config.date())
-        : root.path() + "/" + NightlyRoot.CURRENT + " stays at " + (current == null ? "nothing" : NightlyRoot.relative(current)));
+    progress.say(
+        moved
+            ? root.path()
+                + "/"
+                + NightlyRoot.CURRENT
+                + " now names "
+                + NightlyRoot.relative(config.date())
+            : root.path()
+                + "/"
+                + NightlyRoot.CURRENT
+                + " stays at "
+                + (current == null ? "nothing" : NightlyRoot.relative(current)));
     Set<String> protect = new HashSet<>(Arrays.asList(config.date(), plan.lastGood()));
     List<String> pruned = root.prune(s.get(NightlySettings.KEEP_RUNS), protect);
     if (!pruned.isEmpty()) {
-      progress.say("deleted the run folders of " + pruned + " (nightly.keep-runs " + s.get(NightlySettings.KEEP_RUNS) + ")");
+      progress.say(
+          "deleted the run folders of "
+              + pruned
+              + " (nightly.keep-runs "
+              + s.get(NightlySettings.KEEP_RUNS)
+              + ")");
     }
-    Map<String, Object> summary = summary(stages, tonight, lastGood, verdict, moved, current, pruned, train);
+    Map<String, Object> summary =
+        summary(stages, tonight, lastGood, verdict, moved, current, pruned, train);
     write(summary, verdict.n());
     return summary;
   }
 
-  private Map<String, Object> summary(NightStages stages, Map<String, Object> tonight, Map<String, Object> lastGood, RecallVerdict verdict,
-      boolean moved, String current, List<String> pruned, PipelineConfig train) {
+  private Map<String, Object> summary(
+      NightStages stages,
+      Map<String, Object> tonight,
+      Map<String, Object> lastGood,
+      RecallVerdict verdict,
+      boolean moved,
+      String current,
+      List<String> pruned,
+      PipelineConfig train) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put(Lineage.ID, Lineage.newId());
     m.put("job", NightlyJob.NAME);
@@ -117,9 +178,13 @@ final class Night {
     return m;
   }
 
-  /** The last good night's Recall@N as it reported it (on its own split), or null when it has no evaluation any more. */
+  /**
+   * The last good night's Recall@N as it reported it (on its own split), or null when it has no
+   * evaluation any more.
+   */
   private Object lastNightsOwnRecall() {
-    Map<String, Object> evaluation = Lineage.finishedSummary(root.night(plan.lastGood()), ExtractAndEvaluateJob.NAME);
+    Map<String, Object> evaluation =
+        Lineage.finishedSummary(root.night(plan.lastGood()), ExtractAndEvaluateJob.NAME);
     return evaluation == null ? null : Summaries.recallAt(evaluation);
   }
 
@@ -127,10 +192,15 @@ final class Night {
   private List<Map<String, Object>> trend(RecallVerdict verdict) {
     List<Map<String, Object>> trend = new ArrayList<>();
     for (String date : root.dates()) {
-      Map<String, Object> finished = date.equals(config.date()) ? null : Lineage.finishedSummary(root.night(date), NightlyJob.NAME);
+      Map<String, Object> finished =
+          date.equals(config.date())
+              ? null
+              : Lineage.finishedSummary(root.night(date), NightlyJob.NAME);
       if (date.equals(config.date())) {
         trend.add(point(date, verdict.tonight(), verdict.flagged()));
-      } else if (finished != null && finished.get("verdict") instanceof Map<?, ?> v && v.get("tonight") instanceof Number r) {
+      } else if (finished != null
+          && finished.get("verdict") instanceof Map<?, ?> v
+          && v.get("tonight") instanceof Number r) {
         trend.add(point(date, r.doubleValue(), Boolean.TRUE.equals(v.get("flagged"))));
       }
     }
@@ -148,8 +218,12 @@ final class Night {
   /** The picture and the page, then the summary, which marks the night finished. */
   @SuppressWarnings("unchecked")
   private void write(Map<String, Object> summary, int n) {
-    AtomicFiles.replace(night.fs(), night.resolve(NightlyReport.TREND), NightlyReport.trendPng((List<Map<String, Object>>) summary.get("trend"), n));
+    AtomicFiles.replace(
+        night.fs(),
+        night.resolve(NightlyReport.TREND),
+        NightlyReport.trendPng((List<Map<String, Object>>) summary.get("trend"), n));
     AtomicFiles.replace(night.fs(), night.resolve(NightlyReport.PAGE), NightlyReport.html(summary));
-    AtomicFiles.replace(night.fs(), night.resolve(RunFolder.summaryPath(NightlyJob.NAME)), JobMain.toJson(summary));
+    AtomicFiles.replace(
+        night.fs(), night.resolve(RunFolder.summaryPath(NightlyJob.NAME)), JobMain.toJson(summary));
   }
 }

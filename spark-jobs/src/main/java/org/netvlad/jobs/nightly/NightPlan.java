@@ -20,8 +20,8 @@ import org.netvlad.jobs.training.WarmStart;
 
 /**
  * What a night decided when it first started: the last good night ({@code current} then) and the
- * checkpoint training warm-starts from. Kept in {@code <night>/nightly/plan.json}, so a night started
- * again decides the same, even after it has moved {@code current} to itself.
+ * checkpoint training warm-starts from. Kept in {@code <night>/nightly/plan.json}, so a night
+ * started again decides the same, even after it has moved {@code current} to itself.
  *
  * @param lastGood the last good night's date, or null on the first night
  * @param lastGoodModel its best checkpoint folder, or null
@@ -30,6 +30,7 @@ import org.netvlad.jobs.training.WarmStart;
  */
 record NightPlan(String lastGood, String lastGoodModel, String warmStart, String warmStartReason) {
   static final String FILE = "nightly/plan.json";
+
   /** Where the last good model's evaluation on tonight's split goes, inside the night's folder. */
   static final String LAST_GOOD_EVALUATION = "last-good-model";
 
@@ -40,7 +41,9 @@ record NightPlan(String lastGood, String lastGoodModel, String warmStart, String
       return parse(JobMain.fromJson(night.readText(file)));
     }
     NightPlan plan = create(root, s);
-    plan.trainSettings(s, night); // a warm start that cannot be used is refused before it is written down for this date
+    plan.trainSettings(
+        s, night); // a warm start that cannot be used is refused before it is written down for this
+    // date
     AtomicFiles.replace(night.fs(), file, JobMain.toJson(plan.toMap()));
     return plan;
   }
@@ -50,10 +53,25 @@ record NightPlan(String lastGood, String lastGoodModel, String warmStart, String
     String lastGoodModel = lastGood == null ? null : bestCheckpoint(root, lastGood);
     String choice = s.get(NightlySettings.WARM_START);
     return switch (choice) {
-      case "auto" -> lastGoodModel == null
-          ? new NightPlan(null, null, "", "auto: no last good night (no " + root.path() + "/" + NightlyRoot.CURRENT + "), from scratch")
-          : new NightPlan(lastGood, lastGoodModel, lastGoodModel, "auto: the best checkpoint of the last good night, " + lastGood);
-      case "none" -> new NightPlan(lastGood, lastGoodModel, "", "none: from scratch, as nightly.warm-start asks");
+      case "auto" ->
+          lastGoodModel == null
+              ? new NightPlan(
+                  null,
+                  null,
+                  "",
+                  "auto: no last good night (no "
+                      + root.path()
+                      + "/"
+                      + NightlyRoot.CURRENT
+                      + "), from scratch")
+              : new NightPlan(
+                  lastGood,
+                  lastGoodModel,
+                  lastGoodModel,
+                  "auto: the best checkpoint of the last good night, " + lastGood);
+      case "none" ->
+          new NightPlan(
+              lastGood, lastGoodModel, "", "none: from scratch, as nightly.warm-start asks");
       default -> new NightPlan(lastGood, lastGoodModel, choice, "nightly.warm-start names it");
     };
   }
@@ -64,20 +82,31 @@ record NightPlan(String lastGood, String lastGoodModel, String warmStart, String
     Map<String, Object> training = Lineage.finishedSummary(night, TrainNetVladJob.NAME);
     Integer best = training == null ? null : Summaries.bestEpoch(training);
     if (best == null) {
-      throw new JobFailure(root.path() + "/" + NightlyRoot.CURRENT + " names " + night.root() + ", which has no finished training ("
-          + RunFolder.summaryPath(TrainNetVladJob.NAME) + "); fix or remove " + NightlyRoot.CURRENT);
+      throw new JobFailure(
+          root.path()
+              + "/"
+              + NightlyRoot.CURRENT
+              + " names "
+              + night.root()
+              + ", which has no finished training ("
+              + RunFolder.summaryPath(TrainNetVladJob.NAME)
+              + "); fix or remove "
+              + NightlyRoot.CURRENT);
     }
     return night.resolve("model/epoch=" + best).toString();
   }
 
   /**
-   * Training's settings tonight: from the warm start with nightly.epochs epochs, or from scratch with
-   * train.epochs; refused at once when the warm start's network settings differ.
+   * Training's settings tonight: from the warm start with nightly.epochs epochs, or from scratch
+   * with train.epochs; refused at once when the warm start's network settings differ.
    */
   PipelineConfig trainSettings(PipelineConfig s, RunFolder night) {
-    List<String> overrides = warmStart.isEmpty()
-        ? List.of(TrainSettings.WARM_START.key() + "=")
-        : List.of(TrainSettings.WARM_START.key() + "=" + warmStart, TrainSettings.EPOCHS.key() + "=" + s.get(NightlySettings.EPOCHS));
+    List<String> overrides =
+        warmStart.isEmpty()
+            ? List.of(TrainSettings.WARM_START.key() + "=")
+            : List.of(
+                TrainSettings.WARM_START.key() + "=" + warmStart,
+                TrainSettings.EPOCHS.key() + "=" + s.get(NightlySettings.EPOCHS));
     PipelineConfig train = with(s, overrides);
     WarmStart warm = WarmStart.of(train, night.fs().getConf());
     if (warm != null) {
@@ -86,11 +115,20 @@ record NightPlan(String lastGood, String lastGoodModel, String warmStart, String
     return train;
   }
 
-  /** The last good model evaluated on tonight's split, in a folder of its own; null on the first night. */
+  /**
+   * The last good model evaluated on tonight's split, in a folder of its own; null on the first
+   * night.
+   */
   PipelineConfig lastGoodEvaluationSettings(PipelineConfig s, RunFolder night) {
-    return lastGoodModel == null ? null : with(s, List.of(EvalSettings.CHECKPOINT.key() + "=" + lastGoodModel,
-        EvalSettings.OUTPUT.key() + "=" + night.resolve(LAST_GOOD_EVALUATION), EvalSettings.LABEL.key() + "=last good night, " + lastGood,
-        EvalSettings.COMPARE.key() + "="));
+    return lastGoodModel == null
+        ? null
+        : with(
+            s,
+            List.of(
+                EvalSettings.CHECKPOINT.key() + "=" + lastGoodModel,
+                EvalSettings.OUTPUT.key() + "=" + night.resolve(LAST_GOOD_EVALUATION),
+                EvalSettings.LABEL.key() + "=last good night, " + lastGood,
+                EvalSettings.COMPARE.key() + "="));
   }
 
   /**
@@ -98,9 +136,16 @@ record NightPlan(String lastGood, String lastGoodModel, String warmStart, String
    * will take, in the night's folder, with the last good model's set beside it in the report.
    */
   PipelineConfig evaluationSettings(PipelineConfig s, RunFolder night) {
-    String compare = lastGoodModel == null ? "" : "last good night " + lastGood + "=" + night.resolve(LAST_GOOD_EVALUATION);
-    return with(s, List.of(EvalSettings.CHECKPOINT.key() + "=best", EvalSettings.OUTPUT.key() + "=",
-        EvalSettings.COMPARE.key() + "=" + compare));
+    String compare =
+        lastGoodModel == null
+            ? ""
+            : "last good night " + lastGood + "=" + night.resolve(LAST_GOOD_EVALUATION);
+    return with(
+        s,
+        List.of(
+            EvalSettings.CHECKPOINT.key() + "=best",
+            EvalSettings.OUTPUT.key() + "=",
+            EvalSettings.COMPARE.key() + "=" + compare));
   }
 
   private static PipelineConfig with(PipelineConfig s, List<String> overrides) {
@@ -121,7 +166,10 @@ record NightPlan(String lastGood, String lastGoodModel, String warmStart, String
   }
 
   private static NightPlan parse(Map<String, Object> m) {
-    return new NightPlan((String) m.get("last_good_night"), (String) m.get("last_good_model"), (String) m.get("warm_start"),
+    return new NightPlan(
+        (String) m.get("last_good_night"),
+        (String) m.get("last_good_model"),
+        (String) m.get("warm_start"),
         (String) m.get("warm_start_reason"));
   }
 }

@@ -16,15 +16,25 @@ import org.netvlad.jobs.training.Checkpoints;
 /**
  * A night's stages, each a job run in this Spark application. A job that had finished tonight only
  * returns its summary, and training resumes from its newest checkpoint, so a night started again
- * goes on where it stopped. What each stage did and how long it took is kept in
- * {@code <night>/nightly/stages/}, so the summary of a night finished in several attempts still
- * tells each stage's time.
+ * goes on where it stopped. What each stage did and how long it took is kept in {@code
+ * <night>/nightly/stages/}, so the summary of a night finished in several attempts still tells each
+ * stage's time.
  */
 final class NightStages {
-  private static final Map<String, List<String>> COUNTS = Map.of(
-      "mine-tuples", List.of("rows_in", "rows_rejected", "queries_in", "queries_kept", "rejected_by_reason"),
-      "train-netvlad", List.of("epochs_trained", "best_epoch", "train_queries", "train_database_images", "rejected_images"),
-      "extract-and-evaluate", List.of("split", "queries", "database_images", "rejected_images", "recall_at"));
+  private static final Map<String, List<String>> COUNTS =
+      Map.of(
+          "mine-tuples",
+              List.of(
+                  "rows_in", "rows_rejected", "queries_in", "queries_kept", "rejected_by_reason"),
+          "train-netvlad",
+              List.of(
+                  "epochs_trained",
+                  "best_epoch",
+                  "train_queries",
+                  "train_database_images",
+                  "rejected_images"),
+          "extract-and-evaluate",
+              List.of("split", "queries", "database_images", "rejected_images", "recall_at"));
 
   private final RunFolder night;
   private final Progress progress;
@@ -41,11 +51,19 @@ final class NightStages {
    * @param output the folder the job writes (whose summary marks it finished)
    * @param job the job's name
    */
-  Map<String, Object> run(String stage, RunFolder output, String job, Supplier<Map<String, Object>> work) {
+  Map<String, Object> run(
+      String stage, RunFolder output, String job, Supplier<Map<String, Object>> work) {
     Path record = night.resolve("nightly/stages/" + stage + ".json");
     boolean finishedBefore = output.isFinished(job);
-    boolean resumed = !finishedBefore && job.equals(TrainNetVladJob.NAME) && new Checkpoints(output).newest().isPresent();
-    progress.say(stage + (finishedBefore ? ": finished earlier tonight" : resumed ? ": resuming" : ": starting"));
+    boolean resumed =
+        !finishedBefore
+            && job.equals(TrainNetVladJob.NAME)
+            && new Checkpoints(output).newest().isPresent();
+    progress.say(
+        stage
+            + (finishedBefore
+                ? ": finished earlier tonight"
+                : resumed ? ": resuming" : ": starting"));
     long t = System.nanoTime();
     Map<String, Object> summary = work.get();
     Map<String, Object> entry = new LinkedHashMap<>();
@@ -54,7 +72,9 @@ final class NightStages {
       entry.putAll(JobMain.fromJson(night.readText(record)));
       entry.put("status", "finished in an earlier attempt");
     } else {
-      entry.put("status", finishedBefore ? "finished earlier" : resumed ? "resumed from a checkpoint" : "ran");
+      entry.put(
+          "status",
+          finishedBefore ? "finished earlier" : resumed ? "resumed from a checkpoint" : "ran");
       entry.put("seconds", Math.round((System.nanoTime() - t) / 1e8) / 10.0);
       AtomicFiles.replace(night.fs(), record, JobMain.toJson(entry));
     }

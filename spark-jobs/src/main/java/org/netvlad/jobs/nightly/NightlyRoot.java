@@ -36,10 +36,13 @@ public final class NightlyRoot {
     this.root = root;
   }
 
-  /** The root a URI names, made absolute (so that every run folder and checkpoint named from it is). */
+  /**
+   * The root a URI names, made absolute (so that every run folder and checkpoint named from it is).
+   */
   public static NightlyRoot open(String uri, Configuration hadoop) {
     RunFolder folder = new RunFolder(uri, hadoop);
-    return new NightlyRoot(new RunFolder(folder.fs().makeQualified(folder.root()).toString(), hadoop));
+    return new NightlyRoot(
+        new RunFolder(folder.fs().makeQualified(folder.root()).toString(), hadoop));
   }
 
   /** The root's exclusive lock (its {@code _lock/}), held for a whole night. */
@@ -69,7 +72,11 @@ public final class NightlyRoot {
     String line = root.readText(file).trim();
     String date = line.startsWith(RUNS + "/") ? line.substring(RUNS.length() + 1) : "";
     if (!DATE.matcher(date).matches()) {
-      throw new JobFailure(file + " should name a run folder as runs/YYYY-MM-DD but holds '" + line + "'; fix or remove it");
+      throw new JobFailure(
+          file
+              + " should name a run folder as runs/YYYY-MM-DD but holds '"
+              + line
+              + "'; fix or remove it");
     }
     return date;
   }
@@ -105,8 +112,9 @@ public final class NightlyRoot {
   /**
    * Deletes the run folders beyond the newest {@code keep}, never the one {@code current} names nor
    * those {@code protect} names (tonight's, and the last good night it warm-started from and was
-   * compared with: a night started again reads them). Each is first renamed aside (atomic), so a folder is never seen half deleted
-   * under its own name; what an interrupted deletion left is removed the next time.
+   * compared with: a night started again reads them). Each is first renamed aside (atomic), so a
+   * folder is never seen half deleted under its own name; what an interrupted deletion left is
+   * removed the next time.
    *
    * @return the dates deleted
    */
@@ -120,7 +128,8 @@ public final class NightlyRoot {
         if (!date.equals(current) && !protect.contains(date)) {
           Path aside = root.resolve(RUNS + "/" + DELETING + date + "-" + UUID.randomUUID());
           if (!root.fs().rename(root.resolve(relative(date)), aside)) {
-            throw new IOException("rename " + root.resolve(relative(date)) + " -> " + aside + " failed");
+            throw new IOException(
+                "rename " + root.resolve(relative(date)) + " -> " + aside + " failed");
           }
           deleted.add(date);
         }

@@ -10,13 +10,19 @@ import org.netvlad.jobs.io.Summaries;
  *
  * @param n the N of the Recall@N compared
  * @param tonight tonight's Recall@N
- * @param lastGoodModel the last good night's model's Recall@N on tonight's split; NaN on a first night
+ * @param lastGoodModel the last good night's model's Recall@N on tonight's split; NaN on a first
+ *     night
  * @param maxDrop the allowed drop, as a fraction of queries
  */
 record RecallVerdict(int n, double tonight, double lastGoodModel, double maxDrop) {
-  /** The verdict from the two evaluations' summaries ({@code recall_at}); {@code lastGood} null on a first night. */
-  static RecallVerdict of(int n, Map<String, Object> tonight, Map<String, Object> lastGood, double maxDrop) {
-    return new RecallVerdict(n, recall(tonight, n), lastGood == null ? Double.NaN : recall(lastGood, n), maxDrop);
+  /**
+   * The verdict from the two evaluations' summaries ({@code recall_at}); {@code lastGood} null on a
+   * first night.
+   */
+  static RecallVerdict of(
+      int n, Map<String, Object> tonight, Map<String, Object> lastGood, double maxDrop) {
+    return new RecallVerdict(
+        n, recall(tonight, n), lastGood == null ? Double.NaN : recall(lastGood, n), maxDrop);
   }
 
   private static double recall(Map<String, Object> evaluation, int n) {
@@ -29,7 +35,8 @@ record RecallVerdict(int n, double tonight, double lastGoodModel, double maxDrop
   }
 
   boolean flagged() {
-    return drop() > maxDrop + 1e-12; // a drop of exactly the allowed amount passes, whatever the rounding
+    return drop()
+        > maxDrop + 1e-12; // a drop of exactly the allowed amount passes, whatever the rounding
   }
 
   /** One line for the progress log and the summary. */
@@ -37,9 +44,17 @@ record RecallVerdict(int n, double tonight, double lastGoodModel, double maxDrop
     if (Double.isNaN(lastGoodModel)) {
       return String.format("Recall@%d %.3f; no last good night to compare with", n, tonight);
     }
-    return String.format("Recall@%d %.3f tonight, %.3f by the last good model on the same split: %s %.1f points%s", n, tonight,
-        lastGoodModel, drop() > 0 ? "down" : "up", 100 * Math.abs(drop()),
-        flagged() ? String.format(", more than the %.1f allowed (nightly.max-recall-drop): flagged", 100 * maxDrop) : "");
+    return String.format(
+        "Recall@%d %.3f tonight, %.3f by the last good model on the same split: %s %.1f points%s",
+        n,
+        tonight,
+        lastGoodModel,
+        drop() > 0 ? "down" : "up",
+        100 * Math.abs(drop()),
+        flagged()
+            ? String.format(
+                ", more than the %.1f allowed (nightly.max-recall-drop): flagged", 100 * maxDrop)
+            : "");
   }
 
   Map<String, Object> toMap() {

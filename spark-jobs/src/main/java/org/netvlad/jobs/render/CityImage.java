@@ -20,8 +20,15 @@ public final class CityImage implements Serializable {
   public final LocalDate date;
   public final String manifestLine;
 
-  public CityImage(String imageId, String path, double cameraEastM, double cameraNorthM, double headingDeg,
-      double pitchDeg, LocalDate date, String manifestLine) {
+  public CityImage(
+      String imageId,
+      String path,
+      double cameraEastM,
+      double cameraNorthM,
+      double headingDeg,
+      double pitchDeg,
+      LocalDate date,
+      String manifestLine) {
     this.imageId = imageId;
     this.path = path;
     this.cameraEastM = cameraEastM;

@@ -17,16 +17,19 @@ import org.netvlad.jobs.io.RunFolder;
 
 /**
  * One checkpoint folder on any file system: {@code model.zip} (the DL4J model with its updater
- * state) and {@code checkpoint.json} (settings, epoch, metrics, lineage); a run's
- * {@code model/epoch=E/}, or one named by a URI (a warm start, a model evaluated on another run).
+ * state) and {@code checkpoint.json} (settings, epoch, metrics, lineage); a run's {@code
+ * model/epoch=E/}, or one named by a URI (a warm start, a model evaluated on another run).
  */
 public record CheckpointFolder(FileSystem fs, Path path) {
-  /** The folder a URI names; on a local disk read without Hadoop's checksums, as run folders are. */
+  /**
+   * The folder a URI names; on a local disk read without Hadoop's checksums, as run folders are.
+   */
   public static CheckpointFolder at(String uri, Configuration hadoop) {
     Path path = new Path(uri);
     try {
       FileSystem opened = path.getFileSystem(hadoop);
-      return new CheckpointFolder(opened instanceof LocalFileSystem local ? local.getRaw() : opened, path);
+      return new CheckpointFolder(
+          opened instanceof LocalFileSystem local ? local.getRaw() : opened, path);
     } catch (IOException e) {
       throw IoFailures.failure("opening checkpoint", uri, e, e);
     }
@@ -35,14 +38,18 @@ public record CheckpointFolder(FileSystem fs, Path path) {
   /** True when the folder holds a whole checkpoint (its sidecar is written last). */
   public boolean complete() {
     try {
-      return fs.exists(new Path(path, Checkpoints.SIDECAR)) && fs.exists(new Path(path, Checkpoints.MODEL));
+      return fs.exists(new Path(path, Checkpoints.SIDECAR))
+          && fs.exists(new Path(path, Checkpoints.MODEL));
     } catch (IOException e) {
       throw IoFailures.failure("reading", path, e, e);
     }
   }
 
   public Map<String, Object> sidecar() {
-    return JobMain.fromJson(new String(RunFolder.readBytes(fs, new Path(path, Checkpoints.SIDECAR)), java.nio.charset.StandardCharsets.UTF_8));
+    return JobMain.fromJson(
+        new String(
+            RunFolder.readBytes(fs, new Path(path, Checkpoints.SIDECAR)),
+            java.nio.charset.StandardCharsets.UTF_8));
   }
 
   /** The settings the checkpoint was trained with (empty when its sidecar has none). */
@@ -52,7 +59,9 @@ public record CheckpointFolder(FileSystem fs, Path path) {
     return settings instanceof Map<?, ?> m ? (Map<String, String>) m : Map.of();
   }
 
-  /** The id of the training the checkpoint belongs to; null when written before ids were recorded. */
+  /**
+   * The id of the training the checkpoint belongs to; null when written before ids were recorded.
+   */
   public String trainingId() {
     return sidecar().get(Lineage.ID) instanceof String id ? id : null;
   }

@@ -13,10 +13,10 @@ import org.netvlad.jobs.io.IoFailures;
 import org.netvlad.jobs.io.RunFolder;
 
 /**
- * {@code model/epoch=E/}: {@code model.zip} (DL4J model with its updater state) and
- * {@code checkpoint.json} (settings, epoch, iteration, metrics so far). A checkpoint is written in
- * the job's staging folder and renamed into place whole, so every {@code epoch=E} folder is
- * complete; epoch 0 is the initialised, untrained network.
+ * {@code model/epoch=E/}: {@code model.zip} (DL4J model with its updater state) and {@code
+ * checkpoint.json} (settings, epoch, iteration, metrics so far). A checkpoint is written in the
+ * job's staging folder and renamed into place whole, so every {@code epoch=E} folder is complete;
+ * epoch 0 is the initialised, untrained network.
  */
 public final class Checkpoints {
   public static final String MODEL = "model.zip";
@@ -42,7 +42,9 @@ public final class Checkpoints {
       }
       for (FileStatus s : run.fs().listStatus(models)) {
         String name = s.getPath().getName();
-        if (s.isDirectory() && name.matches("epoch=\\d+") && run.fs().exists(new Path(s.getPath(), SIDECAR))) {
+        if (s.isDirectory()
+            && name.matches("epoch=\\d+")
+            && run.fs().exists(new Path(s.getPath(), SIDECAR))) {
           int epoch = Integer.parseInt(name.substring("epoch=".length()));
           if (newest.isEmpty() || epoch > newest.getAsInt()) {
             newest = OptionalInt.of(epoch);
@@ -76,7 +78,10 @@ public final class Checkpoints {
     }
   }
 
-  /** Renames a staged checkpoint into {@code model/epoch=E/}, replacing one left there by a failed attempt. */
+  /**
+   * Renames a staged checkpoint into {@code model/epoch=E/}, replacing one left there by a failed
+   * attempt.
+   */
   public void publish(int epoch, Path staged) {
     Path target = folder(epoch);
     try {

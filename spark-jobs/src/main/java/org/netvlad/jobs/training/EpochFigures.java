@@ -10,8 +10,19 @@ package org.netvlad.jobs.training;
  * @param recall Recall@N on the val split, one per N of the history
  * @param driverHeapMb the driver's heap in use after a full collection at the end of the epoch
  */
-public record EpochFigures(int epoch, double learningRate, double loss, long violating, long trainQueries, long tuples, long images,
-    double[] recall, double refreshSeconds, double trainSeconds, double validateSeconds, double driverHeapMb) {
+public record EpochFigures(
+    int epoch,
+    double learningRate,
+    double loss,
+    long violating,
+    long trainQueries,
+    long tuples,
+    long images,
+    double[] recall,
+    double refreshSeconds,
+    double trainSeconds,
+    double validateSeconds,
+    double driverHeapMb) {
 
   /** Share of the train queries with a violating negative; NaN when none were refreshed. */
   public double violatingShare() {
@@ -99,8 +110,19 @@ public record EpochFigures(int epoch, double learningRate, double loss, long vio
     }
 
     public EpochFigures build() {
-      return new EpochFigures(epoch, learningRate, loss, violating, trainQueries, tuples, images, recall, refreshSeconds, trainSeconds,
-          validateSeconds, driverHeapMb);
+      return new EpochFigures(
+          epoch,
+          learningRate,
+          loss,
+          violating,
+          trainQueries,
+          tuples,
+          images,
+          recall,
+          refreshSeconds,
+          trainSeconds,
+          validateSeconds,
+          driverHeapMb);
     }
   }
 }

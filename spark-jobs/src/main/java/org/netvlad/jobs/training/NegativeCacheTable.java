@@ -38,15 +38,33 @@ public final class NegativeCacheTable {
     return run.resolve("negcache/epoch=" + epoch);
   }
 
-  /** Writes the table in the staging folder, then renames it into place (replacing a partial one). */
-  public static void write(SparkSession spark, JavaRDD<NegativeRefresh.Entry> entries, int epoch, RunFolder run, Path staging) {
+  /**
+   * Writes the table in the staging folder, then renames it into place (replacing a partial one).
+   */
+  public static void write(
+      SparkSession spark,
+      JavaRDD<NegativeRefresh.Entry> entries,
+      int epoch,
+      RunFolder run,
+      Path staging) {
     Path tmp = new Path(staging, "negcache-epoch=" + epoch);
     Path target = folder(run, epoch);
-    JavaRDD<Row> rows = entries.map(e -> RowFactory.create(e.queryId, epoch, e.bestPositiveId, e.bestPositiveDbIndex,
-        e.bestPositiveSqDistance, e.hardNegativeIds, Boxed.of(e.hardNegativeDbIndices), Boxed.of(e.hardNegativeSqDistances)));
+    JavaRDD<Row> rows =
+        entries.map(
+            e ->
+                RowFactory.create(
+                    e.queryId,
+                    epoch,
+                    e.bestPositiveId,
+                    e.bestPositiveDbIndex,
+                    e.bestPositiveSqDistance,
+                    e.hardNegativeIds,
+                    Boxed.of(e.hardNegativeDbIndices),
+                    Boxed.of(e.hardNegativeSqDistances)));
     try {
       run.fs().delete(tmp, true);
-      IoFailures.writing(tmp, () -> spark.createDataFrame(rows, SCHEMA).write().parquet(tmp.toString()));
+      IoFailures.writing(
+          tmp, () -> spark.createDataFrame(rows, SCHEMA).write().parquet(tmp.toString()));
       run.fs().delete(target, true);
       run.fs().mkdirs(target.getParent());
       if (!run.fs().rename(tmp, target)) {
@@ -58,12 +76,23 @@ public final class NegativeCacheTable {
   }
 
   /** Each query's hard negatives of an epoch's refresh; empty when that epoch has no cache. */
-  public static JavaPairRDD<String, long[]> hardNegatives(SparkSession spark, RunFolder run, int epoch) {
+  public static JavaPairRDD<String, long[]> hardNegatives(
+      SparkSession spark, RunFolder run, int epoch) {
     Path folder = folder(run, epoch);
     if (epoch < 1 || !run.exists(folder)) {
-      return new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext()).<Tuple2<String, long[]>>emptyRDD().mapToPair(t -> t);
+      return new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext())
+          .<Tuple2<String, long[]>>emptyRDD()
+          .mapToPair(t -> t);
     }
-    return spark.read().parquet(folder.toString()).select("query_id", "hard_negative_db_indices").javaRDD()
-        .mapToPair(r -> new Tuple2<>(r.getString(0), r.<Long>getList(1).stream().mapToLong(Long::longValue).toArray()));
+    return spark
+        .read()
+        .parquet(folder.toString())
+        .select("query_id", "hard_negative_db_indices")
+        .javaRDD()
+        .mapToPair(
+            r ->
+                new Tuple2<>(
+                    r.getString(0),
+                    r.<Long>getList(1).stream().mapToLong(Long::longValue).toArray()));
   }
 }

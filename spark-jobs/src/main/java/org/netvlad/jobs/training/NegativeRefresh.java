@@ -20,14 +20,14 @@ import org.netvlad.common.mining.NegativeSampler;
 import scala.Tuple2;
 
 /**
- * The per-epoch hard-negative cache refresh (docs/architecture.md): for every query, random definite
- * negatives plus its cached hard negatives of the previous refresh, scored with the current
- * descriptors, the hardest that violate the margin kept, and its best positive.
+ * The per-epoch hard-negative cache refresh (docs/architecture.md): for every query, random
+ * definite negatives plus its cached hard negatives of the previous refresh, scored with the
+ * current descriptors, the hardest that violate the margin kept, and its best positive.
  *
- * <p>Bounded memory without a matrix of all queries x all negatives: database descriptors are
- * split into blocks by database index; each query sends one request per block it has candidates in
- * (its descriptor and those candidates' indices); each block scores the requests it receives; the
- * few candidates per block that can be chosen are grouped back by query. Database images without a
+ * <p>Bounded memory without a matrix of all queries x all negatives: database descriptors are split
+ * into blocks by database index; each query sends one request per block it has candidates in (its
+ * descriptor and those candidates' indices); each block scores the requests it receives; the few
+ * candidates per block that can be chosen are grouped back by query. Database images without a
  * descriptor (unreadable) are left out of the candidates and positives; queries without a
  * descriptor, or whose positives are all unreadable, get no entry.
  */
@@ -35,7 +35,8 @@ public final class NegativeRefresh {
   private NegativeRefresh() {}
 
   /** How one refresh draws and keeps negatives. */
-  public record Params(long seed, int epoch, int candidates, int keep, double margin) implements Serializable {}
+  public record Params(long seed, int epoch, int candidates, int keep, double margin)
+      implements Serializable {}
 
   /** What a refresh found for one query. */
   public static final class Entry implements Serializable {
@@ -46,10 +47,13 @@ public final class NegativeRefresh {
     public String bestPositiveId;
     public String bestPositivePath;
     public double bestPositiveSqDistance;
+
     /** Negatives that violate the margin, hardest first, at most {@code keep}. */
     public long[] hardNegativeDbIndices;
+
     public String[] hardNegativeIds;
     public double[] hardNegativeSqDistances;
+
     /** The {@code keep} nearest candidates (the violating ones first), for a fixed-size tuple. */
     public String[] tupleNegativePaths;
 
@@ -114,28 +118,39 @@ public final class NegativeRefresh {
             .mapToPair(q -> new Tuple2<>(q.queryId, q))
             .join(queryDescriptors)
             .leftOuterJoin(previousHard)
-            .flatMapToPair(row -> requests(row._2()._1()._1(), row._2()._1()._2(), row._2()._2(), params, blocks))
+            .flatMapToPair(
+                row ->
+                    requests(row._2()._1()._1(), row._2()._1()._2(), row._2()._2(), params, blocks))
             .partitionBy(byBlock);
     // an unreadable image keeps its place with a null descriptor: neither candidate nor positive
     JavaPairRDD<Integer, Tuple2<SplitData.DbImage, float[]>> database =
         data.database
             .mapToPair(d -> new Tuple2<>(d.dbIndex, d))
             .leftOuterJoin(dbDescriptors)
-            .mapToPair(row -> new Tuple2<>((int) Math.floorMod(row._1(), (long) blocks), new Tuple2<>(row._2()._1(), row._2()._2().orNull())))
+            .mapToPair(
+                row ->
+                    new Tuple2<>(
+                        (int) Math.floorMod(row._1(), (long) blocks),
+                        new Tuple2<>(row._2()._1(), row._2()._2().orNull())))
             .partitionBy(byBlock);
     return database
         .zipPartitions(requests, (block, rs) -> score(block, rs, params.keep()))
         .mapToPair(s -> s)
         .reduceByKey(Scored::merge)
-        .filter(row -> row._2().positive.contains(true)) // every positive unreadable: the query sits out
+        .filter(
+            row ->
+                row._2().positive.contains(true)) // every positive unreadable: the query sits out
         .map(row -> select(row._1(), row._2(), params));
   }
 
   private static Iterator<Tuple2<Integer, Request>> requests(
       SplitData.Query q, float[] descriptor, Optional<long[]> cached, Params params, int blocks) {
-    SplittableRandom random = new SplittableRandom(Hash.ofId(params.seed(), params.epoch(), q.queryId));
+    SplittableRandom random =
+        new SplittableRandom(Hash.ofId(params.seed(), params.epoch(), q.queryId));
     LinkedHashSet<Long> candidates = new LinkedHashSet<>();
-    for (long n : NegativeSampler.draw(q.databaseCount, q.nonNegativeDbIndices, params.candidates(), random)) {
+    for (long n :
+        NegativeSampler.draw(
+            q.databaseCount, q.nonNegativeDbIndices, params.candidates(), random)) {
       candidates.add(n);
     }
     if (cached.isPresent()) {
@@ -179,7 +194,9 @@ public final class NegativeRefresh {
    * every one of the ~1,000.
    */
   private static Iterator<Tuple2<String, Scored>> score(
-      Iterator<Tuple2<Integer, Tuple2<SplitData.DbImage, float[]>>> block, Iterator<Tuple2<Integer, Request>> requests, int keep) {
+      Iterator<Tuple2<Integer, Tuple2<SplitData.DbImage, float[]>>> block,
+      Iterator<Tuple2<Integer, Request>> requests,
+      int keep) {
     Map<Long, Tuple2<SplitData.DbImage, float[]>> byIndex = new HashMap<>();
     block.forEachRemaining(row -> byIndex.put(row._2()._1().dbIndex, row._2()));
     List<Tuple2<String, Scored>> out = new ArrayList<>();
@@ -192,8 +209,13 @@ public final class NegativeRefresh {
       for (int i = 0; i < n; i++) {
         Tuple2<SplitData.DbImage, float[]> image = byIndex.get(r.dbIndices[i]);
         if (image == null) {
-          throw new IllegalStateException("query " + r.queryId + " names database index " + r.dbIndices[i]
-              + ", which panoramas/ does not hold: tuples/, negcache/ and panoramas/ are not all from the same mine-tuples run");
+          throw new IllegalStateException(
+              "query "
+                  + r.queryId
+                  + " names database index "
+                  + r.dbIndices[i]
+                  + ", which panoramas/ does not hold: tuples/, negcache/ and panoramas/ are not"
+                  + " all from the same mine-tuples run");
         }
         if (image._2() == null) {
           continue; // unreadable (training/rejected-images lists it)
@@ -221,7 +243,10 @@ public final class NegativeRefresh {
     return out.iterator();
   }
 
-  /** Whether candidate a is nearer than b: smaller distance, ties to the lower database index (a != b). */
+  /**
+   * Whether candidate a is nearer than b: smaller distance, ties to the lower database index (a !=
+   * b).
+   */
   private static boolean nearer(double[] d2, long[] dbIndices, int a, int b) {
     return d2[a] != d2[b] ? Double.compare(d2[a], d2[b]) < 0 : dbIndices[a] < dbIndices[b];
   }
@@ -248,7 +273,8 @@ public final class NegativeRefresh {
     e.bestPositiveId = s.id.get(best);
     e.bestPositivePath = s.path.get(best);
     e.bestPositiveSqDistance = s.sqDistance.get(best);
-    int[] hard = HardNegatives.select(negativeD2, e.bestPositiveSqDistance, params.margin(), params.keep());
+    int[] hard =
+        HardNegatives.select(negativeD2, e.bestPositiveSqDistance, params.margin(), params.keep());
     e.hardNegativeDbIndices = new long[hard.length];
     e.hardNegativeIds = new String[hard.length];
     e.hardNegativeSqDistances = new double[hard.length];

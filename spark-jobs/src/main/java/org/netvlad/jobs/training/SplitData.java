@@ -47,24 +47,47 @@ public final class SplitData {
     this.queries = queries;
   }
 
-  /** Reads {@code panoramas/} and {@code tuples/<split>/} of a run; fails clearly when they are missing. */
+  /**
+   * Reads {@code panoramas/} and {@code tuples/<split>/} of a run; fails clearly when they are
+   * missing.
+   */
   public static SplitData read(SparkSession spark, RunFolder run, String split) {
     String tuplesPath = run.resolve("tuples/" + split).toString();
     if (!run.exists(run.resolve("tuples/" + split))) {
-      throw new JobFailure("no " + tuplesPath + ": run mine-tuples on data with a " + split + " split first");
+      throw new JobFailure(
+          "no " + tuplesPath + ": run mine-tuples on data with a " + split + " split first");
     }
-    Dataset<Row> panoramas = spark.read().parquet(run.resolve("panoramas").toString()).filter(col("split").equalTo(split));
+    Dataset<Row> panoramas =
+        spark
+            .read()
+            .parquet(run.resolve("panoramas").toString())
+            .filter(col("split").equalTo(split));
     JavaRDD<DbImage> database =
         panoramas
             .filter(col("role").equalTo("database"))
             .select("db_index", "image_id", "path", "frame_easting_m", "frame_northing_m")
             .javaRDD()
             .map(SplitData::dbImage);
-    Dataset<Row> queryRows = panoramas.filter(col("role").equalTo("query")).select("image_id", "path", "frame_easting_m", "frame_northing_m");
-    Dataset<Row> tuples = spark.read().parquet(tuplesPath).select("query_id", "positive_db_indices", "non_negative_db_indices", "database_count");
+    Dataset<Row> queryRows =
+        panoramas
+            .filter(col("role").equalTo("query"))
+            .select("image_id", "path", "frame_easting_m", "frame_northing_m");
+    Dataset<Row> tuples =
+        spark
+            .read()
+            .parquet(tuplesPath)
+            .select("query_id", "positive_db_indices", "non_negative_db_indices", "database_count");
     JavaRDD<Query> queries =
-        tuples.join(queryRows, tuples.col("query_id").equalTo(queryRows.col("image_id")))
-            .select("query_id", "path", "frame_easting_m", "frame_northing_m", "positive_db_indices", "non_negative_db_indices", "database_count")
+        tuples
+            .join(queryRows, tuples.col("query_id").equalTo(queryRows.col("image_id")))
+            .select(
+                "query_id",
+                "path",
+                "frame_easting_m",
+                "frame_northing_m",
+                "positive_db_indices",
+                "non_negative_db_indices",
+                "database_count")
             .javaRDD()
             .map(SplitData::query);
     return new SplitData(split, database, queries);

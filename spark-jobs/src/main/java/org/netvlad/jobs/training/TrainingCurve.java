@@ -11,7 +11,13 @@ import org.netvlad.jobs.io.Pictures;
 public final class TrainingCurve {
   private static final int W = 900;
   private static final int H = 360;
-  private static final Color[] COLOURS = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x9467bd), new Color(0xff7f0e)};
+  private static final Color[] COLOURS = {
+    new Color(0x1f77b4),
+    new Color(0xd62728),
+    new Color(0x2ca02c),
+    new Color(0x9467bd),
+    new Color(0xff7f0e)
+  };
 
   private TrainingCurve() {}
 
@@ -29,7 +35,14 @@ public final class TrainingCurve {
         maxLoss = Math.max(maxLoss, l);
       }
     }
-    panel(g, 50, "training loss", epochs, List.of(loss), new String[] {"loss"}, maxLoss > 0 ? maxLoss * 1.1 : 1);
+    panel(
+        g,
+        50,
+        "training loss",
+        epochs,
+        List.of(loss),
+        new String[] {"loss"},
+        maxLoss > 0 ? maxLoss * 1.1 : 1);
     String[] names = new String[ns.length];
     for (int k = 0; k < ns.length; k++) {
       names[k] = "R@" + ns[k];
@@ -39,7 +52,14 @@ public final class TrainingCurve {
     return Pictures.png(image);
   }
 
-  private static void panel(Graphics2D g, int left, String title, int[] epochs, List<double[]> series, String[] names, double yMax) {
+  private static void panel(
+      Graphics2D g,
+      int left,
+      String title,
+      int[] epochs,
+      List<double[]> series,
+      String[] names,
+      double yMax) {
     int top = 40;
     int width = 360;
     int height = 260;

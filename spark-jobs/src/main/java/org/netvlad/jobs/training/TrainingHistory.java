@@ -94,7 +94,11 @@ public final class TrainingHistory {
 
   /** Recall@n after an epoch. */
   public double recall(int epoch, int n) {
-    return rows.stream().filter(r -> epoch(r) == epoch).mapToDouble(r -> recall(r, n)).findFirst().orElse(Double.NaN);
+    return rows.stream()
+        .filter(r -> epoch(r) == epoch)
+        .mapToDouble(r -> recall(r, n))
+        .findFirst()
+        .orElse(Double.NaN);
   }
 
   @SuppressWarnings("unchecked")
@@ -154,14 +158,27 @@ public final class TrainingHistory {
     }
     b.append(",refresh_s,train_s,validate_s,driver_heap_mb\n");
     for (Map<String, Object> row : rows) {
-      b.append(epoch(row)).append(',').append(csvNumber(number(row, "loss"))).append(',')
-          .append(csvNumber(number(row, "violating_share"))).append(',').append(row.get("queries_sat_out")).append(',')
+      b.append(epoch(row))
+          .append(',')
+          .append(csvNumber(number(row, "loss")))
+          .append(',')
+          .append(csvNumber(number(row, "violating_share")))
+          .append(',')
+          .append(row.get("queries_sat_out"))
+          .append(',')
           .append(row.get("tuples"));
       for (int n : recallAt) {
         b.append(',').append(recall(row, n));
       }
-      b.append(',').append(number(row, "refresh_s")).append(',').append(number(row, "train_s")).append(',')
-          .append(number(row, "validate_s")).append(',').append(csvNumber(number(row, "driver_heap_mb"))).append('\n');
+      b.append(',')
+          .append(number(row, "refresh_s"))
+          .append(',')
+          .append(number(row, "train_s"))
+          .append(',')
+          .append(number(row, "validate_s"))
+          .append(',')
+          .append(csvNumber(number(row, "driver_heap_mb")))
+          .append('\n');
     }
     return b.toString();
   }

@@ -32,15 +32,22 @@ public final class TrainingOutputs {
         run.moveAside(run.resolve(folder), new Path(staging, "_replaced/" + folder));
       }
       if (replaced) {
-        progress.say("the new training has its first checkpoint: the previous training's outputs in " + run.root() + " are replaced");
+        progress.say(
+            "the new training has its first checkpoint: the previous training's outputs in "
+                + run.root()
+                + " are replaced");
       }
     } catch (IOException e) {
       throw IoFailures.failure("replacing the previous training in", run.root(), e, e);
     }
   }
 
-  /** Writes {@code training/} (metrics, curve, rejected images) in the staging folder, then renames it into place. */
-  public static void writeMetrics(RunFolder run, TrainingHistory history, TrainingQuarantine quarantine, Path staging) {
+  /**
+   * Writes {@code training/} (metrics, curve, rejected images) in the staging folder, then renames
+   * it into place.
+   */
+  public static void writeMetrics(
+      RunFolder run, TrainingHistory history, TrainingQuarantine quarantine, Path staging) {
     Path tmp = new Path(staging, "training");
     Path target = run.resolve("training");
     try {

@@ -22,15 +22,20 @@ import org.netvlad.jobs.io.RunFolder;
 /**
  * Training's rule for unreadable images, the same as evaluation's: they are set aside, not fatal,
  * listed in {@code training/rejected-images/} ({@code image_id}, {@code role}, {@code split},
- * {@code path}, {@code reason}, and where training met them: {@code stage}, {@code epoch}), and past
- * {@code train.max-rejected-fraction} of the train and val images the job fails naming one.
+ * {@code path}, {@code reason}, and where training met them: {@code stage}, {@code epoch}), and
+ * past {@code train.max-rejected-fraction} of the train and val images the job fails naming one.
  *
  * <p>Every epoch's refresh and validation read all train and val images again, so after a resume
- * the list is complete again after one epoch; it is not carried over, so a repaired image drops out.
+ * the list is complete again after one epoch; it is not carried over, so a repaired image drops
+ * out.
  */
 public final class TrainingQuarantine {
   static final StructType MET =
-      new StructType().add("path", StringType, false).add("reason", StringType, false).add("stage", StringType, false).add("epoch", IntegerType, false);
+      new StructType()
+          .add("path", StringType, false)
+          .add("reason", StringType, false)
+          .add("stage", StringType, false)
+          .add("epoch", IntegerType, false);
 
   private final SparkSession spark;
   private final RunFolder run;
@@ -82,21 +87,37 @@ public final class TrainingQuarantine {
       throw new JobFailure("cannot write " + target + ": " + e.getMessage(), e);
     }
     RejectedImages.Entry first = found.values().iterator().next();
-    throw new JobFailure(String.format(Locale.ROOT,
-        "%,d of %,d train and val images cannot be read (%.2f%%, above train.max-rejected-fraction %s), e.g. %s (%s, epoch %d); all are listed in %s",
-        found.size(), images, 100 * share, maxFraction, first.reason(), first.stage(), first.epoch(), target));
+    throw new JobFailure(
+        String.format(
+            Locale.ROOT,
+            "%,d of %,d train and val images cannot be read (%.2f%%, above"
+                + " train.max-rejected-fraction %s), e.g. %s (%s, epoch %d); all are listed in %s",
+            found.size(),
+            images,
+            100 * share,
+            maxFraction,
+            first.reason(),
+            first.stage(),
+            first.epoch(),
+            target));
   }
 
-  /** The list as a Parquet table at {@code target}, with each image's id, role and split from {@code panoramas/}. */
+  /**
+   * The list as a Parquet table at {@code target}, with each image's id, role and split from {@code
+   * panoramas/}.
+   */
   public void write(Path target) {
     List<Row> rows = new ArrayList<>();
     for (RejectedImages.Entry e : rejected.value().values()) {
       rows.add(RowFactory.create(e.path(), e.reason(), e.stage(), e.epoch()));
     }
     Dataset<Row> met = spark.createDataFrame(rows, MET);
-    Dataset<Row> panoramas = spark.read().parquet(run.resolve("panoramas").toString())
-        .filter(col("split").isin("train", "val"))
-        .select(col("image_id"), col("role"), col("split"), col("path").as("panorama_path"));
+    Dataset<Row> panoramas =
+        spark
+            .read()
+            .parquet(run.resolve("panoramas").toString())
+            .filter(col("split").isin("train", "val"))
+            .select(col("image_id"), col("role"), col("split"), col("path").as("panorama_path"));
     met.join(panoramas, met.col("path").equalTo(panoramas.col("panorama_path")), "left")
         .select("image_id", "role", "split", "path", "reason", "stage", "epoch")
         .orderBy("path", "role")

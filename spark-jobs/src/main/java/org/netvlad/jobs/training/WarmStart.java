@@ -18,9 +18,16 @@ import org.netvlad.jobs.cli.JobFailure;
 public final class WarmStart {
   /** Its key in {@code built_from}: the id of the training the checkpoint came from. */
   public static final String LINEAGE_KEY = "warm-start";
-  /** Settings stored in the network's own file besides model.*: a warm start keeps them, so they must not differ. */
+
+  /**
+   * Settings stored in the network's own file besides model.*: a warm start keeps them, so they
+   * must not differ.
+   */
   private static final List<String> NETWORK_SETTINGS =
-      List.of(TrainSettings.OPTIMIZER.key(), TrainSettings.MOMENTUM.key(), TrainSettings.WEIGHT_DECAY.key());
+      List.of(
+          TrainSettings.OPTIMIZER.key(),
+          TrainSettings.MOMENTUM.key(),
+          TrainSettings.WEIGHT_DECAY.key());
 
   private final String uri;
   private final CheckpointFolder folder;
@@ -54,13 +61,24 @@ public final class WarmStart {
    */
   public void check(PipelineConfig s) {
     if (!folder.complete()) {
-      throw new JobFailure("train.warm-start " + uri + " is not a complete checkpoint (no " + Checkpoints.MODEL + " and "
-          + Checkpoints.SIDECAR + " there)");
+      throw new JobFailure(
+          "train.warm-start "
+              + uri
+              + " is not a complete checkpoint (no "
+              + Checkpoints.MODEL
+              + " and "
+              + Checkpoints.SIDECAR
+              + " there)");
     }
     List<String> changed = differences(folder.settings(), s);
     if (!changed.isEmpty()) {
-      throw new JobFailure("train.warm-start " + uri + " was trained with other network settings: " + String.join("; ", changed)
-          + ". Use the checkpoint's settings, or start from scratch (train.warm-start empty; nightly.warm-start=none)");
+      throw new JobFailure(
+          "train.warm-start "
+              + uri
+              + " was trained with other network settings: "
+              + String.join("; ", changed)
+              + ". Use the checkpoint's settings, or start from scratch (train.warm-start empty;"
+              + " nightly.warm-start=none)");
     }
   }
 

@@ -33,7 +33,12 @@ class KryoRegistrationsTest {
     List<String> out = new ArrayList<>();
     for (int id = 0; id < kryo.getNextRegistrationId(); id++) {
       Registration r = kryo.getRegistration(id);
-      out.add(id + " " + (r == null ? "-" : r.getType().getName() + " by " + r.getSerializer().getClass().getName()));
+      out.add(
+          id
+              + " "
+              + (r == null
+                  ? "-"
+                  : r.getType().getName() + " by " + r.getSerializer().getClass().getName()));
     }
     assertTrue(out.size() > 20, "too few registrations to compare: " + out);
     return out;
@@ -42,9 +47,14 @@ class KryoRegistrationsTest {
   @Test
   void anArrayRoundTripsThroughSparksKryo() {
     SerializerInstance kryo =
-        new KryoSerializer(new SparkConf().set("spark.kryo.registrator", KryoRegistrations.class.getName())).newInstance();
+        new KryoSerializer(
+                new SparkConf().set("spark.kryo.registrator", KryoRegistrations.class.getName()))
+            .newInstance();
     INDArray a = Nd4j.createFromArray(new float[][] {{1, 2, 3}, {4, 5, Float.NaN}});
-    INDArray back = kryo.deserialize(kryo.serialize(a, ClassTag$.MODULE$.apply(INDArray.class)), ClassTag$.MODULE$.apply(INDArray.class));
+    INDArray back =
+        kryo.deserialize(
+            kryo.serialize(a, ClassTag$.MODULE$.apply(INDArray.class)),
+            ClassTag$.MODULE$.apply(INDArray.class));
     assertArrayEquals(a.shape(), back.shape());
     assertArrayEquals(a.data().asFloat(), back.data().asFloat()); // bit for bit, NaN included
     assertEquals(a.dataType(), back.dataType());

@@ -10,7 +10,9 @@ import org.netvlad.common.eval.BlockTopN;
 
 class SharedQueriesTest {
   private static final List<BlockTopN.Block> BLOCKS =
-      List.of(new BlockTopN.Block(new float[][] {{1, 2}, {3, 4}}, new long[] {5, 6}, new double[2], new double[2]));
+      List.of(
+          new BlockTopN.Block(
+              new float[][] {{1, 2}, {3, 4}}, new long[] {5, 6}, new double[2], new double[2]));
 
   @Test
   void tasksOfOneSearchShareTheRowsUntilTheLastReleasesThem() {

@@ -16,8 +16,13 @@ class TaskThreadsTest {
   @Test
   void moreOpenMpThreadsThanTaskCoresNameTheSettingToChange() {
     String unset = TaskThreads.mismatch(null, 1, 8);
-    assertTrue(unset.contains("8 thread(s)") && unset.contains("unset") && unset.contains("spark.executorEnv.OMP_NUM_THREADS=1"), unset);
+    assertTrue(
+        unset.contains("8 thread(s)")
+            && unset.contains("unset")
+            && unset.contains("spark.executorEnv.OMP_NUM_THREADS=1"),
+        unset);
     String two = TaskThreads.mismatch("2", 1, 2);
-    assertTrue(two.contains("2 thread(s)") && two.contains("spark.executorEnv.OMP_NUM_THREADS=1"), two);
+    assertTrue(
+        two.contains("2 thread(s)") && two.contains("spark.executorEnv.OMP_NUM_THREADS=1"), two);
   }
 }

@@ -11,14 +11,22 @@ import java.util.Random;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** The report shows failures first, half of its examples when there are enough, the same ones for the same seed. */
+/**
+ * The report shows failures first, half of its examples when there are enough, the same ones for
+ * the same seed.
+ */
 class ExampleChoiceTest {
   /** What the job does across the cluster: each side's {@code count} smallest by key. */
   private static List<String> choose(List<ExampleChoice.Candidate> all, int count) {
     List<ExampleChoice.Candidate> sorted = new ArrayList<>(all);
     sorted.sort(new ExampleChoice.ByKey());
-    List<ExampleChoice.Candidate> failures = sorted.stream().filter(ExampleChoice.Candidate::failure).limit(count).collect(Collectors.toList());
-    List<ExampleChoice.Candidate> successes = sorted.stream().filter(c -> !c.failure()).limit(count).collect(Collectors.toList());
+    List<ExampleChoice.Candidate> failures =
+        sorted.stream()
+            .filter(ExampleChoice.Candidate::failure)
+            .limit(count)
+            .collect(Collectors.toList());
+    List<ExampleChoice.Candidate> successes =
+        sorted.stream().filter(c -> !c.failure()).limit(count).collect(Collectors.toList());
     return ExampleChoice.choose(failures, successes, count);
   }
 
@@ -37,19 +45,27 @@ class ExampleChoiceTest {
   void halfAreFailuresAndTheyComeFirst() {
     List<String> chosen = choose(queries(40, 60, 1), 12);
     assertEquals(12, chosen.size());
-    assertTrue(chosen.subList(0, 6).stream().allMatch(id -> id.startsWith("miss-")), chosen.toString());
-    assertTrue(chosen.subList(6, 12).stream().allMatch(id -> id.startsWith("hit-")), chosen.toString());
-    assertEquals(4, choose(queries(40, 60, 1), 7).stream().filter(id -> id.startsWith("miss-")).count(), "an odd count leans to failures");
+    assertTrue(
+        chosen.subList(0, 6).stream().allMatch(id -> id.startsWith("miss-")), chosen.toString());
+    assertTrue(
+        chosen.subList(6, 12).stream().allMatch(id -> id.startsWith("hit-")), chosen.toString());
+    assertEquals(
+        4,
+        choose(queries(40, 60, 1), 7).stream().filter(id -> id.startsWith("miss-")).count(),
+        "an odd count leans to failures");
   }
 
   @Test
   void eitherSideFillsInForTheOther() {
     List<String> fewFailures = choose(queries(2, 60, 1), 12);
     assertEquals(12, fewFailures.size());
-    assertEquals(List.of("miss-", "miss-"), fewFailures.subList(0, 2).stream().map(id -> id.substring(0, 5)).toList());
+    assertEquals(
+        List.of("miss-", "miss-"),
+        fewFailures.subList(0, 2).stream().map(id -> id.substring(0, 5)).toList());
     List<String> fewSuccesses = choose(queries(60, 3, 1), 12);
     assertEquals(9, fewSuccesses.stream().filter(id -> id.startsWith("miss-")).count());
-    assertEquals(5, choose(queries(2, 3, 1), 12).size(), "every query when there are fewer than asked");
+    assertEquals(
+        5, choose(queries(2, 3, 1), 12).size(), "every query when there are fewer than asked");
     assertEquals(List.of(), choose(queries(40, 60, 1), 0));
   }
 
@@ -60,6 +76,7 @@ class ExampleChoiceTest {
     Collections.shuffle(rows, new Random(3));
     assertEquals(first, choose(rows, 12), "the same seed, rows in another order");
     assertNotEquals(first, choose(queries(200, 200, 8), 12), "another seed");
-    assertNotEquals(List.of("miss-0", "miss-1", "miss-2"), first.subList(0, 3), "a draw, not the first rows");
+    assertNotEquals(
+        List.of("miss-0", "miss-1", "miss-2"), first.subList(0, 3), "a draw, not the first rows");
   }
 }

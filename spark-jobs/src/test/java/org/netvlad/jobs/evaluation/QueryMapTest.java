@@ -10,8 +10,8 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
 /**
- * The map puts each query where its metres say, north up and one scale for both axes, in the
- * colour of its first correct rank, over the database; it stays quick for 300,000 points.
+ * The map puts each query where its metres say, north up and one scale for both axes, in the colour
+ * of its first correct rank, over the database; it stays quick for 300,000 points.
  */
 class QueryMapTest {
   private static final int GREEN = 0x2ca02c;
@@ -25,20 +25,34 @@ class QueryMapTest {
     double[] qe = {1000, 1400, 1800, 2200, 2600};
     double[] qn = {5000, 5000, 5400, 5400, 5000};
     int[] rank = {1, 3, 0, 12, 5};
-    QueryMap.Points p = new QueryMap.Points(new double[] {1000, 1400, 2600, 1800}, new double[] {5000, 5000, 5000, 5200}, qe, qn, rank);
+    QueryMap.Points p =
+        new QueryMap.Points(
+            new double[] {1000, 1400, 2600, 1800},
+            new double[] {5000, 5000, 5000, 5200},
+            qe,
+            qn,
+            rank);
     BufferedImage map = ImageIO.read(new ByteArrayInputStream(QueryMap.png(p, 20)));
     QueryMap.Frame f = QueryMap.Frame.of(p);
     int[] expected = {GREEN, BLUE, RED, ORANGE, BLUE};
     for (int i = 0; i < qe.length; i++) {
-      assertEquals(expected[i], rgb(map, f.xPx(qe[i]), f.yPx(qn[i])), "query " + i + " of rank " + rank[i]);
+      assertEquals(
+          expected[i], rgb(map, f.xPx(qe[i]), f.yPx(qn[i])), "query " + i + " of rank " + rank[i]);
     }
-    assertEquals(0xcfcfcf, rgb(map, f.xPx(1800), f.yPx(5200)), "the lone database image, faint grey");
+    assertEquals(
+        0xcfcfcf, rgb(map, f.xPx(1800), f.yPx(5200)), "the lone database image, faint grey");
     assertEquals(0xffffff, rgb(map, f.xPx(1200), f.yPx(5300)), "nothing between them");
   }
 
   @Test
   void northIsUpAndBothAxesShareOneScale() {
-    QueryMap.Points p = new QueryMap.Points(new double[0], new double[0], new double[] {0, 3000, 0}, new double[] {0, 0, 1500}, new int[] {1, 1, 1});
+    QueryMap.Points p =
+        new QueryMap.Points(
+            new double[0],
+            new double[0],
+            new double[] {0, 3000, 0},
+            new double[] {0, 0, 1500},
+            new int[] {1, 1, 1});
     QueryMap.Frame f = QueryMap.Frame.of(p);
     int east = f.xPx(3000) - f.xPx(0);
     int north = f.yPx(0) - f.yPx(1500);
@@ -48,14 +62,21 @@ class QueryMapTest {
     for (int i = 0; i < 3; i++) {
       int x = f.xPx(p.queryEastingM()[i]);
       int y = f.yPx(p.queryNorthingM()[i]);
-      assertTrue(x > 0 && x < map.getWidth() && y > 0 && y < f.topPx() + f.heightPx(), "inside the plot: " + x + "," + y);
+      assertTrue(
+          x > 0 && x < map.getWidth() && y > 0 && y < f.topPx() + f.heightPx(),
+          "inside the plot: " + x + "," + y);
     }
   }
 
   @Test
   void aMissIsDrawnOverAHitAtTheSamePlace() {
-    QueryMap.Points p = new QueryMap.Points(new double[] {10}, new double[] {10}, new double[] {10, 10, 500}, new double[] {10, 10, 500},
-        new int[] {0, 1, 2});
+    QueryMap.Points p =
+        new QueryMap.Points(
+            new double[] {10},
+            new double[] {10},
+            new double[] {10, 10, 500},
+            new double[] {10, 10, 500},
+            new int[] {0, 1, 2});
     QueryMap.Frame f = QueryMap.Frame.of(p);
     assertEquals(RED, rgb(QueryMap.draw(p, 20), f.xPx(10), f.yPx(10)));
   }

@@ -19,7 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.netvlad.jobs.descriptors.ImageReader;
 
-/** Thumbnails decode as JPEGs of the picture, shrunk and never enlarged; an unreadable image gives its reason instead. */
+/**
+ * Thumbnails decode as JPEGs of the picture, shrunk and never enlarged; an unreadable image gives
+ * its reason instead.
+ */
 class ThumbnailsTest {
   @TempDir Path dir;
   private Path root;
@@ -34,7 +37,9 @@ class ThumbnailsTest {
     Files.writeString(root.resolve("broken.png"), "not a png");
     Files.write(dir.resolve("outside.png"), Files.readAllBytes(root.resolve("small.png")));
     Configuration hadoop = new Configuration();
-    thumbnails = new Thumbnails(new ImageReader(root.toUri().toString(), 64, 48, hadoop), 10_000_000, hadoop);
+    thumbnails =
+        new Thumbnails(
+            new ImageReader(root.toUri().toString(), 64, 48, hadoop), 10_000_000, hadoop);
   }
 
   @Test
@@ -60,7 +65,8 @@ class ThumbnailsTest {
     assertReason(thumbnails.of("../outside.png"), "outside.png");
     assertReason(thumbnails.of(null), "null");
     Configuration hadoop = new Configuration();
-    Thumbnails tight = new Thumbnails(new ImageReader(root.toUri().toString(), 64, 48, hadoop), 1000, hadoop);
+    Thumbnails tight =
+        new Thumbnails(new ImageReader(root.toUri().toString(), 64, 48, hadoop), 1000, hadoop);
     assertReason(tight.of("wide.png"), "ingest.max-image-pixels");
   }
 
@@ -94,7 +100,10 @@ class ThumbnailsTest {
 
   private static void assertClose(Color expected, int rgb, String where) {
     Color c = new Color(rgb);
-    int off = Math.abs(c.getRed() - expected.getRed()) + Math.abs(c.getGreen() - expected.getGreen()) + Math.abs(c.getBlue() - expected.getBlue());
+    int off =
+        Math.abs(c.getRed() - expected.getRed())
+            + Math.abs(c.getGreen() - expected.getGreen())
+            + Math.abs(c.getBlue() - expected.getBlue());
     assertTrue(off < 40, where + ": " + c + " for " + expected);
   }
 }

@@ -24,19 +24,33 @@ class NightPlanTest {
   }
 
   /** A finished night as the nightly leaves it: its training's summary names the best epoch. */
-  private void finishedNight(String date, int bestEpoch, String checkpointSettings) throws Exception {
+  private void finishedNight(String date, int bestEpoch, String checkpointSettings)
+      throws Exception {
     java.nio.file.Path night = dir.resolve("runs/" + date);
     Files.createDirectories(night.resolve("summary"));
-    Files.writeString(night.resolve("summary/train-netvlad.json"), "{\"id\":\"t-" + date + "\",\"best_epoch\":" + bestEpoch + "}");
+    Files.writeString(
+        night.resolve("summary/train-netvlad.json"),
+        "{\"id\":\"t-" + date + "\",\"best_epoch\":" + bestEpoch + "}");
     java.nio.file.Path checkpoint = night.resolve("model/epoch=" + bestEpoch);
     Files.createDirectories(checkpoint);
     Files.writeString(checkpoint.resolve("model.zip"), "a model");
-    Files.writeString(checkpoint.resolve("checkpoint.json"), "{\"id\":\"t-" + date + "\",\"epoch\":" + bestEpoch + ",\"settings\":{"
-        + checkpointSettings + "}}");
+    Files.writeString(
+        checkpoint.resolve("checkpoint.json"),
+        "{\"id\":\"t-"
+            + date
+            + "\",\"epoch\":"
+            + bestEpoch
+            + ",\"settings\":{"
+            + checkpointSettings
+            + "}}");
   }
 
-  /** A root whose current names night 2024-05-01, finished with its best checkpoint at {@code bestEpoch}. */
-  private NightlyRoot rootWhoseCurrentIsAFinishedNight(int bestEpoch, String checkpointSettings) throws Exception {
+  /**
+   * A root whose current names night 2024-05-01, finished with its best checkpoint at {@code
+   * bestEpoch}.
+   */
+  private NightlyRoot rootWhoseCurrentIsAFinishedNight(int bestEpoch, String checkpointSettings)
+      throws Exception {
     finishedNight("2024-05-01", bestEpoch, checkpointSettings);
     NightlyRoot root = NightlyRoot.open(dir.toString(), new Configuration());
     root.moveCurrentTo("2024-05-01");
@@ -44,18 +58,30 @@ class NightPlanTest {
   }
 
   @Test
-  void warmStartsFromTheBestCheckpointOfTheLastGoodNightAndKeepsThatPlanWhenStartedAgain() throws Exception {
+  void warmStartsFromTheBestCheckpointOfTheLastGoodNightAndKeepsThatPlanWhenStartedAgain()
+      throws Exception {
     NightlyRoot root = rootWhoseCurrentIsAFinishedNight(3, "\"model.clusters\":\"64\"");
     RunFolder tonight = root.night("2024-05-02");
     NightPlan plan = NightPlan.loadOrCreate(root, tonight, settings());
     String best = "file:" + dir + "/runs/2024-05-01/model/epoch=3";
-    assertEquals(new NightPlan("2024-05-01", best, best, "auto: the best checkpoint of the last good night, 2024-05-01"), plan);
-    PipelineConfig train = plan.trainSettings(settings("nightly.epochs=3", "train.epochs=30"), tonight);
+    assertEquals(
+        new NightPlan(
+            "2024-05-01",
+            best,
+            best,
+            "auto: the best checkpoint of the last good night, 2024-05-01"),
+        plan);
+    PipelineConfig train =
+        plan.trainSettings(settings("nightly.epochs=3", "train.epochs=30"), tonight);
     assertEquals(best, train.get(TrainSettings.WARM_START));
     assertEquals(3L, train.get(TrainSettings.EPOCHS), "a warm start trains nightly.epochs");
 
-    root.moveCurrentTo("2024-05-02"); // the night moved current to itself, then died before its summary
-    assertEquals(plan, NightPlan.loadOrCreate(root, tonight, settings("nightly.warm-start=none")), "the first attempt's plan");
+    root.moveCurrentTo(
+        "2024-05-02"); // the night moved current to itself, then died before its summary
+    assertEquals(
+        plan,
+        NightPlan.loadOrCreate(root, tonight, settings("nightly.warm-start=none")),
+        "the first attempt's plan");
   }
 
   @Test
@@ -63,29 +89,54 @@ class NightPlanTest {
     NightlyRoot root = NightlyRoot.open(dir.toString(), new Configuration());
     NightPlan first = NightPlan.loadOrCreate(root, root.night("2024-05-01"), settings());
     assertEquals("", first.warmStart());
-    assertEquals(30L, first.trainSettings(settings("train.epochs=30"), root.night("2024-05-01")).get(TrainSettings.EPOCHS));
+    assertEquals(
+        30L,
+        first
+            .trainSettings(settings("train.epochs=30"), root.night("2024-05-01"))
+            .get(TrainSettings.EPOCHS));
     finishedNight("2024-05-01", 2, "");
     root.moveCurrentTo("2024-05-01");
-    NightPlan none = NightPlan.loadOrCreate(root, root.night("2024-05-02"), settings("nightly.warm-start=none"));
+    NightPlan none =
+        NightPlan.loadOrCreate(root, root.night("2024-05-02"), settings("nightly.warm-start=none"));
     assertEquals("", none.warmStart());
-    assertEquals("file:" + dir + "/runs/2024-05-01/model/epoch=2", none.lastGoodModel(), "still compared with the last good model");
+    assertEquals(
+        "file:" + dir + "/runs/2024-05-01/model/epoch=2",
+        none.lastGoodModel(),
+        "still compared with the last good model");
   }
 
   @Test
-  void aWarmStartWithOtherNetworkSettingsIsRefusedBeforeAnyWorkAndBeforeThePlanIsWritten() throws Exception {
-    NightlyRoot root = rootWhoseCurrentIsAFinishedNight(1, "\"model.clusters\":\"16\",\"train.optimizer\":\"adam\"");
+  void aWarmStartWithOtherNetworkSettingsIsRefusedBeforeAnyWorkAndBeforeThePlanIsWritten()
+      throws Exception {
+    NightlyRoot root =
+        rootWhoseCurrentIsAFinishedNight(
+            1, "\"model.clusters\":\"16\",\"train.optimizer\":\"adam\"");
     RunFolder tonight = root.night("2024-05-02");
-    JobFailure e = assertThrows(JobFailure.class, () -> NightPlan.loadOrCreate(root, tonight, settings("model.clusters=32", "train.optimizer=adam")));
-    assertEquals("train.warm-start file:" + dir + "/runs/2024-05-01/model/epoch=1 was trained with other network settings: model.clusters"
-        + " (checkpoint: 16, now: 32). Use the checkpoint's settings, or start from scratch (train.warm-start empty;"
-        + " nightly.warm-start=none)", e.getMessage());
+    JobFailure e =
+        assertThrows(
+            JobFailure.class,
+            () ->
+                NightPlan.loadOrCreate(
+                    root, tonight, settings("model.clusters=32", "train.optimizer=adam")));
+    assertEquals(
+        "train.warm-start file:"
+            + dir
+            + "/runs/2024-05-01/model/epoch=1 was trained with other network settings:"
+            + " model.clusters (checkpoint: 16, now: 32). Use the checkpoint's settings, or start"
+            + " from scratch (train.warm-start empty; nightly.warm-start=none)",
+        e.getMessage());
     // the advice works for the same date: no plan was kept that names the refused warm start
     assertFalse(tonight.exists(tonight.resolve(NightPlan.FILE)));
-    NightPlan none = NightPlan.loadOrCreate(root, tonight, settings("model.clusters=32", "train.optimizer=adam", "nightly.warm-start=none"));
+    NightPlan none =
+        NightPlan.loadOrCreate(
+            root,
+            tonight,
+            settings("model.clusters=32", "train.optimizer=adam", "nightly.warm-start=none"));
     assertEquals("", none.warmStart());
     // with the checkpoint's settings the warm start is taken
     RunFolder other = root.night("2024-05-03");
-    NightPlan plan = NightPlan.loadOrCreate(root, other, settings("model.clusters=16", "train.optimizer=adam"));
+    NightPlan plan =
+        NightPlan.loadOrCreate(root, other, settings("model.clusters=16", "train.optimizer=adam"));
     assertEquals("file:" + dir + "/runs/2024-05-01/model/epoch=1", plan.warmStart());
   }
 
@@ -97,8 +148,10 @@ class NightPlanTest {
     // current and the next warm start take the best checkpoint: the verdict must judge that one
     PipelineConfig eval = plan.evaluationSettings(settings("eval.checkpoint=untrained"), tonight);
     assertEquals("best", eval.get(EvalSettings.CHECKPOINT));
-    assertEquals("file:" + dir + "/runs/2024-05-01/model/epoch=2",
-        plan.lastGoodEvaluationSettings(settings("eval.checkpoint=untrained"), tonight).get(EvalSettings.CHECKPOINT));
+    assertEquals(
+        "file:" + dir + "/runs/2024-05-01/model/epoch=2",
+        plan.lastGoodEvaluationSettings(settings("eval.checkpoint=untrained"), tonight)
+            .get(EvalSettings.CHECKPOINT));
   }
 
   @Test
@@ -106,8 +159,17 @@ class NightPlanTest {
     Files.createDirectories(dir.resolve("runs/2024-05-01"));
     NightlyRoot root = NightlyRoot.open(dir.toString(), new Configuration());
     root.moveCurrentTo("2024-05-01");
-    JobFailure e = assertThrows(JobFailure.class, () -> NightPlan.loadOrCreate(root, root.night("2024-05-02"), settings()));
-    assertEquals("file:" + dir + "/current names file:" + dir + "/runs/2024-05-01, which has no finished training"
-        + " (summary/train-netvlad.json); fix or remove current", e.getMessage());
+    JobFailure e =
+        assertThrows(
+            JobFailure.class,
+            () -> NightPlan.loadOrCreate(root, root.night("2024-05-02"), settings()));
+    assertEquals(
+        "file:"
+            + dir
+            + "/current names file:"
+            + dir
+            + "/runs/2024-05-01, which has no finished training"
+            + " (summary/train-netvlad.json); fix or remove current",
+        e.getMessage());
   }
 }

@@ -38,7 +38,11 @@ class NightlyRootTest {
   void aPointerThatNamesNoRunFolderIsRefusedNamingTheFile() throws Exception {
     Files.writeString(dir.resolve("current"), "../elsewhere\n");
     JobFailure e = assertThrows(JobFailure.class, () -> root().currentDate());
-    assertEquals("file:" + dir + "/current should name a run folder as runs/YYYY-MM-DD but holds '../elsewhere'; fix or remove it",
+    assertEquals(
+        "file:"
+            + dir
+            + "/current should name a run folder as runs/YYYY-MM-DD but holds '../elsewhere'; fix"
+            + " or remove it",
         e.getMessage());
   }
 
@@ -48,23 +52,31 @@ class NightlyRootTest {
       Files.createDirectories(dir.resolve("runs/2024-05-0" + day + "/summary"));
       Files.writeString(dir.resolve("runs/2024-05-0" + day + "/summary/nightly.json"), "{}");
     }
-    Files.createDirectories(dir.resolve("runs/.deleting-2024-04-30-x/model")); // left by a deletion that was interrupted
+    Files.createDirectories(
+        dir.resolve(
+            "runs/.deleting-2024-04-30-x/model")); // left by a deletion that was interrupted
     Files.createDirectories(dir.resolve("runs/notes")); // not a night: left alone
     NightlyRoot root = root();
     root.moveCurrentTo("2024-05-02");
     // tonight is an earlier date run again: kept although it is not among the newest three
     assertEquals(List.of("2024-05-01", "2024-05-04"), root.prune(3, Set.of("2024-05-03")));
-    assertEquals(List.of("2024-05-02", "2024-05-03", "2024-05-05", "2024-05-06", "2024-05-07"), root.dates());
+    assertEquals(
+        List.of("2024-05-02", "2024-05-03", "2024-05-05", "2024-05-06", "2024-05-07"),
+        root.dates());
     try (var left = Files.list(dir.resolve("runs"))) {
-      assertEquals(List.of("2024-05-02", "2024-05-03", "2024-05-05", "2024-05-06", "2024-05-07", "notes"),
+      assertEquals(
+          List.of("2024-05-02", "2024-05-03", "2024-05-05", "2024-05-06", "2024-05-07", "notes"),
           left.map(p -> p.getFileName().toString()).sorted().toList());
     }
     assertEquals(List.of(), root.prune(10, Set.of("2024-05-07")));
 
     // tonight (05-07) moved current to itself: the last good night it started from (05-02) is kept
-    // with keep-runs 1, since a night started again (its summary unwritten) warm-starts from it again
+    // with keep-runs 1, since a night started again (its summary unwritten) warm-starts from it
+    // again
     root.moveCurrentTo("2024-05-07");
-    assertEquals(List.of("2024-05-03", "2024-05-05", "2024-05-06"), root.prune(1, Set.of("2024-05-07", "2024-05-02")));
+    assertEquals(
+        List.of("2024-05-03", "2024-05-05", "2024-05-06"),
+        root.prune(1, Set.of("2024-05-07", "2024-05-02")));
     assertEquals(List.of("2024-05-02", "2024-05-07"), root.dates());
   }
 }

@@ -14,9 +14,9 @@ final class ContiguousArrays {
   }
 
   /**
-   * A contiguous float array's elements as a buffer over its memory, from its first element.
-   * ND4J's own {@code asNioFloat()} starts at the buffer's first element and only positions the
-   * view's offset, which absolute reads ignore.
+   * A contiguous float array's elements as a buffer over its memory, from its first element. ND4J's
+   * own {@code asNioFloat()} starts at the buffer's first element and only positions the view's
+   * offset, which absolute reads ignore.
    */
   static FloatBuffer floats(INDArray a) {
     return a.data().asNioFloat().slice();

@@ -10,10 +10,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.netvlad.common.model.DescriptorPoolingLayer;
 
 /**
- * A network's first convolution, the one that sees the input images: DL4J's
- * {@link ConvolutionLayer} in every respect (configuration, JSON, parameters, forward pass on
- * oneDNN) except its backward pass ({@link InputConvolutionLayerImpl}), which computes no gradient
- * for the input images, since nothing uses one, and computes the weight gradient itself.
+ * A network's first convolution, the one that sees the input images: DL4J's {@link
+ * ConvolutionLayer} in every respect (configuration, JSON, parameters, forward pass on oneDNN)
+ * except its backward pass ({@link InputConvolutionLayerImpl}), which computes no gradient for the
+ * input images, since nothing uses one, and computes the weight gradient itself.
  *
  * <p>oneDNN's backward pass computes the input gradient whether or not it is needed, and is slow on
  * 3 input channels: slower than the weight gradient alone as a product of image patches and deltas
@@ -36,10 +36,22 @@ public class InputConvolutionLayer extends ConvolutionLayer {
   }
 
   @Override
-  public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
-      int layerIndex, INDArray paramsView, boolean initializeParams, DataType networkDataType) {
-    LayerValidation.assertNInNOutSet("InputConvolutionLayer", getLayerName(), layerIndex, getNIn(), getNOut());
-    return DescriptorPoolingLayer.wire(new InputConvolutionLayerImpl(conf, networkDataType), initializer(), conf, listeners, layerIndex,
-        paramsView, initializeParams);
+  public org.deeplearning4j.nn.api.Layer instantiate(
+      NeuralNetConfiguration conf,
+      Collection<TrainingListener> listeners,
+      int layerIndex,
+      INDArray paramsView,
+      boolean initializeParams,
+      DataType networkDataType) {
+    LayerValidation.assertNInNOutSet(
+        "InputConvolutionLayer", getLayerName(), layerIndex, getNIn(), getNOut());
+    return DescriptorPoolingLayer.wire(
+        new InputConvolutionLayerImpl(conf, networkDataType),
+        initializer(),
+        conf,
+        listeners,
+        layerIndex,
+        paramsView,
+        initializeParams);
   }
 }

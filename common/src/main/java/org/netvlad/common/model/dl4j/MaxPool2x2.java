@@ -26,57 +26,68 @@ final class MaxPool2x2 {
   static void forward(FloatBuffer in, FloatBuffer out, int planes, int h, int w, int threads) {
     int oh = h / 2;
     int ow = w / 2;
-    forEachChunk(planes, threads, (from, to) -> {
-      float[] rows = new float[2 * w];
-      float[] pooled = new float[ow];
-      for (int p = from; p < to; p++) {
-        for (int i = 0; i < oh; i++) {
-          in.get(p * h * w + 2 * i * w, rows, 0, 2 * w);
-          for (int j = 0; j < ow; j++) {
-            pooled[j] = max(rows, 2 * j, w);
+    forEachChunk(
+        planes,
+        threads,
+        (from, to) -> {
+          float[] rows = new float[2 * w];
+          float[] pooled = new float[ow];
+          for (int p = from; p < to; p++) {
+            for (int i = 0; i < oh; i++) {
+              in.get(p * h * w + 2 * i * w, rows, 0, 2 * w);
+              for (int j = 0; j < ow; j++) {
+                pooled[j] = max(rows, 2 * j, w);
+              }
+              out.put((p * oh + i) * ow, pooled, 0, ow);
+            }
           }
-          out.put((p * oh + i) * ow, pooled, 0, ow);
-        }
-      }
-    });
+        });
   }
 
-  /** {@code dIn}: each window's gradient at its maximum, 0 elsewhere (dropped rows and columns too). */
-  static void backward(FloatBuffer in, FloatBuffer eps, FloatBuffer dIn, int planes, int h, int w, int threads) {
+  /**
+   * {@code dIn}: each window's gradient at its maximum, 0 elsewhere (dropped rows and columns too).
+   */
+  static void backward(
+      FloatBuffer in, FloatBuffer eps, FloatBuffer dIn, int planes, int h, int w, int threads) {
     int oh = h / 2;
     int ow = w / 2;
-    forEachChunk(planes, threads, (from, to) -> {
-      float[] rows = new float[2 * w];
-      float[] grads = new float[2 * w];
-      float[] pooledGrads = new float[ow];
-      for (int p = from; p < to; p++) {
-        for (int i = 0; i < oh; i++) {
-          int top = p * h * w + 2 * i * w;
-          in.get(top, rows, 0, 2 * w);
-          eps.get((p * oh + i) * ow, pooledGrads, 0, ow);
-          Arrays.fill(grads, 0f);
-          for (int j = 0; j < ow; j++) {
-            grads[2 * j + argMax(rows, 2 * j, w)] = pooledGrads[j];
+    forEachChunk(
+        planes,
+        threads,
+        (from, to) -> {
+          float[] rows = new float[2 * w];
+          float[] grads = new float[2 * w];
+          float[] pooledGrads = new float[ow];
+          for (int p = from; p < to; p++) {
+            for (int i = 0; i < oh; i++) {
+              int top = p * h * w + 2 * i * w;
+              in.get(top, rows, 0, 2 * w);
+              eps.get((p * oh + i) * ow, pooledGrads, 0, ow);
+              Arrays.fill(grads, 0f);
+              for (int j = 0; j < ow; j++) {
+                grads[2 * j + argMax(rows, 2 * j, w)] = pooledGrads[j];
+              }
+              dIn.put(top, grads, 0, 2 * w);
+            }
+            if (h % 2 == 1) {
+              Arrays.fill(grads, 0f);
+              dIn.put(p * h * w + (h - 1) * w, grads, 0, w);
+            }
           }
-          dIn.put(top, grads, 0, 2 * w);
-        }
-        if (h % 2 == 1) {
-          Arrays.fill(grads, 0f);
-          dIn.put(p * h * w + (h - 1) * w, grads, 0, w);
-        }
-      }
-    });
+        });
   }
 
-  /** The largest of the window's four values (0, 1, w, w + 1) from {@code at}; NaN if one is NaN. */
+  /**
+   * The largest of the window's four values (0, 1, w, w + 1) from {@code at}; NaN if one is NaN.
+   */
   private static float max(float[] rows, int at, int w) {
     return Math.max(Math.max(rows[at], rows[at + 1]), Math.max(rows[at + w], rows[at + w + 1]));
   }
 
   /**
    * Offset from {@code at} of the first of the window's four values (0, 1, w, w + 1) that equals
-   * its maximum, in the order top-left, top-right, bottom-left, bottom-right; the bottom-right
-   * when the window holds a NaN.
+   * its maximum, in the order top-left, top-right, bottom-left, bottom-right; the bottom-right when
+   * the window holds a NaN.
    */
   private static int argMax(float[] rows, int at, int w) {
     float max = max(rows, at, w);
@@ -86,15 +97,22 @@ final class MaxPool2x2 {
     return rows[at] == max ? 0 : best;
   }
 
-  /** Runs {@code chunk} on [from, to) ranges that split the planes over up to {@code threads} threads. */
+  /**
+   * Runs {@code chunk} on [from, to) ranges that split the planes over up to {@code threads}
+   * threads.
+   */
   private static void forEachChunk(int planes, int threads, PlaneRange chunk) {
     int chunks = Math.max(1, Math.min(threads, planes));
     if (chunks == 1) {
       chunk.run(0, planes);
       return;
     }
-    IntStream.range(0, chunks).parallel()
-        .forEach(c -> chunk.run((int) ((long) planes * c / chunks), (int) ((long) planes * (c + 1) / chunks)));
+    IntStream.range(0, chunks)
+        .parallel()
+        .forEach(
+            c ->
+                chunk.run(
+                    (int) ((long) planes * c / chunks), (int) ((long) planes * (c + 1) / chunks)));
   }
 
   @FunctionalInterface

@@ -27,9 +27,20 @@ public class MaxPooling2x2Layer extends SubsamplingLayer {
   }
 
   @Override
-  public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
-      int layerIndex, INDArray paramsView, boolean initializeParams, DataType networkDataType) {
-    return DescriptorPoolingLayer.wire(new MaxPooling2x2LayerImpl(conf, networkDataType), initializer(), conf, listeners, layerIndex,
-        paramsView, initializeParams);
+  public org.deeplearning4j.nn.api.Layer instantiate(
+      NeuralNetConfiguration conf,
+      Collection<TrainingListener> listeners,
+      int layerIndex,
+      INDArray paramsView,
+      boolean initializeParams,
+      DataType networkDataType) {
+    return DescriptorPoolingLayer.wire(
+        new MaxPooling2x2LayerImpl(conf, networkDataType),
+        initializer(),
+        conf,
+        listeners,
+        layerIndex,
+        paramsView,
+        initializeParams);
   }
 }

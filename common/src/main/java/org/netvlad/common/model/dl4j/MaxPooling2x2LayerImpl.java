@@ -43,27 +43,40 @@ public class MaxPooling2x2LayerImpl extends SubsamplingLayer {
     }
     assertInputSet(false);
     if (input.rank() != 4) {
-      throw new DL4JInvalidInputException("Got rank " + input.rank() + " array as input to max pooling layer with shape "
-          + Arrays.toString(input.shape()) + "; expected rank 4. " + layerId());
+      throw new DL4JInvalidInputException(
+          "Got rank "
+              + input.rank()
+              + " array as input to max pooling layer with shape "
+              + Arrays.toString(input.shape())
+              + "; expected rank 4. "
+              + layerId());
     }
     INDArray in = input.castTo(dataType);
     if (javaKernelApplies(in)) {
       in = contiguous(in);
-      INDArray output = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, in.dataType(),
-          new long[] {in.size(0), in.size(1), in.size(2) / 2, in.size(3) / 2}, 'c');
-      MaxPool2x2.forward(floats(in), floats(output), planes(in), (int) in.size(2), (int) in.size(3), threads());
+      INDArray output =
+          workspaceMgr.createUninitialized(
+              ArrayType.ACTIVATIONS,
+              in.dataType(),
+              new long[] {in.size(0), in.size(1), in.size(2) / 2, in.size(3) / 2},
+              'c');
+      MaxPool2x2.forward(
+          floats(in), floats(output), planes(in), (int) in.size(2), (int) in.size(3), threads());
       return output;
     }
     int[] args = arguments(layerConf().getPadding());
-    DynamicCustomOp shapeOnly = DynamicCustomOp.builder("maxpool2d").addInputs(in).addIntegerArguments(args).build();
+    DynamicCustomOp shapeOnly =
+        DynamicCustomOp.builder("maxpool2d").addInputs(in).addIntegerArguments(args).build();
     long[] shape = shapeOnly.calculateOutputShape().get(0).getShape();
-    INDArray output = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, in.dataType(), shape, 'c');
+    INDArray output =
+        workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, in.dataType(), shape, 'c');
     execWithoutHelpers("maxpool2d", args, output, in);
     return output;
   }
 
   @Override
-  public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+  public Pair<Gradient, INDArray> backpropGradient(
+      INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
     if (layerConf().getPoolingType() != PoolingType.MAX) {
       return super.backpropGradient(epsilon, workspaceMgr);
     }
@@ -73,9 +86,17 @@ public class MaxPooling2x2LayerImpl extends SubsamplingLayer {
     if (javaKernelApplies(in)) {
       in = contiguous(in);
       eps = contiguous(eps);
-      INDArray dInput = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, in.dataType(), in.shape(), 'c');
-      MaxPool2x2.backward(floats(in), floats(eps), floats(dInput), planes(in),
-          (int) in.size(2), (int) in.size(3), threads());
+      INDArray dInput =
+          workspaceMgr.createUninitialized(
+              ArrayType.ACTIVATION_GRAD, in.dataType(), in.shape(), 'c');
+      MaxPool2x2.backward(
+          floats(in),
+          floats(eps),
+          floats(dInput),
+          planes(in),
+          (int) in.size(2),
+          (int) in.size(3),
+          threads());
       return new Pair<>(new DefaultGradient(), dInput);
     }
     boolean nchw = layerConf().getCnn2dDataFormat() == CNN2DFormat.NCHW;
@@ -83,10 +104,16 @@ public class MaxPooling2x2LayerImpl extends SubsamplingLayer {
     int w = nchw ? 3 : 2;
     int[] pad = layerConf().getPadding();
     if (convolutionMode == ConvolutionMode.Same) {
-      pad = ConvolutionUtils.getSameModeTopLeftPadding(new int[] {(int) eps.size(h), (int) eps.size(w)},
-          new int[] {(int) in.size(h), (int) in.size(w)}, layerConf().getKernelSize(), layerConf().getStride(), layerConf().getDilation());
+      pad =
+          ConvolutionUtils.getSameModeTopLeftPadding(
+              new int[] {(int) eps.size(h), (int) eps.size(w)},
+              new int[] {(int) in.size(h), (int) in.size(w)},
+              layerConf().getKernelSize(),
+              layerConf().getStride(),
+              layerConf().getDilation());
     }
-    INDArray dInput = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, in.dataType(), in.shape(), 'c');
+    INDArray dInput =
+        workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, in.dataType(), in.shape(), 'c');
     execWithoutHelpers("maxpool2d_bp", arguments(pad), dInput, in, eps);
     return new Pair<>(new DefaultGradient(), dInput);
   }
@@ -98,10 +125,15 @@ public class MaxPooling2x2LayerImpl extends SubsamplingLayer {
    */
   private boolean javaKernelApplies(INDArray in) {
     var conf = layerConf();
-    return in.dataType() == DataType.FLOAT && in.rank() == 4 && conf.getCnn2dDataFormat() == CNN2DFormat.NCHW
-        && Arrays.equals(conf.getKernelSize(), new int[] {2, 2}) && Arrays.equals(conf.getStride(), new int[] {2, 2})
-        && Arrays.equals(conf.getDilation(), new int[] {1, 1}) && Arrays.equals(conf.getPadding(), new int[] {0, 0})
-        && (convolutionMode == ConvolutionMode.Truncate || (in.size(2) % 2 == 0 && in.size(3) % 2 == 0))
+    return in.dataType() == DataType.FLOAT
+        && in.rank() == 4
+        && conf.getCnn2dDataFormat() == CNN2DFormat.NCHW
+        && Arrays.equals(conf.getKernelSize(), new int[] {2, 2})
+        && Arrays.equals(conf.getStride(), new int[] {2, 2})
+        && Arrays.equals(conf.getDilation(), new int[] {1, 1})
+        && Arrays.equals(conf.getPadding(), new int[] {0, 0})
+        && (convolutionMode == ConvolutionMode.Truncate
+            || (in.size(2) % 2 == 0 && in.size(3) % 2 == 0))
         && in.length() < Integer.MAX_VALUE;
   }
 
@@ -114,16 +146,31 @@ public class MaxPooling2x2LayerImpl extends SubsamplingLayer {
     return Nd4j.getEnvironment().maxMasterThreads();
   }
 
-  /** kernel, stride, padding, dilation, same mode, (unused), data format: as DL4J's layer gives them. */
+  /**
+   * kernel, stride, padding, dilation, same mode, (unused), data format: as DL4J's layer gives
+   * them.
+   */
   private int[] arguments(int[] pad) {
     int[] kernel = layerConf().getKernelSize();
     int[] stride = layerConf().getStride();
     int[] dilation = layerConf().getDilation();
-    return new int[] {kernel[0], kernel[1], stride[0], stride[1], pad[0], pad[1], dilation[0], dilation[1],
-        convolutionMode == ConvolutionMode.Same ? 1 : 0, 0, layerConf().getCnn2dDataFormat() == CNN2DFormat.NCHW ? 0 : 1};
+    return new int[] {
+      kernel[0],
+      kernel[1],
+      stride[0],
+      stride[1],
+      pad[0],
+      pad[1],
+      dilation[0],
+      dilation[1],
+      convolutionMode == ConvolutionMode.Same ? 1 : 0,
+      0,
+      layerConf().getCnn2dDataFormat() == CNN2DFormat.NCHW ? 0 : 1
+    };
   }
 
-  private static void execWithoutHelpers(String op, int[] args, INDArray output, INDArray... inputs) {
+  private static void execWithoutHelpers(
+      String op, int[] args, INDArray output, INDArray... inputs) {
     try (OpContext context = Nd4j.getExecutioner().buildContext()) {
       context.setIArguments(Arrays.stream(args).asLongStream().toArray());
       for (int i = 0; i < inputs.length; i++) {

@@ -9,8 +9,8 @@
  *       shadow the class DL4J looks up): M2.1 turns its layers' oneDNN helpers off by default and
  *       looks the oneDNN check up under a class and method name this ND4J no longer has, so every
  *       convolution would run DL4J's Java im2col path. The classes whose static initialisers call
- *       {@link OneDnn#enable()} ({@code Networks}, {@code DescriptorPoolingLayer},
- *       {@code GlobalMaxPoolingLayer}) load before DL4J builds a network's layers.
+ *       {@link OneDnn#enable()} ({@code Networks}, {@code DescriptorPoolingLayer}, {@code
+ *       GlobalMaxPoolingLayer}) load before DL4J builds a network's layers.
  *   <li>{@link InputConvolutionLayer} ({@link InputConvolutionLayerImpl}, {@link Im2Col}): oneDNN's
  *       backward pass computes the input gradient of the first convolution, which nothing uses, and
  *       is slow on 3 input channels.

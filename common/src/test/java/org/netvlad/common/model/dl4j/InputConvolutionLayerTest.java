@@ -43,9 +43,12 @@ class InputConvolutionLayerTest {
   void gradientsEqualABruteForceSum() {
     Random random = new Random(11);
     // images, channels, height, width, out channels, kernel height, kernel width
-    int[][] cases = {{2, 3, 7, 9, 4, 3, 3}, {1, 2, 6, 5, 3, 5, 3}, {3, 1, 4, 4, 2, 1, 3}, {2, 3, 12, 16, 8, 3, 3}};
+    int[][] cases = {
+      {2, 3, 7, 9, 4, 3, 3}, {1, 2, 6, 5, 3, 5, 3}, {3, 1, 4, 4, 2, 1, 3}, {2, 3, 12, 16, 8, 3, 3}
+    };
     for (int[] c : cases) {
-      for (IActivation activation : new IActivation[] {new Relu(), Activation.IDENTITY.getActivationFunction()}) {
+      for (IActivation activation :
+          new IActivation[] {new Relu(), Activation.IDENTITY.getActivationFunction()}) {
         int n = c[0];
         int channels = c[1];
         int h = c[2];
@@ -59,9 +62,13 @@ class InputConvolutionLayerTest {
         double[] eps = gaussians(n * out * h * w, random);
         Layer layer = net.getLayer(0);
         LayerWorkspaceMgr noWorkspaces = LayerWorkspaceMgr.noWorkspaces();
-        layer.setInput(Nd4j.create(x, new long[] {n, channels, h, w}, DataType.FLOAT), noWorkspaces);
-        double[] output = layer.activate(true, noWorkspaces).castTo(DataType.DOUBLE).data().asDouble();
-        Pair<Gradient, INDArray> result = layer.backpropGradient(Nd4j.create(eps, new long[] {n, out, h, w}, DataType.FLOAT), noWorkspaces);
+        layer.setInput(
+            Nd4j.create(x, new long[] {n, channels, h, w}, DataType.FLOAT), noWorkspaces);
+        double[] output =
+            layer.activate(true, noWorkspaces).castTo(DataType.DOUBLE).data().asDouble();
+        Pair<Gradient, INDArray> result =
+            layer.backpropGradient(
+                Nd4j.create(eps, new long[] {n, out, h, w}, DataType.FLOAT), noWorkspaces);
 
         double[] weights = layer.getParam("W").castTo(DataType.DOUBLE).data().asDouble();
         double[] expectedW = new double[weights.length];
@@ -80,7 +87,8 @@ class InputConvolutionLayerTest {
                       int sy = y + ky - kh / 2;
                       int sx = xx + kx - kw / 2;
                       if (sy >= 0 && sy < h && sx >= 0 && sx < w) {
-                        expectedW[((o * channels + ci) * kh + ky) * kw + kx] += delta * x[((img * channels + ci) * h + sy) * w + sx];
+                        expectedW[((o * channels + ci) * kh + ky) * kw + kx] +=
+                            delta * x[((img * channels + ci) * h + sy) * w + sx];
                       }
                     }
                   }
@@ -89,10 +97,31 @@ class InputConvolutionLayerTest {
             }
           }
         }
-        String what = n + "x" + channels + "x" + h + "x" + w + " -> " + out + ", kernel " + kh + "x" + kw + ", " + activation;
-        assertArrayEquals(expectedW, result.getFirst().getGradientFor("W").castTo(DataType.DOUBLE).data().asDouble(), 1e-3,
+        String what =
+            n
+                + "x"
+                + channels
+                + "x"
+                + h
+                + "x"
+                + w
+                + " -> "
+                + out
+                + ", kernel "
+                + kh
+                + "x"
+                + kw
+                + ", "
+                + activation;
+        assertArrayEquals(
+            expectedW,
+            result.getFirst().getGradientFor("W").castTo(DataType.DOUBLE).data().asDouble(),
+            1e-3,
             what + ": weight gradient");
-        assertArrayEquals(expectedB, result.getFirst().getGradientFor("b").castTo(DataType.DOUBLE).data().asDouble(), 1e-3,
+        assertArrayEquals(
+            expectedB,
+            result.getFirst().getGradientFor("b").castTo(DataType.DOUBLE).data().asDouble(),
+            1e-3,
             what + ": bias gradient");
         assertNull(result.getSecond(), what + ": the first layer returns no input gradient");
       }
@@ -102,20 +131,27 @@ class InputConvolutionLayerTest {
   @Test
   void anywhereButFirstItGivesDl4jsInputGradient() {
     Random random = new Random(5);
-    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
-        .dataType(DataType.FLOAT).convolutionMode(ConvolutionMode.Same).cacheMode(CacheMode.DEVICE)
-        .list()
-        .layer(new ConvolutionLayer.Builder(3, 3).nOut(2).activation(Activation.IDENTITY).build())
-        .layer(firstLayer(3, 3, 3, new Relu()))
-        .setInputType(InputType.convolutional(5, 6, 2))
-        .build();
+    MultiLayerConfiguration conf =
+        new NeuralNetConfiguration.Builder()
+            .dataType(DataType.FLOAT)
+            .convolutionMode(ConvolutionMode.Same)
+            .cacheMode(CacheMode.DEVICE)
+            .list()
+            .layer(
+                new ConvolutionLayer.Builder(3, 3).nOut(2).activation(Activation.IDENTITY).build())
+            .layer(firstLayer(3, 3, 3, new Relu()))
+            .setInputType(InputType.convolutional(5, 6, 2))
+            .build();
     MultiLayerNetwork net = new MultiLayerNetwork(conf);
     net.init();
     net.initGradientsView();
-    MultiLayerNetwork plain = network(new ConvolutionLayer.Builder(3, 3).nOut(3).activation(new Relu()).build(), 5, 6, 2);
+    MultiLayerNetwork plain =
+        network(new ConvolutionLayer.Builder(3, 3).nOut(3).activation(new Relu()).build(), 5, 6, 2);
     plain.getLayer(0).setParams(net.getLayer(1).params().dup());
-    INDArray in = Nd4j.create(gaussians(2 * 2 * 5 * 6, random), new long[] {2, 2, 5, 6}, DataType.FLOAT);
-    INDArray eps = Nd4j.create(gaussians(2 * 3 * 5 * 6, random), new long[] {2, 3, 5, 6}, DataType.FLOAT);
+    INDArray in =
+        Nd4j.create(gaussians(2 * 2 * 5 * 6, random), new long[] {2, 2, 5, 6}, DataType.FLOAT);
+    INDArray eps =
+        Nd4j.create(gaussians(2 * 3 * 5 * 6, random), new long[] {2, 3, 5, 6}, DataType.FLOAT);
     LayerWorkspaceMgr noWorkspaces = LayerWorkspaceMgr.noWorkspaces();
     Layer second = net.getLayer(1);
     Layer reference = plain.getLayer(0);
@@ -131,16 +167,23 @@ class InputConvolutionLayerTest {
 
   @Test
   void theBackboneStartsWithIt() {
-    MultiLayerNetwork net = new MultiLayerNetwork(Networks.configuration(ModelSpec.defaults(),
-        new Networks.Training(new org.nd4j.linalg.learning.config.Sgd(0.1), 0, 1), DataType.FLOAT));
+    MultiLayerNetwork net =
+        new MultiLayerNetwork(
+            Networks.configuration(
+                ModelSpec.defaults(),
+                new Networks.Training(new org.nd4j.linalg.learning.config.Sgd(0.1), 0, 1),
+                DataType.FLOAT));
     net.init();
     assertInstanceOf(InputConvolutionLayerImpl.class, net.getLayer(0));
-    assertEquals(org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class, net.getLayer(2).getClass());
+    assertEquals(
+        org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class,
+        net.getLayer(2).getClass());
   }
 
   @Test
   void survivesDl4jsJsonRoundTrip() {
-    MultiLayerConfiguration conf = network(firstLayer(4, 3, 3, new Relu()), 6, 8, 3).getLayerWiseConfigurations();
+    MultiLayerConfiguration conf =
+        network(firstLayer(4, 3, 3, new Relu()), 6, 8, 3).getLayerWiseConfigurations();
     MultiLayerConfiguration back = MultiLayerConfiguration.fromJson(conf.toJson());
     assertEquals(conf, back);
     MultiLayerNetwork net = new MultiLayerNetwork(back);
@@ -150,16 +193,22 @@ class InputConvolutionLayerTest {
   }
 
   private static InputConvolutionLayer firstLayer(int out, int kh, int kw, IActivation activation) {
-    return new InputConvolutionLayer(new ConvolutionLayer.Builder(kh, kw).name("conv").nOut(out).activation(activation));
+    return new InputConvolutionLayer(
+        new ConvolutionLayer.Builder(kh, kw).name("conv").nOut(out).activation(activation));
   }
 
-  private static MultiLayerNetwork network(org.deeplearning4j.nn.conf.layers.Layer layer, int h, int w, int channels) {
-    MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
-        .dataType(DataType.FLOAT).convolutionMode(ConvolutionMode.Same).cacheMode(CacheMode.DEVICE)
-        .list()
-        .layer(layer)
-        .setInputType(InputType.convolutional(h, w, channels))
-        .build());
+  private static MultiLayerNetwork network(
+      org.deeplearning4j.nn.conf.layers.Layer layer, int h, int w, int channels) {
+    MultiLayerNetwork net =
+        new MultiLayerNetwork(
+            new NeuralNetConfiguration.Builder()
+                .dataType(DataType.FLOAT)
+                .convolutionMode(ConvolutionMode.Same)
+                .cacheMode(CacheMode.DEVICE)
+                .list()
+                .layer(layer)
+                .setInputType(InputType.convolutional(h, w, channels))
+                .build());
     net.init();
     net.initGradientsView();
     return net;

@@ -41,7 +41,10 @@ class MaxPooling2x2LayerTest {
         INDArray out = layer.activate(true, noWorkspaces);
         int oh = h / 2;
         int ow = w / 2;
-        assertArrayEquals(new long[] {n, c, oh, ow}, out.shape(), "output shape of " + n + "x" + c + "x" + h + "x" + w);
+        assertArrayEquals(
+            new long[] {n, c, oh, ow},
+            out.shape(),
+            "output shape of " + n + "x" + c + "x" + h + "x" + w);
 
         double[] eps = new double[n * c * oh * ow];
         for (int i = 0; i < eps.length; i++) {
@@ -68,9 +71,14 @@ class MaxPooling2x2LayerTest {
           }
         }
         String what = type + " " + n + "x" + c + "x" + h + "x" + w;
-        assertArrayEquals(expectedOut, out.castTo(DataType.DOUBLE).data().asDouble(), 1e-7, what + " forward");
-        INDArray grad = layer.backpropGradient(atAnOffset(eps, new long[] {n, c, oh, ow}, type), noWorkspaces).getSecond();
-        assertArrayEquals(expectedGrad, grad.castTo(DataType.DOUBLE).data().asDouble(), 1e-6, what + " backward");
+        assertArrayEquals(
+            expectedOut, out.castTo(DataType.DOUBLE).data().asDouble(), 1e-7, what + " forward");
+        INDArray grad =
+            layer
+                .backpropGradient(atAnOffset(eps, new long[] {n, c, oh, ow}, type), noWorkspaces)
+                .getSecond();
+        assertArrayEquals(
+            expectedGrad, grad.castTo(DataType.DOUBLE).data().asDouble(), 1e-6, what + " backward");
       }
     }
   }
@@ -104,17 +112,27 @@ class MaxPooling2x2LayerTest {
 
   @Test
   void tiesGoToTheFirstLargestValueOfTheWindow() {
-    // windows (row-major within the window): all equal; top-right and bottom-left tie; bottom-right alone largest
-    double[] x = {1, 1, 0, 5, 2, 2,
-                  1, 1, 5, 0, 2, 3};
-    double[] expectedGrad = {10, 0, 0, 20, 0, 0,
-                             0, 0, 0, 0, 0, 30};
+    // windows (row-major within the window): all equal; top-right and bottom-left tie; bottom-right
+    // alone largest
+    double[] x = {
+      1, 1, 0, 5, 2, 2,
+      1, 1, 5, 0, 2, 3
+    };
+    double[] expectedGrad = {
+      10, 0, 0, 20, 0, 0,
+      0, 0, 0, 0, 0, 30
+    };
     Layer layer = layer(2, 6, 1, DataType.FLOAT);
     LayerWorkspaceMgr noWorkspaces = LayerWorkspaceMgr.noWorkspaces();
     layer.setInput(Nd4j.create(x, new long[] {1, 1, 2, 6}, DataType.FLOAT), noWorkspaces);
-    assertArrayEquals(new double[] {1, 5, 3}, layer.activate(true, noWorkspaces).data().asDouble(), 0);
-    INDArray grad = layer.backpropGradient(Nd4j.create(new double[] {10, 20, 30}, new long[] {1, 1, 1, 3}, DataType.FLOAT),
-        noWorkspaces).getSecond();
+    assertArrayEquals(
+        new double[] {1, 5, 3}, layer.activate(true, noWorkspaces).data().asDouble(), 0);
+    INDArray grad =
+        layer
+            .backpropGradient(
+                Nd4j.create(new double[] {10, 20, 30}, new long[] {1, 1, 1, 3}, DataType.FLOAT),
+                noWorkspaces)
+            .getSecond();
     assertArrayEquals(expectedGrad, grad.data().asDouble(), 0);
   }
 
@@ -122,28 +140,39 @@ class MaxPooling2x2LayerTest {
   void aWindowWithANaNPoolsToNaN() {
     // A NaN activation (a diverged step) shows in the output rather than hiding behind its window's
     // other values; its window's gradient goes to the bottom-right element.
-    double[] x = {1, Double.NaN, 0, 5,
-                  2, 3, 5, 0};
-    double[] expectedGrad = {0, 0, 0, 20,
-                             0, 10, 0, 0};
+    double[] x = {1, Double.NaN, 0, 5, 2, 3, 5, 0};
+    double[] expectedGrad = {
+      0, 0, 0, 20,
+      0, 10, 0, 0
+    };
     Layer layer = layer(2, 4, 1, DataType.FLOAT);
     LayerWorkspaceMgr noWorkspaces = LayerWorkspaceMgr.noWorkspaces();
     layer.setInput(Nd4j.create(x, new long[] {1, 1, 2, 4}, DataType.FLOAT), noWorkspaces);
-    assertArrayEquals(new double[] {Double.NaN, 5}, layer.activate(true, noWorkspaces).data().asDouble(), 0);
-    INDArray grad = layer.backpropGradient(Nd4j.create(new double[] {10, 20}, new long[] {1, 1, 1, 2}, DataType.FLOAT),
-        noWorkspaces).getSecond();
+    assertArrayEquals(
+        new double[] {Double.NaN, 5}, layer.activate(true, noWorkspaces).data().asDouble(), 0);
+    INDArray grad =
+        layer
+            .backpropGradient(
+                Nd4j.create(new double[] {10, 20}, new long[] {1, 1, 1, 2}, DataType.FLOAT),
+                noWorkspaces)
+            .getSecond();
     assertArrayEquals(expectedGrad, grad.data().asDouble(), 0);
   }
 
   /**
-   * The values as a view into a larger array, starting past its first element, as DL4J's
-   * workspaces hand arrays over (a pooling that read from the buffer's start got these wrong).
+   * The values as a view into a larger array, starting past its first element, as DL4J's workspaces
+   * hand arrays over (a pooling that read from the buffer's start got these wrong).
    */
   private static INDArray atAnOffset(double[] values, long[] shape, DataType type) {
     long[] larger = shape.clone();
     larger[0]++;
-    INDArray view = Nd4j.zeros(type, larger).get(NDArrayIndex.interval(1, larger[0]), NDArrayIndex.all(), NDArrayIndex.all(),
-        NDArrayIndex.all());
+    INDArray view =
+        Nd4j.zeros(type, larger)
+            .get(
+                NDArrayIndex.interval(1, larger[0]),
+                NDArrayIndex.all(),
+                NDArrayIndex.all(),
+                NDArrayIndex.all());
     view.assign(Nd4j.create(values, shape, type));
     return view;
   }

@@ -41,9 +41,13 @@ class ReluTest {
         String what = type + " " + java.util.Arrays.toString(shape);
         INDArray out = new Relu().getActivation(Nd4j.create(x, shape, type), true);
         assertArrayEquals(toType(expectedOut, type), out.data().asDouble(), 0, "forward " + what);
-        INDArray grad = new Relu().backprop(Nd4j.create(x, shape, type), Nd4j.create(eps, shape, type)).getFirst();
+        INDArray grad =
+            new Relu()
+                .backprop(Nd4j.create(x, shape, type), Nd4j.create(eps, shape, type))
+                .getFirst();
         assertArrayEquals(shape, grad.shape(), what);
-        assertArrayEquals(toType(expectedGrad, type), grad.data().asDouble(), 0, "backward " + what);
+        assertArrayEquals(
+            toType(expectedGrad, type), grad.data().asDouble(), 0, "backward " + what);
       }
     }
   }
@@ -51,7 +55,8 @@ class ReluTest {
   @Test
   void theBackboneUsesItAndItSurvivesJson() {
     MultiLayerConfiguration conf =
-        Networks.configuration(ModelSpec.defaults(), new Networks.Training(new Sgd(0.1), 0, 1), DataType.FLOAT);
+        Networks.configuration(
+            ModelSpec.defaults(), new Networks.Training(new Sgd(0.1), 0, 1), DataType.FLOAT);
     MultiLayerConfiguration back = MultiLayerConfiguration.fromJson(conf.toJson());
     assertEquals(conf, back);
     ConvolutionLayer first = (ConvolutionLayer) back.getConf(0).getLayer();
