@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import javax.imageio.ImageIO;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -119,6 +121,54 @@ class BadInputIT extends SparkTestBase {
         mostFrequentFirst,
         new ArrayList<>(byReason.keySet()),
         "reasons most frequent first, ties by name");
+  }
+
+  /**
+   * CSV rows are numbered by their first line: in a file whose notes hold line breaks (RFC 4180),
+   * read whole, and in one without, read split by split (two splits here).
+   */
+  @Test
+  void csvRowsAreNumberedByTheirFirstLineWithOrWithoutLineBreaksInFields() throws Exception {
+    for (boolean breaks : List.of(true, false)) {
+      StringBuilder text = new StringBuilder("image_id,path,lat,lon,role,notes\n");
+      long line = 2;
+      Map<Long, String> expected = new HashMap<>();
+      TreeSet<String> accepted = new TreeSet<>();
+      for (int i = 0; i < 4000; i++) {
+        boolean bad = i % 97 == 5;
+        String notes =
+            breaks && i % 3 == 0 ? "\"walked\nthe block, twice\n\"\"north\"\" side\"" : "walked";
+        text.append(
+            String.format(
+                "i%d,i%d.jpg,%s,-79.99,%s,%s\n",
+                i, i, bad ? "95" : "40.44", i % 10 == 0 ? "query" : "database", notes));
+        if (bad) {
+          expected.put(line, "latitude_out_of_range");
+        } else {
+          accepted.add("i" + i);
+        }
+        line += notes.chars().filter(c -> c == '\n').count() + 1;
+      }
+      if (breaks) {
+        text.append("s1,s\"1.jpg,40.44,-79.99,database,x\n");
+        expected.put(line, "malformed_row");
+      }
+      Path csv = dir.resolve("breaks-" + breaks + "/m.csv");
+      Files.createDirectories(csv.getParent());
+      Files.writeString(csv, text, StandardCharsets.UTF_8);
+      String run = dir.resolve("run-breaks-" + breaks).toUri().toString();
+      Jobs.mine(spark, run, List.of(csv.toString()), false, "ingest.max-rejected-fraction=1");
+      Map<Long, String> rejected = new HashMap<>();
+      for (Row r : spark.read().parquet(run + "/rejected").collectAsList()) {
+        rejected.put(r.getAs("row_number"), r.getAs("reason"));
+      }
+      assertEquals(expected, rejected, "line breaks in fields: " + breaks);
+      TreeSet<String> ids = new TreeSet<>();
+      for (Row r : spark.read().parquet(run + "/panoramas").select("image_id").collectAsList()) {
+        ids.add(r.getString(0));
+      }
+      assertEquals(accepted, ids, "line breaks in fields: " + breaks);
+    }
   }
 
   /**

@@ -1,18 +1,27 @@
 package org.netvlad.common.data;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NoSuchElementException;
 
 /**
  * CSV manifests: a header line naming the columns, then one image a line. Fields follow RFC 4180
- * (double quotes around fields that hold commas, {@code ""} for a quote); a quoted field may not
- * span lines.
+ * (double quotes around fields that hold commas or line breaks, {@code ""} for a quote).
  */
 public final class CsvManifest implements java.io.Serializable {
   private static final long serialVersionUID = 1L;
+
+  /**
+   * The most lines one row may span: a quote that does not close within them is a malformed line,
+   * and reading goes on at the line after it, so one stray quote cannot swallow a whole file.
+   */
+  public static final int MAX_ROW_LINES = 100;
 
   private final String source;
   private final List<String> columns;
@@ -54,6 +63,35 @@ public final class CsvManifest implements java.io.Serializable {
     } catch (IllegalArgumentException e) {
       return RawRow.malformed(source, lineNumber, e.getMessage());
     }
+    return row(lineNumber, values);
+  }
+
+  /**
+   * Parses consecutive data lines, the first numbered {@code firstLineNumber}, into rows: a quoted
+   * field that holds line breaks goes on over the lines after it (RFC 4180), and its row takes the
+   * number of its first line. Blank lines between rows are skipped; a line that is not UTF-8 is a
+   * row of its own.
+   */
+  public Iterator<RawRow> rows(Iterator<Utf8Line> lines, long firstLineNumber) {
+    return new Rows(lines, firstLineNumber);
+  }
+
+  /**
+   * True when a line's double quotes are odd in number: a quoted field opens on it and does not
+   * close (or the line is malformed). Counted on UTF-8 bytes, where 0x22 is never part of another
+   * character.
+   */
+  public static boolean opensField(byte[] utf8, int length) {
+    int quotes = 0;
+    for (int i = 0; i < length; i++) {
+      if (utf8[i] == '"') {
+        quotes++;
+      }
+    }
+    return (quotes & 1) == 1;
+  }
+
+  private RawRow row(long lineNumber, List<String> values) {
     if (values.size() != columns.size()) {
       return RawRow.malformed(
           source,
@@ -79,7 +117,7 @@ public final class CsvManifest implements java.io.Serializable {
         i++;
         while (true) {
           if (i >= n) {
-            throw new IllegalArgumentException("unterminated quoted field");
+            throw new UnterminatedField();
           }
           char c = line.charAt(i++);
           if (c == '"') {
@@ -110,6 +148,96 @@ public final class CsvManifest implements java.io.Serializable {
         return out;
       }
       i++; // the comma
+    }
+  }
+
+  /** A line ends inside a quoted field. */
+  private static final class UnterminatedField extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    UnterminatedField() {
+      super("unterminated quoted field");
+    }
+  }
+
+  /** The rows of consecutive lines; lines looked at for a row that did not close are read again. */
+  private final class Rows implements Iterator<RawRow> {
+    private final Iterator<Utf8Line> lines;
+    private final Deque<Utf8Line> again = new ArrayDeque<>();
+    private long nextLineNumber;
+    private RawRow next;
+
+    Rows(Iterator<Utf8Line> lines, long firstLineNumber) {
+      this.lines = lines;
+      this.nextLineNumber = firstLineNumber;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (next == null && (!again.isEmpty() || lines.hasNext())) {
+        long number = nextLineNumber;
+        Utf8Line line = take();
+        if (line.problem() != null) {
+          next = RawRow.notUtf8(source, number, line.problem());
+        } else if (!line.isBlank()) {
+          next = row(number, line.text());
+        }
+      }
+      return next != null;
+    }
+
+    @Override
+    public RawRow next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      RawRow row = next;
+      next = null;
+      return row;
+    }
+
+    private Utf8Line take() {
+      nextLineNumber++;
+      return again.isEmpty() ? lines.next() : again.poll();
+    }
+
+    /** The row starting with this line, joined with the lines after it while a quote is open. */
+    private RawRow row(long number, String first) {
+      List<Utf8Line> more = new ArrayList<>();
+      StringBuilder text = new StringBuilder(first);
+      while (true) {
+        try {
+          return CsvManifest.this.row(number, split(text.toString()));
+        } catch (UnterminatedField e) {
+          boolean ends = again.isEmpty() && !lines.hasNext();
+          if (ends || more.size() + 1 >= MAX_ROW_LINES) {
+            return openLine(
+                number,
+                more,
+                ends ? "before the end of the file" : "within " + MAX_ROW_LINES + " lines");
+          }
+          Utf8Line line = take();
+          more.add(line);
+          if (line.problem() != null) {
+            return openLine(number, more, "before a line that is not UTF-8");
+          }
+          text.append('\n').append(line.text());
+        } catch (IllegalArgumentException e) {
+          return more.isEmpty()
+              ? RawRow.malformed(source, number, e.getMessage())
+              : openLine(number, more, "that makes a well-formed row");
+        }
+      }
+    }
+
+    /** The first line alone is malformed; the lines read after it are read again as rows. */
+    private RawRow openLine(long number, List<Utf8Line> more, String where) {
+      for (int i = more.size() - 1; i >= 0; i--) {
+        again.addFirst(more.get(i));
+      }
+      nextLineNumber = number + 1;
+      return RawRow.malformed(
+          source, number, "unterminated quoted field: no closing quote " + where);
     }
   }
 

@@ -18,6 +18,8 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
+import org.apache.hadoop.mapred.FileInputFormat;
+import org.apache.hadoop.mapred.JobConf;
 import org.apache.hadoop.mapred.TextInputFormat;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
@@ -201,15 +203,61 @@ public final class ManifestReader {
     }
   }
 
+  /**
+   * CSV rows, each numbered by its first line. A file in which no quoted field holds a line break
+   * is read split by split; one in which a line leaves a quote open is read in order by one task,
+   * since a split may start inside a quoted field.
+   */
   private JavaRDD<RawRow> readCsv(JavaSparkContext sc, Path file, String source) {
     CsvManifest csv = CsvManifest.fromHeader(source, header(sc, file, source));
-    return lines(sc, source)
-        .filter(t -> t._2() > 0 && !t._1().isBlank())
-        .map(
-            t ->
-                t._1().problem() != null
-                    ? RawRow.notUtf8(source, t._2() + 1, t._1().problem())
-                    : csv.parse(t._2() + 1, t._1().text()));
+    JavaRDD<Text> split =
+        sc.hadoopFile(source, TextInputFormat.class, LongWritable.class, Text.class).values();
+    List<long[]> counts = split.mapPartitions(ManifestReader::lineAndOpenFieldCounts).collect();
+    if (counts.stream().anyMatch(c -> c[1] > 0)) {
+      return wholeFile(sc, source).mapPartitions(lines -> csv.rows(afterHeader(decoded(lines)), 2));
+    }
+    long[] firstLines = new long[counts.size()];
+    for (int i = 1; i < firstLines.length; i++) {
+      firstLines[i] = firstLines[i - 1] + counts.get(i - 1)[0];
+    }
+    return split.mapPartitionsWithIndex(
+        (i, lines) ->
+            i == 0
+                ? csv.rows(afterHeader(decoded(lines)), 2)
+                : csv.rows(decoded(lines), firstLines[i] + 1),
+        true);
+  }
+
+  /** A split's count of lines and of lines that leave a quoted field open. */
+  private static Iterator<long[]> lineAndOpenFieldCounts(Iterator<Text> lines) {
+    long[] counts = new long[2];
+    while (lines.hasNext()) {
+      Text line = lines.next();
+      counts[0]++;
+      counts[1] += CsvManifest.opensField(line.getBytes(), line.getLength()) ? 1 : 0;
+    }
+    return List.of(counts).iterator();
+  }
+
+  /** A text file as one split, its lines in order. */
+  private static JavaRDD<Text> wholeFile(JavaSparkContext sc, String source) {
+    JobConf conf = new JobConf(sc.hadoopConfiguration());
+    FileInputFormat.setInputPaths(conf, source);
+    conf.setLong(
+        org.apache.hadoop.mapreduce.lib.input.FileInputFormat.SPLIT_MINSIZE, Long.MAX_VALUE);
+    return sc.hadoopRDD(conf, TextInputFormat.class, LongWritable.class, Text.class, 1).values();
+  }
+
+  /** Lines decoded as they are read (the reader reuses its Text). */
+  private static Iterator<Utf8Line> decoded(Iterator<Text> lines) {
+    return Iterators.map(lines, t -> Utf8Line.decode(t.getBytes(), t.getLength()));
+  }
+
+  private static Iterator<Utf8Line> afterHeader(Iterator<Utf8Line> lines) {
+    if (lines.hasNext()) {
+      lines.next();
+    }
+    return lines;
   }
 
   /** A text file's lines decoded strictly as UTF-8, each with its 0-based line number. */
