@@ -3,11 +3,10 @@ package org.netvlad.common.data;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.NoSuchElementException;
 
 /**
@@ -25,10 +24,15 @@ public final class CsvManifest implements java.io.Serializable {
 
   private final String source;
   private final List<String> columns;
+  // Where each column is in a row's values, shared by the file's rows.
+  private final HashMap<String, Integer> columnIndex = new HashMap<>();
 
   private CsvManifest(String source, List<String> columns) {
     this.source = source;
     this.columns = columns;
+    for (int i = 0; i < columns.size(); i++) {
+      columnIndex.put(columns.get(i), i);
+    }
   }
 
   /**
@@ -45,7 +49,18 @@ public final class CsvManifest implements java.io.Serializable {
     }
     List<String> columns = new ArrayList<>();
     for (String n : names) {
-      columns.add(n.trim().toLowerCase(Locale.ROOT));
+      String column = n.trim().toLowerCase(Locale.ROOT);
+      int before = columns.indexOf(column);
+      if (before >= 0) {
+        throw new ManifestFormatException(
+            source
+                + ": columns '"
+                + names.get(before)
+                + "' and '"
+                + n
+                + "' name the same field (names are read without case)");
+      }
+      columns.add(column);
     }
     ManifestColumns.requireIdentity(source, columns);
     return new CsvManifest(source, columns);
@@ -98,11 +113,7 @@ public final class CsvManifest implements java.io.Serializable {
           lineNumber,
           "line has " + values.size() + " fields, the header has " + columns.size());
     }
-    Map<String, String> fields = new LinkedHashMap<>();
-    for (int i = 0; i < columns.size(); i++) {
-      fields.put(columns.get(i), values.get(i));
-    }
-    return RawRow.of(source, lineNumber, fields);
+    return RawRow.typed(source, lineNumber, columnIndex, values.toArray());
   }
 
   /** Splits one CSV line into fields. */

@@ -27,6 +27,9 @@ public final class Utf8Line implements Serializable {
 
   /** Decodes the first {@code length} bytes. */
   public static Utf8Line decode(byte[] bytes, int length) {
+    if (isAscii(bytes, length)) {
+      return new Utf8Line(new String(bytes, 0, length, StandardCharsets.US_ASCII), null);
+    }
     CharsetDecoder decoder =
         StandardCharsets.UTF_8
             .newDecoder()
@@ -43,6 +46,16 @@ public final class Utf8Line implements Serializable {
     }
     decoder.flush(out);
     return new Utf8Line(out.flip().toString(), null);
+  }
+
+  // Most manifests are ASCII, which is UTF-8 as it is: no decoder to make for each line.
+  private static boolean isAscii(byte[] bytes, int length) {
+    for (int i = 0; i < length; i++) {
+      if (bytes[i] < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The line's text; null when it is not UTF-8. */

@@ -204,6 +204,11 @@ class CsvManifestTest {
             ManifestFormatException.class,
             () -> CsvManifest.fromHeader("y.csv", "image_id,path,lat"));
     assertTrue(e.getMessage().contains("coordinate"));
+    e =
+        assertThrows(
+            ManifestFormatException.class,
+            () -> CsvManifest.fromHeader("z.csv", "image_id,path,lat,lon,LAT"));
+    assertTrue(e.getMessage().contains("z.csv: columns 'lat' and 'LAT'"), e.getMessage());
   }
 
   @Test

@@ -15,9 +15,8 @@ import org.junit.jupiter.api.Test;
 class Utf8LineTest {
   @Test
   void utf8DecodesAsWrittenAndAnythingElseIsReportedWithItsFirstBadByte() {
-    String text =
-        "b,caf\u00e9/\u5bfa/\ud83d\ude00.jpg,\ufffd"; // 2-, 3- and 4-byte characters, and a real
-    // U+FFFD
+    // 2-, 3- and 4-byte characters, and a real U+FFFD
+    String text = "b,caf\u00e9/\u5bfa/\ud83d\ude00.jpg,\ufffd";
     byte[] utf8 = (text + "trailing bytes beyond the length").getBytes(StandardCharsets.UTF_8);
     Utf8Line ok = Utf8Line.decode(utf8, text.getBytes(StandardCharsets.UTF_8).length);
     assertEquals(text, ok.text());
@@ -42,6 +41,36 @@ class Utf8LineTest {
     assertNull(bad.text());
     assertFalse(bad.isBlank());
     assertTrue(Utf8Line.decode(bytes(0x20, 0x09), 2).isBlank());
+  }
+
+  /**
+   * Random lines, mostly ASCII, some not UTF-8: the same text as the JDK's strict decoder, or none.
+   */
+  @Test
+  void decodesAsTheJdksStrictDecoder() {
+    java.util.Random random = new java.util.Random(3);
+    for (int trial = 0; trial < 20_000; trial++) {
+      byte[] line = new byte[random.nextInt(40)];
+      for (int i = 0; i < line.length; i++) {
+        line[i] = (byte) (random.nextInt(10) == 0 ? random.nextInt(256) : 32 + random.nextInt(95));
+      }
+      int length = line.length == 0 ? 0 : random.nextInt(line.length + 1);
+      String expected;
+      try {
+        expected =
+            StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                .decode(java.nio.ByteBuffer.wrap(line, 0, length))
+                .toString();
+      } catch (java.nio.charset.CharacterCodingException e) {
+        expected = null;
+      }
+      Utf8Line decoded = Utf8Line.decode(line, length);
+      assertEquals(expected, decoded.text());
+      assertEquals(expected == null, decoded.problem() != null);
+    }
   }
 
   private static byte[] bytes(int... values) {
