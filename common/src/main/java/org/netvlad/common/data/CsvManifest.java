@@ -70,17 +70,6 @@ public final class CsvManifest implements java.io.Serializable {
     return columns;
   }
 
-  /** Parses a data line (lineNumber is 1-based, the header being line 1). */
-  public RawRow parse(long lineNumber, String line) {
-    List<String> values;
-    try {
-      values = split(line);
-    } catch (IllegalArgumentException e) {
-      return RawRow.malformed(source, lineNumber, e.getMessage());
-    }
-    return row(lineNumber, values);
-  }
-
   /**
    * Parses consecutive data lines, the first numbered {@code firstLineNumber}, into rows: a quoted
    * field that holds line breaks goes on over the lines after it (RFC 4180), and its row takes the

@@ -20,7 +20,7 @@ class CsvManifestTest {
   void readsQuotedFieldsWithCommasAndQuotes() {
     assertEquals(
         List.of("a", "b,c", "say \"hi\"", ""), CsvManifest.split("a,\"b,c\",\"say \"\"hi\"\"\","));
-    RawRow row = csv.parse(7, "img-1,\"dir, with comma/x.jpg\",40.1,-79.9");
+    RawRow row = row(7, "img-1,\"dir, with comma/x.jpg\",40.1,-79.9");
     assertNull(row.malformed());
     assertEquals("img-1", row.field("image_id"));
     assertEquals("dir, with comma/x.jpg", row.field("path"));
@@ -30,10 +30,10 @@ class CsvManifestTest {
 
   @Test
   void malformedLinesAreRowsWithTheirProblem() {
-    assertTrue(csv.parse(3, "a,b,c").malformed().contains("3 fields, the header has 4"));
-    assertTrue(csv.parse(4, "a,\"unterminated,1,2").malformed().contains("unterminated"));
-    assertTrue(csv.parse(5, "a,b\"c,1,2").malformed().contains("stray quote"));
-    assertTrue(csv.parse(6, "a,\"b\"x,1,2").malformed().contains("after a closing quote"));
+    assertTrue(row(3, "a,b,c").malformed().contains("3 fields, the header has 4"));
+    assertTrue(row(4, "a,\"unterminated,1,2").malformed().contains("unterminated"));
+    assertTrue(row(5, "a,b\"c,1,2").malformed().contains("stray quote"));
+    assertTrue(row(6, "a,\"b\"x,1,2").malformed().contains("after a closing quote"));
   }
 
   @Test
@@ -172,6 +172,14 @@ class CsvManifestTest {
       byte[] utf8 = line.getBytes(StandardCharsets.UTF_8);
       assertFalse(CsvManifest.opensField(utf8, utf8.length), line);
     }
+  }
+
+  /** The one row of a line numbered {@code number}. */
+  private RawRow row(long number, String line) {
+    Iterator<RawRow> rows = csv.rows(List.of(line(line)).iterator(), number);
+    RawRow row = rows.next();
+    assertFalse(rows.hasNext());
+    return row;
   }
 
   /** The rows of these lines, each split at its line breaks. */
