@@ -110,8 +110,23 @@ public final class BlockTopN {
     for (int i = 0; i < out.length; i++) {
       out[i] = new TopList(n);
     }
+    searchInto(queries, database, radiusM, out);
+    return out;
+  }
+
+  /**
+   * Offers each query's distances to this database block into its list ({@code lists[i]} for query
+   * row i), which may already hold nearer items of other blocks: the fuller and nearer the lists,
+   * the fewer items they take.
+   */
+  public static void searchInto(
+      NativeRows queries, NativeRows database, double radiusM, TopList[] lists) {
+    if (lists.length != queries.rows()) {
+      throw new IllegalArgumentException(
+          lists.length + " top lists for " + queries.rows() + " query rows");
+    }
     if (database.rows() == 0 || queries.rows() == 0) {
-      return out;
+      return;
     }
     if (queries.dims() != database.dims()) {
       throw new IllegalArgumentException(
@@ -129,9 +144,9 @@ public final class BlockTopN {
       RowMajorGemm.timesTransposed(
           queries.values(), queries.rows(), database.values(), rows, queries.dims(), product);
       FloatBuffer products = product.asBuffer();
-      for (int i = 0; i < out.length; i++) {
+      for (int i = 0; i < lists.length; i++) {
         products.get(i * rows, dots);
-        TopList list = out[i];
+        TopList list = lists[i];
         for (int j = 0; j < rows; j++) {
           double d2 = Math.max(0, (double) qNorms[i] + xNorms[j] - 2.0 * dots[j]);
           if (list.accepts(d2, dbIndices[j])) {
@@ -142,7 +157,6 @@ public final class BlockTopN {
         }
       }
     }
-    return out;
   }
 
   /**

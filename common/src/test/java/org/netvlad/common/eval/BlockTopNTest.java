@@ -63,4 +63,74 @@ class BlockTopNTest {
       assertEquals("descriptor of item 5 has 3 values, others 2", e2.getMessage());
     }
   }
+
+  /**
+   * Lists carried over database blocks in any order (searchInto) hold what a brute-force sort of
+   * every distance gives: small integer descriptors make exact ties, which go to the lower index.
+   */
+  @Test
+  void listsCarriedAcrossBlocksEqualBruteForce() {
+    Random r = new Random(9);
+    int dims = 8;
+    int n = 6;
+    for (int trial = 0; trial < 20; trial++) {
+      float[][] q = new float[5][dims];
+      float[][] x = new float[200][dims];
+      for (float[][] m : new float[][][] {q, x}) {
+        for (float[] row : m) {
+          for (int t = 0; t < dims; t++) {
+            row[t] = r.nextInt(3) - 1;
+          }
+        }
+      }
+      long[] qIdx = {0, 1, 2, 3, 4};
+      BlockTopN.Block queries = new BlockTopN.Block(q, qIdx, new double[5], new double[5]);
+      TopList[] lists = new TopList[5];
+      for (int i = 0; i < lists.length; i++) {
+        lists[i] = new TopList(n);
+      }
+      java.util.List<Integer> order = new java.util.ArrayList<>();
+      for (int j = 0; j < x.length; j++) {
+        order.add(j);
+      }
+      java.util.Collections.shuffle(order, r);
+      int blockRows = 1 + r.nextInt(40);
+      try (NativeRows qRows = NativeRows.of(queries)) {
+        for (int from = 0; from < x.length; from += blockRows) {
+          int to = Math.min(x.length, from + blockRows);
+          try (NativeRows db = new NativeRows(to - from, dims)) {
+            for (int k = from; k < to; k++) {
+              int j = order.get(k);
+              db.add(j, x[j], j, 0);
+            }
+            BlockTopN.searchInto(qRows, db, 0.5, lists);
+          }
+        }
+      }
+      for (int i = 0; i < q.length; i++) {
+        final int qi = i;
+        long[] want =
+            java.util.stream.IntStream.range(0, x.length)
+                .boxed()
+                .sorted(
+                    java.util.Comparator.comparingDouble((Integer j) -> distance2(q[qi], x[j]))
+                        .thenComparing(j -> j))
+                .limit(n)
+                .mapToLong(j -> j)
+                .toArray();
+        assertArrayEquals(want, lists[i].dbIndices(), "trial " + trial + " query " + i);
+        for (int k = 0; k < n; k++) {
+          assertEquals(distance2(q[i], x[(int) want[k]]), lists[i].squaredDistances()[k], 1e-9);
+        }
+      }
+    }
+  }
+
+  private static double distance2(float[] a, float[] b) {
+    double s = 0;
+    for (int t = 0; t < a.length; t++) {
+      s += (a[t] - b[t]) * (a[t] - b[t]);
+    }
+    return s;
+  }
 }

@@ -1,7 +1,6 @@
 package org.netvlad.jobs.descriptors;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -90,8 +89,17 @@ public final class DistributedRecall {
       double radiusM,
       int blockRows) {
     TaskThreads.apply();
-    Map<Long, TopList> merged = new HashMap<>();
+    List<Tuple2<Long, TopList>> out = new ArrayList<>();
     try (SharedQueries queries = SharedQueries.acquire(queryBlocks.id(), queryBlocks.value())) {
+      // one list per query for the whole partition: later blocks only offer what beats it
+      List<TopList[]> lists = new ArrayList<>();
+      for (NativeRows q : queries.rows()) {
+        TopList[] block = new TopList[q.rows()];
+        for (int i = 0; i < block.length; i++) {
+          block[i] = new TopList(n);
+        }
+        lists.add(block);
+      }
       while (items.hasNext()) {
         Item first = items.next();
         try (NativeRows db = new NativeRows(blockRows, first.descriptor.length)) {
@@ -100,17 +108,20 @@ public final class DistributedRecall {
             Item it = items.next();
             db.add(it.index, it.descriptor, it.eastingM, it.northingM);
           }
-          for (NativeRows q : queries.rows()) {
-            TopList[] lists = BlockTopN.search(q, db, n, radiusM);
-            for (int i = 0; i < lists.length; i++) {
-              merged.merge(q.index(i), lists[i], TopList::merge);
-            }
+          for (int b = 0; b < lists.size(); b++) {
+            BlockTopN.searchInto(queries.rows().get(b), db, radiusM, lists.get(b));
+          }
+        }
+      }
+      for (int b = 0; b < lists.size(); b++) {
+        NativeRows q = queries.rows().get(b);
+        for (int i = 0; i < q.rows(); i++) {
+          if (lists.get(b)[i].size() > 0) {
+            out.add(new Tuple2<>(q.index(i), lists.get(b)[i]));
           }
         }
       }
     }
-    List<Tuple2<Long, TopList>> out = new ArrayList<>(merged.size());
-    merged.forEach((k, v) -> out.add(new Tuple2<>(k, v)));
     return out.iterator();
   }
 
