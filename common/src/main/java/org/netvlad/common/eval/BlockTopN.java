@@ -106,11 +106,17 @@ public final class BlockTopN {
 
   /** As {@link #search(Block, Block, int, double)}, on rows already in native memory. */
   public static TopList[] search(NativeRows queries, NativeRows database, int n, double radiusM) {
-    TopList[] out = new TopList[queries.rows()];
+    TopList[] out = emptyLists(queries.rows(), n);
+    searchInto(queries, database, radiusM, out);
+    return out;
+  }
+
+  /** One empty list of capacity {@code n} for each of {@code queries} query rows. */
+  public static TopList[] emptyLists(int queries, int n) {
+    TopList[] out = new TopList[queries];
     for (int i = 0; i < out.length; i++) {
       out[i] = new TopList(n);
     }
-    searchInto(queries, database, radiusM, out);
     return out;
   }
 

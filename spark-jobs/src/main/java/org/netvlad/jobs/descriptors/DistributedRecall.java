@@ -94,11 +94,7 @@ public final class DistributedRecall {
       // one list per query for the whole partition: later blocks only offer what beats it
       List<TopList[]> lists = new ArrayList<>();
       for (NativeRows q : queries.rows()) {
-        TopList[] block = new TopList[q.rows()];
-        for (int i = 0; i < block.length; i++) {
-          block[i] = new TopList(n);
-        }
-        lists.add(block);
+        lists.add(BlockTopN.emptyLists(q.rows(), n));
       }
       while (items.hasNext()) {
         Item first = items.next();
